@@ -1,0 +1,101 @@
+//===- ConvertKrnlToAffinePass.cpp - the convert-krnl-to-affine pass ----------===//
+
+#include "compiler/conversion/krnl_to_affine/LoopNestLowering.h"
+#include "compiler/conversion/krnl_to_affine/Passes.h"
+#include "compiler/dialect/krnl/KrnlOps.h"
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/SymbolTable.h"
+
+using namespace mlir;
+
+namespace omc {
+
+#define GEN_PASS_DEF_CONVERTKRNLTOAFFINE
+#include "compiler/conversion/krnl_to_affine/Passes.h.inc"
+
+namespace {
+
+bool allAffine(ValueRange indices, Region *scope) {
+  return llvm::all_of(indices, [&](Value index) { return affine::isValidDim(index, scope); });
+}
+
+void lowerLoad(krnl::LoadOp load) {
+  OpBuilder builder(load);
+  Value value;
+  if (allAffine(load.getIndices(), affine::getAffineScope(load)))
+    value = affine::AffineLoadOp::create(builder, load.getLoc(), load.getMemref(),
+                                         load.getIndices());
+  else
+    value = memref::LoadOp::create(builder, load.getLoc(), load.getMemref(),
+                                   load.getIndices());
+  load.replaceAllUsesWith(value);
+  load.erase();
+}
+
+void lowerStore(krnl::StoreOp store) {
+  OpBuilder builder(store);
+  if (allAffine(store.getIndices(), affine::getAffineScope(store)))
+    affine::AffineStoreOp::create(builder, store.getLoc(), store.getValue(),
+                                  store.getMemref(), store.getIndices());
+  else
+    memref::StoreOp::create(builder, store.getLoc(), store.getValue(), store.getMemref(),
+                            store.getIndices());
+  store.erase();
+}
+
+// A krnl.global becomes a private constant memref.global with a unique name.
+void lowerGlobal(krnl::GlobalOp global, SymbolTable &symbols) {
+  auto module = cast<ModuleOp>(symbols.getOp());
+  OpBuilder builder = OpBuilder::atBlockBegin(module.getBody());
+  MemRefType type = global.getOutput().getType();
+  auto memrefGlobal = memref::GlobalOp::create(
+      builder, global.getLoc(), global.getName(), builder.getStringAttr("private"), type,
+      global.getValue(), /*constant=*/true, builder.getI64IntegerAttr(64));
+  symbols.insert(memrefGlobal); // renames it if the name is taken
+  builder.setInsertionPoint(global);
+  Value value = memref::GetGlobalOp::create(builder, global.getLoc(), type,
+                                            memrefGlobal.getSymName());
+  global.replaceAllUsesWith(value);
+  global.erase();
+}
+
+struct ConvertKrnlToAffine : impl::ConvertKrnlToAffineBase<ConvertKrnlToAffine> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+
+    // Outer nests first: lowering one moves the nests inside it, unchanged.
+    SmallVector<krnl::IterateOp> iterates;
+    module.walk<WalkOrder::PreOrder>([&](krnl::IterateOp op) { iterates.push_back(op); });
+    for (krnl::IterateOp iterate : iterates)
+      if (failed(lowerIterate(iterate)))
+        return signalPassFailure();
+
+    // The handles and their schedule have done their job.
+    SmallVector<Operation *> scheduleOps;
+    module.walk([&](Operation *op) {
+      if (isa<krnl::DefineLoopsOp, krnl::BlockOp, krnl::PermuteOp>(op))
+        scheduleOps.push_back(op);
+    });
+    for (Operation *op : llvm::reverse(scheduleOps)) {
+      if (!op->use_empty()) {
+        op->emitOpError() << "names a loop that no krnl.iterate uses";
+        return signalPassFailure();
+      }
+      op->erase();
+    }
+
+    module.walk([](krnl::LoadOp op) { lowerLoad(op); });
+    module.walk([](krnl::StoreOp op) { lowerStore(op); });
+
+    SymbolTable symbols(module);
+    SmallVector<krnl::GlobalOp> globals;
+    module.walk([&](krnl::GlobalOp op) { globals.push_back(op); });
+    for (krnl::GlobalOp global : globals)
+      lowerGlobal(global, symbols);
+  }
+};
+
+} // namespace
+} // namespace omc

@@ -1,0 +1,125 @@
+//===- ConvertONNXToKrnlPass.cpp - the convert-onnx-to-krnl pass --------------===//
+
+#include "compiler/conversion/onnx_to_krnl/ONNXToKrnl.h"
+#include "compiler/conversion/onnx_to_krnl/Passes.h"
+#include "compiler/conversion/onnx_to_krnl/Signature.h"
+#include "compiler/dialect/krnl/KrnlOps.h"
+#include "compiler/dialect/onnx/ONNXOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Func/Transforms/FuncConversions.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+
+using namespace mlir;
+
+namespace omc {
+
+#define GEN_PASS_DEF_CONVERTONNXTOKRNL
+#include "compiler/conversion/onnx_to_krnl/Passes.h.inc"
+
+namespace {
+
+// The caller owns what a function returns: every result must be a buffer this
+// function allocated, and returned once. Anything else (an input, a constant, a
+// buffer returned twice) is copied into a fresh one.
+void makeResultsOwned(func::FuncOp func) {
+  auto returnOp = cast<func::ReturnOp>(func.getBody().back().getTerminator());
+  OpBuilder builder(returnOp);
+  llvm::SmallPtrSet<Value, 8> returned;
+  for (OpOperand &operand : returnOp->getOpOperands()) {
+    Value value = operand.get();
+    bool owned = value.getDefiningOp<memref::AllocOp>() && returned.insert(value).second;
+    if (owned)
+      continue;
+    Location loc = returnOp.getLoc();
+    auto type = cast<MemRefType>(value.getType());
+    Value copy = allocBuffer(builder, loc, type, getDims(builder, loc, value));
+    memref::CopyOp::create(builder, loc, value, copy);
+    operand.set(copy);
+  }
+}
+
+// Frees every buffer the function allocated and does not return. ONNX graphs are
+// straight-line code, so the end of the function is after every use.
+void freeTemporaries(func::FuncOp func) {
+  auto returnOp = cast<func::ReturnOp>(func.getBody().back().getTerminator());
+  llvm::SmallPtrSet<Value, 8> returned(returnOp->operand_begin(), returnOp->operand_end());
+  OpBuilder builder(returnOp);
+  for (auto alloc : llvm::to_vector(func.getBody().front().getOps<memref::AllocOp>()))
+    if (!returned.contains(alloc.getResult()))
+      memref::DeallocOp::create(builder, returnOp.getLoc(), alloc);
+}
+
+struct ConvertONNXToKrnl : impl::ConvertONNXToKrnlBase<ConvertONNXToKrnl> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    MLIRContext *context = &getContext();
+
+    // Signatures describe the tensors as ONNX sees them: take them before lowering.
+    struct EntryPoint {
+      std::string func, in, out;
+    };
+    SmallVector<EntryPoint> entryPoints;
+    for (auto func : module.getOps<func::FuncOp>()) {
+      auto inputNames = func->getAttrOfType<ArrayAttr>("omc.input_names");
+      if (!inputNames)
+        continue;
+      auto outputNames = func->getAttrOfType<ArrayAttr>("omc.output_names");
+      FunctionType type = func.getFunctionType();
+      auto in = buildSignatureJson(type.getInputs(), inputNames);
+      auto out = buildSignatureJson(type.getResults(), outputNames);
+      if (failed(in) || failed(out)) {
+        func.emitError() << "entry point '" << func.getSymName()
+                         << "' has an input or output that is not a ranked tensor of a "
+                            "supported element type";
+        return signalPassFailure();
+      }
+      entryPoints.push_back({func.getSymName().str(), *in, *out});
+    }
+
+    ONNXToKrnlTypeConverter converter;
+    RewritePatternSet patterns(context);
+    populateONNXToKrnlConversionPatterns(converter, patterns);
+    populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns, converter);
+    populateReturnOpTypeConversionPattern(patterns, converter);
+
+    ConversionTarget target(*context);
+    target.addLegalDialect<krnl::KrnlDialect, arith::ArithDialect, math::MathDialect,
+                           memref::MemRefDialect>();
+    target.addLegalOp<ModuleOp>();
+    target.addIllegalDialect<onnx::ONNXDialect>();
+    // Absent optional inputs stay until their users are lowered, then die.
+    target.addLegalOp<onnx::NoValueOp>();
+    target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp func) {
+      return converter.isSignatureLegal(func.getFunctionType()) &&
+             converter.isLegal(&func.getBody());
+    });
+    target.addDynamicallyLegalOp<func::ReturnOp>(
+        [&](func::ReturnOp op) { return converter.isLegal(op.getOperandTypes()); });
+    if (failed(applyFullConversion(module, target, std::move(patterns))))
+      return signalPassFailure();
+
+    module.walk([](onnx::NoValueOp op) {
+      if (op->use_empty())
+        op->erase();
+    });
+    for (auto func : module.getOps<func::FuncOp>()) {
+      if (func.isExternal())
+        continue;
+      makeResultsOwned(func);
+      freeTemporaries(func);
+    }
+
+    OpBuilder builder = OpBuilder::atBlockEnd(module.getBody());
+    for (const EntryPoint &entry : entryPoints)
+      krnl::EntryPointOp::create(builder, module.getLoc(),
+                                 FlatSymbolRefAttr::get(context, entry.func),
+                                 builder.getStringAttr(entry.func),
+                                 builder.getStringAttr(entry.in),
+                                 builder.getStringAttr(entry.out));
+  }
+};
+
+} // namespace
+} // namespace omc

@@ -1,0 +1,78 @@
+//===- Gemm.cpp - onnx.Gemm -> krnl -------------------------------------------===//
+//
+// Y = alpha * A' * B' + beta * C, with A' and B' optionally transposed and C
+// (optional) broadcast to [M, N].
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/conversion/onnx_to_krnl/ONNXToKrnl.h"
+
+#include "compiler/dialect/krnl/KrnlOps.h"
+#include "compiler/dialect/onnx/ONNXOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
+using namespace mlir;
+
+namespace omc {
+namespace {
+
+struct GemmLowering : OpConversionPattern<onnx::GemmOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult matchAndRewrite(onnx::GemmOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value a = adaptor.getA(), b = adaptor.getB(), c = adaptor.getC();
+    bool hasC = isa<MemRefType>(c.getType());
+    auto resultType =
+        dyn_cast_or_null<MemRefType>(getTypeConverter()->convertType(op.getType()));
+    if (!resultType || !isa<FloatType>(resultType.getElementType()))
+      return rewriter.notifyMatchFailure(op, "needs a ranked float result");
+    bool transA = op.getTransA() != 0, transB = op.getTransB() != 0;
+
+    SmallVector<Value> aDims = getDims(rewriter, loc, a), bDims = getDims(rewriter, loc, b);
+    SmallVector<Value> dims = {aDims[transA ? 1 : 0], bDims[transB ? 0 : 1]};
+    Value k = aDims[transA ? 0 : 1];
+    Value result = allocBuffer(rewriter, loc, resultType, dims);
+    Type elementType = resultType.getElementType();
+    double alpha = op.getAlpha().convertToDouble(), beta = op.getBeta().convertToDouble();
+
+    buildLoopNest(rewriter, loc, dims, [&](OpBuilder &builder, Location loc, ValueRange ij) {
+      Value i = ij[0], j = ij[1];
+      krnl::StoreOp::create(builder, loc, constantOf(builder, loc, elementType, 0), result, ij);
+      buildLoopNest(builder, loc, {k}, [&](OpBuilder &builder, Location loc, ValueRange kv) {
+        Value lhs = krnl::LoadOp::create(builder, loc, a,
+                                         transA ? ValueRange{kv[0], i} : ValueRange{i, kv[0]});
+        Value rhs = krnl::LoadOp::create(builder, loc, b,
+                                         transB ? ValueRange{j, kv[0]} : ValueRange{kv[0], j});
+        Value acc = krnl::LoadOp::create(builder, loc, result, ij);
+        Value sum = arith::AddFOp::create(builder, loc, acc,
+                                          arith::MulFOp::create(builder, loc, lhs, rhs));
+        krnl::StoreOp::create(builder, loc, sum, result, ij);
+      });
+      Value value = krnl::LoadOp::create(builder, loc, result, ij);
+      if (alpha != 1.0)
+        value = arith::MulFOp::create(builder, loc, value,
+                                      constantOf(builder, loc, elementType, alpha));
+      if (hasC && beta != 0.0) {
+        Value cValue =
+            krnl::LoadOp::create(builder, loc, c, broadcastIndices(builder, loc, c, ij));
+        if (beta != 1.0)
+          cValue = arith::MulFOp::create(builder, loc, cValue,
+                                         constantOf(builder, loc, elementType, beta));
+        value = arith::AddFOp::create(builder, loc, value, cValue);
+      }
+      krnl::StoreOp::create(builder, loc, value, result, ij);
+    });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+} // namespace
+
+void populateGemmPatterns(TypeConverter &converter, RewritePatternSet &patterns) {
+  patterns.add<GemmLowering>(converter, patterns.getContext());
+}
+
+} // namespace omc

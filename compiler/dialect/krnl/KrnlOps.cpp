@@ -1,0 +1,126 @@
+//===- KrnlOps.cpp - krnl dialect: registration, builders, verifiers ----------===//
+
+#include "compiler/dialect/krnl/KrnlOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "mlir/IR/OpImplementation.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+
+#include "compiler/dialect/krnl/KrnlDialect.cpp.inc"
+
+#define GET_TYPEDEF_CLASSES
+#include "compiler/dialect/krnl/KrnlTypes.cpp.inc"
+
+namespace omc::krnl {
+
+void KrnlDialect::initialize() {
+  addTypes<
+#define GET_TYPEDEF_LIST
+#include "compiler/dialect/krnl/KrnlTypes.cpp.inc"
+      >();
+  addOperations<
+#define GET_OP_LIST
+#include "compiler/dialect/krnl/KrnlOps.cpp.inc"
+      >();
+}
+
+//===----------------------------------------------------------------------===//
+// define_loops: `%l:N = krnl.define_loops N`
+//===----------------------------------------------------------------------===//
+
+void DefineLoopsOp::build(OpBuilder &builder, OperationState &state, int64_t count) {
+  state.addTypes(SmallVector<Type>(count, LoopType::get(builder.getContext())));
+}
+
+ParseResult DefineLoopsOp::parse(OpAsmParser &parser, OperationState &result) {
+  int64_t count;
+  if (parser.parseInteger(count) || parser.parseOptionalAttrDict(result.attributes))
+    return failure();
+  if (count < 1)
+    return parser.emitError(parser.getNameLoc(), "expected at least one loop");
+  result.addTypes(SmallVector<Type>(count, LoopType::get(parser.getContext())));
+  return success();
+}
+
+void DefineLoopsOp::print(OpAsmPrinter &printer) {
+  printer << " " << getNumResults();
+  printer.printOptionalAttrDict((*this)->getAttrs());
+}
+
+//===----------------------------------------------------------------------===//
+// iterate
+//===----------------------------------------------------------------------===//
+
+void IterateOp::build(
+    OpBuilder &builder, OperationState &state, ValueRange loops, ValueRange lowerBounds,
+    ValueRange upperBounds,
+    function_ref<void(OpBuilder &, Location, ValueRange)> bodyBuilder) {
+  state.addOperands(loops);
+  state.addOperands(lowerBounds);
+  state.addOperands(upperBounds);
+  state.getOrAddProperties<Properties>().operandSegmentSizes = {
+      static_cast<int32_t>(loops.size()), static_cast<int32_t>(lowerBounds.size()),
+      static_cast<int32_t>(upperBounds.size())};
+  Region *body = state.addRegion();
+  Block *block = new Block();
+  body->push_back(block);
+  for (size_t i = 0; i < loops.size(); ++i)
+    block->addArgument(builder.getIndexType(), state.location);
+  OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPointToStart(block);
+  if (bodyBuilder)
+    bodyBuilder(builder, state.location, block->getArguments());
+  YieldOp::create(builder, state.location);
+}
+
+LogicalResult IterateOp::verify() {
+  size_t count = getLoops().size();
+  if (count == 0)
+    return emitOpError() << "needs at least one loop";
+  if (getLowerBounds().size() != count || getUpperBounds().size() != count)
+    return emitOpError() << "needs one lower and one upper bound per loop";
+  Block *block = getBodyBlock();
+  if (block->getNumArguments() != count)
+    return emitOpError() << "body needs one induction variable per loop, has "
+                         << block->getNumArguments();
+  for (BlockArgument arg : block->getArguments())
+    if (!arg.getType().isIndex())
+      return emitOpError() << "induction variables must be of index type";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// permute, global
+//===----------------------------------------------------------------------===//
+
+LogicalResult PermuteOp::verify() {
+  ArrayRef<int64_t> map = getMap();
+  if (map.size() != getLoops().size())
+    return emitOpError() << "map has " << map.size() << " entries for "
+                         << getLoops().size() << " loops";
+  SmallVector<bool> seen(map.size(), false);
+  for (int64_t depth : map) {
+    if (depth < 0 || depth >= static_cast<int64_t>(map.size()) || seen[depth])
+      return emitOpError() << "map must be a permutation of 0.." << map.size() - 1;
+    seen[depth] = true;
+  }
+  return success();
+}
+
+LogicalResult GlobalOp::verify() {
+  auto valueType = getValue().getShapedType();
+  auto memrefType = getOutput().getType();
+  if (valueType.getShape() != memrefType.getShape() ||
+      valueType.getElementType() != memrefType.getElementType())
+    return emitOpError() << "value of type " << valueType << " does not match "
+                         << memrefType;
+  return success();
+}
+
+} // namespace omc::krnl
+
+#define GET_OP_CLASSES
+#include "compiler/dialect/krnl/KrnlOps.cpp.inc"

@@ -1,0 +1,32 @@
+//===- ONNXDialect.td - the onnx dialect ------------------------*- tablegen -*-===//
+//
+// The onnx dialect mirrors the ONNX operator set: one op per ONNX operator of the
+// default domain, on tensors, with ONNX's attribute names. It is what the importer
+// produces and what shape inference and the onnx -> krnl conversion consume.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef OMC_ONNX_DIALECT
+#define OMC_ONNX_DIALECT
+
+include "mlir/IR/OpBase.td"
+include "mlir/IR/AttrTypeBase.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+include "compiler/dialect/onnx/ShapeInferenceInterface.td"
+
+def ONNX_Dialect : Dialect {
+  let name = "onnx";
+  let summary = "The ONNX operator set as MLIR operations on tensors.";
+  let cppNamespace = "::omc::onnx";
+  let hasConstantMaterializer = 1;
+}
+
+// Base class of every onnx op. Ops infer the shapes of their results.
+class ONNX_Op<string mnemonic, list<Trait> traits = []>
+    : Op<ONNX_Dialect, mnemonic,
+         !listconcat(traits, [DeclareOpInterfaceMethods<ShapeInferenceOpInterface>])>;
+
+// An input ONNX marks optional: a tensor, or `none` when the model leaves it out.
+class ONNX_Optional<Type type> : AnyTypeOf<[type, NoneType]>;
+
+#endif // OMC_ONNX_DIALECT

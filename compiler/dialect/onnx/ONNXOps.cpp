@@ -1,0 +1,139 @@
+//===- ONNXOps.cpp - onnx dialect: registration, verifiers, folders -----------===//
+
+#include "compiler/dialect/onnx/ONNXOps.h"
+
+#include "mlir/Dialect/Traits.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/OpImplementation.h"
+
+using namespace mlir;
+
+#include "compiler/dialect/onnx/ONNXDialect.cpp.inc"
+#include "compiler/dialect/onnx/ShapeInferenceInterface.cpp.inc"
+
+namespace omc::onnx {
+
+void ONNXDialect::initialize() {
+  addOperations<
+#define GET_OP_LIST
+#include "compiler/dialect/onnx/ONNXOps.cpp.inc"
+      >();
+}
+
+Operation *ONNXDialect::materializeConstant(OpBuilder &builder, Attribute value,
+                                            Type type, Location loc) {
+  auto elements = dyn_cast<ElementsAttr>(value);
+  if (!elements || elements.getType() != type)
+    return nullptr;
+  return ConstantOp::create(builder, loc, type, elements);
+}
+
+//===----------------------------------------------------------------------===//
+// Verifiers
+//===----------------------------------------------------------------------===//
+
+static std::string shapeString(Type type) {
+  auto shaped = dyn_cast<ShapedType>(type);
+  if (!shaped || !shaped.hasRank())
+    return "[*]";
+  std::string text = "[";
+  for (auto [i, dim] : llvm::enumerate(shaped.getShape())) {
+    if (i)
+      text += ",";
+    text += ShapedType::isDynamic(dim) ? std::string("?") : std::to_string(dim);
+  }
+  return text + "]";
+}
+
+// Element types must agree and static dims must broadcast (numpy rules).
+static LogicalResult verifyBroadcastOperands(Operation *op, Value lhs, Value rhs) {
+  auto lhsType = cast<ShapedType>(lhs.getType());
+  auto rhsType = cast<ShapedType>(rhs.getType());
+  if (lhsType.getElementType() != rhsType.getElementType())
+    return op->emitOpError() << "operands have different element types "
+                             << lhsType.getElementType() << " and "
+                             << rhsType.getElementType();
+  if (!lhsType.hasRank() || !rhsType.hasRank())
+    return success();
+  SmallVector<int64_t> shape;
+  if (!OpTrait::util::getBroadcastedShape(lhsType.getShape(), rhsType.getShape(),
+                                          shape))
+    return op->emitOpError() << "operand shapes " << shapeString(lhsType) << " and "
+                             << shapeString(rhsType) << " cannot broadcast";
+  return success();
+}
+
+#define OMC_VERIFY_BINARY(OpName)                                                \
+  LogicalResult OpName::verify() {                                               \
+    return verifyBroadcastOperands(*this, getA(), getB());                       \
+  }
+OMC_VERIFY_BINARY(AddOp)
+OMC_VERIFY_BINARY(SubOp)
+OMC_VERIFY_BINARY(MulOp)
+OMC_VERIFY_BINARY(DivOp)
+#undef OMC_VERIFY_BINARY
+
+// Two static dims that must be equal, reported with what they are.
+static LogicalResult verifyContractionDims(Operation *op, int64_t lhs, int64_t rhs) {
+  if (ShapedType::isDynamic(lhs) || ShapedType::isDynamic(rhs) || lhs == rhs)
+    return success();
+  return op->emitOpError() << "contraction dims differ: " << lhs << " vs " << rhs;
+}
+
+LogicalResult MatMulOp::verify() {
+  auto aType = cast<ShapedType>(getA().getType());
+  auto bType = cast<ShapedType>(getB().getType());
+  if (aType.getElementType() != bType.getElementType())
+    return emitOpError() << "operands have different element types";
+  if (!aType.hasRank() || !bType.hasRank())
+    return success();
+  if (aType.getRank() < 1 || bType.getRank() < 1)
+    return emitOpError() << "operands must have rank >= 1";
+  int64_t k = aType.getShape().back();
+  int64_t kB = bType.getRank() == 1 ? bType.getShape()[0]
+                                    : bType.getShape()[bType.getRank() - 2];
+  return verifyContractionDims(*this, k, kB);
+}
+
+LogicalResult GemmOp::verify() {
+  auto aType = cast<ShapedType>(getA().getType());
+  auto bType = cast<ShapedType>(getB().getType());
+  if (aType.getElementType() != bType.getElementType())
+    return emitOpError() << "operands have different element types";
+  if (!aType.hasRank() || !bType.hasRank())
+    return success();
+  if (aType.getRank() != 2 || bType.getRank() != 2)
+    return emitOpError() << "A and B must have rank 2, got " << shapeString(aType)
+                         << " and " << shapeString(bType);
+  int64_t kA = aType.getShape()[getTransA() ? 0 : 1];
+  int64_t kB = bType.getShape()[getTransB() ? 1 : 0];
+  return verifyContractionDims(*this, kA, kB);
+}
+
+LogicalResult ConstantOp::verify() {
+  auto valueType = getValue().getShapedType();
+  auto resultType = cast<ShapedType>(getOutput().getType());
+  if (valueType.getElementType() != resultType.getElementType() ||
+      (resultType.hasRank() && valueType.getShape() != resultType.getShape()))
+    return emitOpError() << "value of type " << valueType
+                         << " does not match result type " << resultType;
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Folders
+//===----------------------------------------------------------------------===//
+
+OpFoldResult IdentityOp::fold(FoldAdaptor) {
+  if (getInput().getType() == getType())
+    return getInput();
+  return {};
+}
+
+OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
+
+} // namespace omc::onnx
+
+#define GET_OP_CLASSES
+#include "compiler/dialect/onnx/ONNXOps.cpp.inc"

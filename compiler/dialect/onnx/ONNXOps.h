@@ -1,0 +1,17 @@
+//===- ONNXOps.h - the onnx dialect and its ops -------------------------------===//
+#ifndef OMC_COMPILER_DIALECT_ONNX_ONNXOPS_H
+#define OMC_COMPILER_DIALECT_ONNX_ONNXOPS_H
+
+#include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Dialect.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#include "compiler/dialect/onnx/ONNXDialect.h.inc"
+#include "compiler/dialect/onnx/ShapeInferenceInterface.h.inc"
+
+#define GET_OP_CLASSES
+#include "compiler/dialect/onnx/ONNXOps.h.inc"
+
+#endif // OMC_COMPILER_DIALECT_ONNX_ONNXOPS_H

@@ -1,0 +1,18 @@
+//===- Passes.td - passes on the onnx dialect --------------------*- tablegen -*-===//
+
+#ifndef OMC_ONNX_PASSES
+#define OMC_ONNX_PASSES
+
+include "mlir/Pass/PassBase.td"
+
+def ONNXShapeInference : Pass<"onnx-shape-inference", "::mlir::func::FuncOp"> {
+  let summary = "Refine the result types of onnx ops and of the function";
+  let description = [{
+    Visits the ops of a function in program order and lets each one refine its
+    result types from its operands (ShapeInferenceOpInterface), then makes the
+    function's result types agree with what it returns.
+  }];
+  let dependentDialects = ["::omc::onnx::ONNXDialect"];
+}
+
+#endif // OMC_ONNX_PASSES

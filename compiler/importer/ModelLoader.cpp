@@ -1,0 +1,99 @@
+//===- ModelLoader.cpp - read, validate and type an ONNX ModelProto -----------===//
+
+#include "compiler/importer/ModelLoader.h"
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "onnx/shape_inference/implementation.h"
+#include "llvm/Support/FileSystem.h"
+
+namespace omc {
+
+static llvm::Error fail(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+static llvm::Error parseFile(const std::string &path, ::onnx::ModelProto &model) {
+  if (!llvm::sys::fs::exists(path))
+    return fail("no such file: " + path);
+  if (llvm::sys::fs::is_directory(path))
+    return fail("is a directory, not an ONNX model: " + path);
+  std::ifstream file(path, std::ios::binary);
+  if (!file)
+    return fail("cannot open " + path);
+  std::string bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  if (bytes.empty())
+    return fail("empty file, not an ONNX model: " + path);
+
+  google::protobuf::io::ArrayInputStream stream(bytes.data(), static_cast<int>(bytes.size()));
+  google::protobuf::io::CodedInputStream coded(&stream);
+  coded.SetTotalBytesLimit(INT32_MAX);
+  if (!model.ParseFromCodedStream(&coded) || !coded.ConsumedEntireMessage())
+    return fail("not a valid ONNX model (protobuf parse failed, the file is truncated or "
+                "not a ModelProto): " + path);
+  if (!model.has_graph() || model.graph().node_size() + model.graph().output_size() == 0)
+    return fail("not a valid ONNX model (no graph): " + path);
+  return llvm::Error::success();
+}
+
+static llvm::Error checkOpsets(const ::onnx::ModelProto &model) {
+  if (model.opset_import_size() == 0)
+    return fail("model declares no opset_import");
+  for (const auto &opset : model.opset_import()) {
+    const std::string &domain = opset.domain();
+    if ((domain.empty() || domain == "ai.onnx") && opset.version() > kMaxSupportedOpset)
+      return fail("model uses opset " + llvm::Twine(opset.version()) +
+                  " of the default ONNX domain; omc supports up to " +
+                  llvm::Twine(kMaxSupportedOpset));
+  }
+  return llvm::Error::success();
+}
+
+static llvm::Error applyShapeOverrides(const ImportOptions &options,
+                                       ::onnx::GraphProto &graph) {
+  std::set<std::string> initializers;
+  for (const auto &init : graph.initializer())
+    initializers.insert(init.name());
+  for (const auto &[name, dims] : options.inputShapes) {
+    ::onnx::ValueInfoProto *input = nullptr;
+    for (auto &candidate : *graph.mutable_input())
+      if (candidate.name() == name && !initializers.count(name))
+        input = &candidate;
+    if (!input)
+      return fail("--shape names '" + name + "', which is not a graph input");
+    auto *shape = input->mutable_type()->mutable_tensor_type()->mutable_shape();
+    if (shape->dim_size() != 0 && shape->dim_size() != static_cast<int>(dims.size()))
+      return fail("--shape gives input '" + name + "' rank " + llvm::Twine(dims.size()) +
+                  ", the model declares rank " + llvm::Twine(shape->dim_size()));
+    shape->clear_dim();
+    for (int64_t dim : dims)
+      shape->add_dim()->set_dim_value(dim);
+  }
+  return llvm::Error::success();
+}
+
+llvm::Error loadModel(const std::string &path, const ImportOptions &options,
+                      ::onnx::ModelProto &model) {
+  if (llvm::Error error = parseFile(path, model))
+    return error;
+  if (llvm::Error error = checkOpsets(model))
+    return error;
+  if (llvm::Error error = applyShapeOverrides(options, *model.mutable_graph()))
+    return error;
+  // ONNX's shape inference types every intermediate value; it reports problems it
+  // finds in the graph (inconsistent declared shapes, bad attributes) by throwing.
+  try {
+    ::onnx::shape_inference::InferShapes(model);
+  } catch (const std::exception &error) {
+    std::string message = error.what();
+    std::replace(message.begin(), message.end(), '\n', ' ');
+    return fail("ONNX shape inference failed: " + message);
+  }
+  return llvm::Error::success();
+}
+
+} // namespace omc

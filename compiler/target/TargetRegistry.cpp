@@ -1,0 +1,62 @@
+//===- TargetRegistry.cpp - targets by name -----------------------------------===//
+
+#include "compiler/target/TargetRegistry.h"
+
+#include "mlir/IR/Builders.h"
+
+namespace omc {
+
+static std::vector<std::unique_ptr<Target>> &targets() {
+  static std::vector<std::unique_ptr<Target>> registry;
+  return registry;
+}
+
+void registerTarget(std::unique_ptr<Target> target) { targets().push_back(std::move(target)); }
+
+std::vector<const Target *> registeredTargets() {
+  std::vector<const Target *> all;
+  for (const auto &target : targets())
+    all.push_back(target.get());
+  return all;
+}
+
+llvm::Expected<const Target *> lookupTarget(llvm::StringRef name) {
+  std::string known;
+  for (const auto &target : targets()) {
+    if (target->name() == name)
+      return target.get();
+    known += (known.empty() ? "" : ", ") + target->name().str();
+  }
+  return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                 "unknown target '" + name + "' (known targets: " + known +
+                                     ")");
+}
+
+llvm::Expected<const Target *> defaultTarget() {
+  const Target *best = nullptr;
+  for (const auto &target : targets())
+    if (target->hostScore() > 0 && (!best || target->hostScore() > best->hostScore()))
+      best = target.get();
+  if (!best)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "no registered target runs on this host; pass --target");
+  return best;
+}
+
+mlir::DictionaryAttr TargetDescription::toAttribute(mlir::MLIRContext &context) const {
+  mlir::Builder b(&context);
+  auto u = [&](unsigned value) { return b.getI64IntegerAttr(value); };
+  return b.getDictionaryAttr({
+      b.getNamedAttr("name", b.getStringAttr(name)),
+      b.getNamedAttr("triple", b.getStringAttr(triple)),
+      b.getNamedAttr("cpu", b.getStringAttr(cpu)),
+      b.getNamedAttr("features", b.getStringAttr(features)),
+      b.getNamedAttr("vector_bits", u(vectorBits)),
+      b.getNamedAttr("vector_registers", u(vectorRegisters)),
+      b.getNamedAttr("matmul_tiles",
+                     b.getDenseI64ArrayAttr({matmul.registerRows, matmul.registerCols,
+                                             matmul.blockK, matmul.blockM, matmul.blockN})),
+  });
+}
+
+} // namespace omc

@@ -1,0 +1,69 @@
+/* The C ABI between a compiled omc model library (.so) and the runtime.
+ *
+ * A model library exports, for every graph entry point NAME (default "main_graph"):
+ *   int32_t     omc_run_NAME(const omc_tensor *inputs, int64_t num_inputs,
+ *                            omc_tensor *outputs, int64_t num_outputs);
+ *   const char *omc_signature_in_NAME(void);   JSON, see below
+ *   const char *omc_signature_out_NAME(void);  JSON, see below
+ * and once per library:
+ *   const char *omc_entry_points(void);        JSON array of entry point names
+ *   int64_t     omc_abi_version(void);         OMC_ABI_VERSION at compile time
+ *
+ * Signature JSON: an array with one object per tensor, in graph order:
+ *   [{"name":"x","type":"float32","elem_type":1,"shape":[-1,3,224,224]}, ...]
+ * "elem_type" is the ONNX TensorProto.DataType number; -1 in "shape" is a dynamic dim.
+ *
+ * omc_run_NAME trusts its inputs: the runtime (omc_model_run in runtime.h) checks
+ * them against the signature first. Inputs are strided views that the caller owns;
+ * the model reads them in place. Outputs are written by the model: `data` points at
+ * the first element, `allocation` is the block to release with free() (the runtime
+ * does this), and shape/strides are filled in. The return value is 0 on success.
+ */
+#ifndef OMC_MODEL_ABI_H
+#define OMC_MODEL_ABI_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define OMC_ABI_VERSION 1
+#define OMC_MAX_RANK 16
+
+/* Element types: the values of ONNX's TensorProto.DataType. */
+typedef enum omc_elem_type {
+  OMC_UNDEFINED = 0,
+  OMC_FLOAT = 1,
+  OMC_UINT8 = 2,
+  OMC_INT8 = 3,
+  OMC_UINT16 = 4,
+  OMC_INT16 = 5,
+  OMC_INT32 = 6,
+  OMC_INT64 = 7,
+  OMC_STRING = 8,
+  OMC_BOOL = 9,
+  OMC_FLOAT16 = 10,
+  OMC_DOUBLE = 11,
+  OMC_UINT32 = 12,
+  OMC_UINT64 = 13,
+  OMC_COMPLEX64 = 14,
+  OMC_COMPLEX128 = 15,
+  OMC_BFLOAT16 = 16
+} omc_elem_type;
+
+/* A tensor crossing the boundary. Strides are in elements, not bytes. */
+typedef struct omc_tensor {
+  void *data;           /* first element */
+  void *allocation;     /* block to free() when the tensor owns its data, else NULL */
+  int32_t elem_type;    /* omc_elem_type */
+  int32_t rank;         /* 0 .. OMC_MAX_RANK */
+  int64_t shape[OMC_MAX_RANK];
+  int64_t strides[OMC_MAX_RANK];
+} omc_tensor;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* OMC_MODEL_ABI_H */

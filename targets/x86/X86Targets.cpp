@@ -1,0 +1,85 @@
+//===- X86Targets.cpp - the x86-avx2 and x86-avx512 targets -------------------===//
+//
+// Two x86-64 targets that differ in vector ISA: AVX2+FMA (256-bit, 16 vector
+// registers) and AVX-512 (512-bit, 32 registers). Their tile tables follow from
+// the register files: 8x8 fp32 register tiles for AVX2, 16x16 for AVX-512.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/target/LLVMCpuTarget.h"
+#include "compiler/target/TargetRegistry.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/TargetParser/Host.h"
+
+extern "C" {
+void LLVMInitializeX86TargetInfo();
+void LLVMInitializeX86Target();
+void LLVMInitializeX86TargetMC();
+void LLVMInitializeX86AsmPrinter();
+}
+
+namespace omc {
+namespace {
+
+struct X86Variant {
+  const char *name;
+  const char *summary;
+  const char *defaultCpu;
+  const char *features; // always applied, before the user's --features
+  unsigned vectorBits, vectorRegisters;
+  MatmulTiles matmul;
+  const char *hostFeature; // the host must have this to run the code
+  unsigned hostScore;
+};
+
+constexpr X86Variant kAvx2 = {
+    "x86-avx2", "x86-64 with AVX2 and FMA (256-bit vectors)", "x86-64-v3",
+    "+avx2,+fma,-avx512f", 256, 16, {8, 8, 256, 64, 512}, "avx2", 1};
+constexpr X86Variant kAvx512 = {
+    "x86-avx512", "x86-64 with AVX-512 (512-bit vectors)", "x86-64-v4",
+    "+avx512f,+avx512bw,+avx512dq,+avx512vl,+fma", 512, 32, {16, 16, 256, 128, 1024},
+    "avx512f", 2};
+
+class X86Target : public LLVMCpuTarget {
+public:
+  explicit X86Target(const X86Variant &variant) : variant(variant) {
+    LLVMInitializeX86TargetInfo();
+    LLVMInitializeX86Target();
+    LLVMInitializeX86TargetMC();
+    LLVMInitializeX86AsmPrinter();
+  }
+
+  llvm::StringRef name() const override { return variant.name; }
+  llvm::StringRef summary() const override { return variant.summary; }
+
+  llvm::Expected<TargetDescription> describe(const TargetOptions &options) const override {
+    TargetDescription description;
+    description.name = variant.name;
+    description.triple = "x86_64-unknown-linux-gnu";
+    description.cpu = options.cpu.empty() ? variant.defaultCpu : options.cpu;
+    description.features = variant.features;
+    if (!options.features.empty())
+      description.features += "," + options.features;
+    description.vectorBits = variant.vectorBits;
+    description.vectorRegisters = variant.vectorRegisters;
+    description.matmul = variant.matmul;
+    if (llvm::Error error =
+            checkCpuAndFeatures(description.triple, description.cpu, description.features))
+      return std::move(error);
+    return description;
+  }
+
+  unsigned hostScore() const override {
+    llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+    return features.lookup(variant.hostFeature) ? variant.hostScore : 0;
+  }
+
+private:
+  const X86Variant &variant;
+};
+
+TargetRegistration avx2(std::make_unique<X86Target>(kAvx2));
+TargetRegistration avx512(std::make_unique<X86Target>(kAvx512));
+
+} // namespace
+} // namespace omc

@@ -1,0 +1,127 @@
+//===- compile_main.cpp - the omc compiler driver -----------------------------===//
+//
+//   compile [--target=NAME] [--cpu=CPU] [--features=+a,-b]
+//           [--emit=onnx|krnl|llvm-mlir|llvm-ir|obj|lib] [--shape=NAME=D0xD1x...]...
+//           [-O0..-O3] [-v] -o OUT MODEL.onnx
+//
+// Every failure prints one line, `compile: error: <what>`, and exits with 1.
+//
+//===----------------------------------------------------------------------===//
+
+#include <cstdio>
+#include <string>
+
+#include "compiler/pipeline/Pipeline.h"
+#include "compiler/target/TargetRegistry.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace {
+
+constexpr const char *kUsage = R"(usage: compile [options] -o OUT MODEL.onnx
+
+Compiles an ONNX model into a shared library that //tools:run and the omc runtime load.
+
+options:
+  --target=NAME        hardware target (default: the best one for this host)
+  --cpu=CPU            CPU to tune and select instructions for (target's default)
+  --features=LIST      extra CPU features, e.g. +avx512bf16,-avx512vl
+  --emit=LEVEL         onnx | krnl | llvm-mlir | llvm-ir | obj | lib (default: lib)
+  --shape=NAME=DIMS    compile graph input NAME with shape DIMS (e.g. 1x3x224x224)
+  -O0 .. -O3           optimization level (default: -O2)
+  -o OUT               output file
+  -v                   print the time each stage takes
+  --list-targets       print the registered targets and exit
+  --help               print this help and exit
+)";
+
+[[noreturn]] void fail(const llvm::Twine &message) {
+  llvm::errs() << "compile: error: " << message << "\n";
+  llvm::errs().flush();
+  std::exit(1);
+}
+
+// "x=1x3x224x224" -> {"x", {1,3,224,224}}
+std::pair<std::string, std::vector<int64_t>> parseShape(llvm::StringRef text) {
+  auto [name, dims] = text.rsplit('=');
+  if (name.empty() || dims.empty() || dims == text)
+    fail("--shape expects NAME=D0xD1x..., got '" + text + "'");
+  std::vector<int64_t> shape;
+  llvm::SmallVector<llvm::StringRef> parts;
+  dims.split(parts, 'x');
+  for (llvm::StringRef part : parts) {
+    int64_t dim;
+    if (part.getAsInteger(10, dim) || dim < 0)
+      fail("--shape " + text + ": '" + part + "' is not a dimension (a number >= 0)");
+    shape.push_back(dim);
+  }
+  return {name.str(), shape};
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  omc::CompileOptions options;
+  std::string targetName;
+  for (int i = 1; i < argc; ++i) {
+    llvm::StringRef arg = argv[i];
+    auto value = [&](llvm::StringRef flag) -> llvm::StringRef {
+      if (arg.consume_front(flag))
+        return arg;
+      if (i + 1 >= argc)
+        fail("missing value for " + flag.drop_back());
+      return argv[++i];
+    };
+    if (arg == "--help" || arg == "-h") {
+      llvm::outs() << kUsage;
+      return 0;
+    } else if (arg == "--list-targets") {
+      for (const omc::Target *target : omc::registeredTargets())
+        llvm::outs() << target->name() << "\t" << target->summary() << "\n";
+      return 0;
+    } else if (arg.starts_with("--target=")) {
+      targetName = value("--target=").str();
+    } else if (arg.starts_with("--cpu=")) {
+      options.targetOptions.cpu = value("--cpu=").str();
+    } else if (arg.starts_with("--features=")) {
+      options.targetOptions.features = value("--features=").str();
+    } else if (arg.starts_with("--emit=")) {
+      llvm::StringRef level = value("--emit=");
+      auto emit = omc::parseEmitLevel(level);
+      if (!emit)
+        fail("unknown --emit level '" + level +
+             "' (expected onnx, krnl, llvm-mlir, llvm-ir, obj or lib)");
+      options.emit = *emit;
+    } else if (arg.starts_with("--shape=")) {
+      auto [name, shape] = parseShape(value("--shape="));
+      options.importOptions.inputShapes[name] = shape;
+    } else if (arg.size() == 3 && arg.starts_with("-O") && arg[2] >= '0' && arg[2] <= '3') {
+      options.targetOptions.optLevel = arg[2] - '0';
+    } else if (arg == "-o") {
+      if (i + 1 >= argc)
+        fail("missing value for -o");
+      options.outputPath = argv[++i];
+    } else if (arg == "-v") {
+      options.verbose = true;
+    } else if (arg.starts_with("-") && arg != "-") {
+      fail("unknown option '" + arg + "' (see --help)");
+    } else if (options.modelPath.empty()) {
+      options.modelPath = arg.str();
+    } else {
+      fail("more than one model given: '" + options.modelPath + "' and '" + arg + "'");
+    }
+  }
+  if (options.modelPath.empty())
+    fail("no model given (see --help)");
+  if (options.outputPath.empty())
+    fail("no output given: pass -o OUT");
+
+  auto target = targetName.empty() ? omc::defaultTarget() : omc::lookupTarget(targetName);
+  if (!target)
+    fail(llvm::toString(target.takeError()));
+  options.target = *target;
+
+  if (llvm::Error error = omc::compileModel(options))
+    fail(llvm::toString(std::move(error)));
+  return 0;
+}
