@@ -7,6 +7,7 @@
 #include "compiler/dialect/onnx/ONNXOps.h"
 #include "compiler/importer/TypeConversion.h"
 #include "mlir/IR/Builders.h"
+#include "onnx/defs/schema.h"
 
 using namespace mlir;
 
@@ -17,11 +18,19 @@ llvm::Error fail(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
 }
 
+// The version of the default ONNX domain the model imports.
+int defaultOpset(const ::onnx::ModelProto &model) {
+  for (const auto &opset : model.opset_import())
+    if (opset.domain().empty() || opset.domain() == "ai.onnx")
+      return static_cast<int>(opset.version());
+  return 1;
+}
+
 class GraphImporter {
 public:
   GraphImporter(ModuleOp module, const ::onnx::ModelProto &model, const std::string &modelDir)
       : context(*module.getContext()), builder(module.getBodyRegion()), module(module),
-        graph(model.graph()), modelDir(modelDir) {}
+        graph(model.graph()), modelDir(modelDir), opsetVersion(defaultOpset(model)) {}
 
   llvm::Error run(StringRef funcName);
 
@@ -39,6 +48,7 @@ private:
   ModuleOp module;
   const ::onnx::GraphProto &graph;
   std::string modelDir;
+  int opsetVersion;
   std::map<std::string, Value> values;
   std::map<std::string, const ::onnx::TypeProto *> valueTypes;
 };
@@ -174,6 +184,18 @@ llvm::Error GraphImporter::importNode(const ::onnx::NodeProto &node) {
       return fail("node '" + node.name() + "' (" + node.op_type() + ") uses '" + input +
                   "', which no earlier node, input or initializer defines");
     state.operands.push_back(it->second);
+  }
+  // Trailing optional inputs the node leaves out are `none` operands of the op.
+  if (const auto *schema = ::onnx::OpSchemaRegistry::Schema(node.op_type(), opsetVersion,
+                                                             node.domain())) {
+    const auto &formals = schema->inputs();
+    for (size_t i = node.input_size(); i < formals.size(); ++i) {
+      if (formals[i].GetOption() != ::onnx::OpSchema::Optional)
+        return fail(node.op_type() + " node '" + node.name() + "' lacks its required input '" +
+                    formals[i].GetName() + "'");
+      state.operands.push_back(
+          onnx::NoValueOp::create(builder, state.location, builder.getNoneType()));
+    }
   }
   for (const auto &attr : node.attribute()) {
     auto named = convertAttribute(attr);

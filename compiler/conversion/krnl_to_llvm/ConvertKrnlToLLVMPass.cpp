@@ -48,7 +48,8 @@ struct ConvertKrnlToLLVM : impl::ConvertKrnlToLLVMBase<ConvertKrnlToLLVM> {
 
     // Private functions (the graphs behind their wrappers) stay inside the library.
     module.walk([](LLVM::LLVMFuncOp func) {
-      if (func->getAttrOfType<StringAttr>("sym_visibility") == "private" && !func.isExternal())
+      auto visibility = func->getAttrOfType<StringAttr>("sym_visibility");
+      if (visibility && visibility.getValue() == "private" && !func.isExternal())
         func.setLinkage(LLVM::Linkage::Internal);
     });
   }

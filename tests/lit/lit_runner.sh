@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs the `// RUN:` lines of one FileCheck test, the way LLVM's lit does for the
+# subset omc uses: %s is the test file, and `omc-opt`, `FileCheck` and `not` are on
+# PATH. Usage: lit_runner.sh OPT FILECHECK NOT TEST_FILE
+set -euo pipefail
+opt=$(realpath "$1"); filecheck=$(realpath "$2"); not=$(realpath "$3"); test_file=$4
+
+bin=$(mktemp -d)
+trap 'rm -rf "$bin"' EXIT
+ln -s "$opt" "$bin/omc-opt"
+ln -s "$filecheck" "$bin/FileCheck"
+ln -s "$not" "$bin/not"
+export PATH="$bin:$PATH"
+
+mapfile -t runs < <(sed -n 's|^// RUN: *||p' "$test_file")
+if [ ${#runs[@]} -eq 0 ]; then
+  echo "error: $test_file has no RUN line" >&2
+  exit 1
+fi
+for run in "${runs[@]}"; do
+  command=${run//%s/$test_file}
+  echo "RUN: $command"
+  bash -o pipefail -c "$command"
+done

@@ -1,0 +1,51 @@
+// RUN: omc-opt %s --convert-onnx-to-krnl --canonicalize | FileCheck %s
+
+// A dynamic dim of the result is the operand dim that is not 1; an operand's
+// dynamic dim reads index 0 when it is 1 at run time.
+// CHECK-LABEL: func.func @dynamic_broadcast
+// CHECK-SAME: (%[[A:.*]]: memref<?x4xf32>, %[[B:.*]]: memref<?x4xf32>)
+// CHECK-DAG: %[[DA:.*]] = memref.dim %[[A]], %c0
+// CHECK-DAG: %[[DB:.*]] = memref.dim %[[B]], %c0
+// CHECK: %[[OUT:.*]] = memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?x4xf32>
+// CHECK: krnl.iterate
+// CHECK: ^bb0(%[[I:.*]]: index, %[[J:.*]]: index):
+// CHECK: arith.cmpi eq
+// CHECK: %[[IA:.*]] = arith.select %{{.*}}, %c0, %[[I]]
+// CHECK: krnl.load %[[A]][%[[IA]], %[[J]]]
+// CHECK: arith.subf
+func.func @dynamic_broadcast(%a: tensor<?x4xf32>, %b: tensor<?x4xf32>) -> tensor<?x4xf32> {
+  %0 = onnx.Sub %a, %b : (tensor<?x4xf32>, tensor<?x4xf32>) -> tensor<?x4xf32>
+  return %0 : tensor<?x4xf32>
+}
+
+// Integer division is signed for signed ONNX types, unsigned for unsigned ones,
+// and the buffers of unsigned tensors are signless.
+// CHECK-LABEL: func.func @int_div
+// CHECK-SAME: memref<5xi32>, %{{.*}}: memref<5xi8>, %{{.*}}: memref<5xi8>
+// CHECK: arith.divsi
+// CHECK: arith.divui
+func.func @int_div(%a: tensor<5xi32>, %b: tensor<5xui8>, %c: tensor<5xui8>) -> (tensor<5xi32>, tensor<5xui8>) {
+  %0 = onnx.Div %a, %a : (tensor<5xi32>, tensor<5xi32>) -> tensor<5xi32>
+  %1 = onnx.Div %b, %c : (tensor<5xui8>, tensor<5xui8>) -> tensor<5xui8>
+  return %0, %1 : tensor<5xi32>, tensor<5xui8>
+}
+
+// Relu keeps NaN (maximumf) for floats.
+// CHECK-LABEL: func.func @relu
+// CHECK: %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK: arith.maximumf %{{.*}}, %[[ZERO]]
+func.func @relu(%a: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  %0 = onnx.Relu %a : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// Rank 0: no loops at all.
+// CHECK-LABEL: func.func @scalar
+// CHECK-NOT: krnl.iterate
+// CHECK: krnl.load %{{.*}}[] : memref<f32>
+// CHECK: arith.addf
+// CHECK: krnl.store %{{.*}}, %{{.*}}[] : memref<f32>
+func.func @scalar(%a: tensor<f32>) -> tensor<f32> {
+  %0 = onnx.Add %a, %a : (tensor<f32>, tensor<f32>) -> tensor<f32>
+  return %0 : tensor<f32>
+}

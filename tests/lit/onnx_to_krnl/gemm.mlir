@@ -1,0 +1,33 @@
+// RUN: omc-opt %s --convert-onnx-to-krnl --canonicalize | FileCheck %s
+
+// transB reads B[j, k]; alpha scales the product, beta scales C, which is
+// broadcast from [N].
+// CHECK-LABEL: func.func @gemm
+// CHECK-SAME: (%[[A:.*]]: memref<2x3xf32>, %[[B:.*]]: memref<4x3xf32>, %[[C:.*]]: memref<4xf32>)
+// CHECK-DAG: %[[ALPHA:.*]] = arith.constant 5.000000e-01 : f32
+// CHECK-DAG: %[[BETA:.*]] = arith.constant 2.000000e+00 : f32
+// CHECK: ^bb0(%[[I:.*]]: index, %[[J:.*]]: index):
+// CHECK: ^bb0(%[[K:.*]]: index):
+// CHECK-NEXT: krnl.load %[[A]][%[[I]], %[[K]]]
+// CHECK-NEXT: krnl.load %[[B]][%[[J]], %[[K]]]
+// CHECK: krnl.store
+// CHECK-NEXT: }
+// CHECK-NEXT: %[[V:.*]] = krnl.load %{{.*}}[%[[I]], %[[J]]]
+// CHECK-NEXT: %[[SCALED:.*]] = arith.mulf %[[V]], %[[ALPHA]]
+// CHECK-NEXT: %[[CV:.*]] = krnl.load %[[C]][%[[J]]]
+// CHECK-NEXT: %[[CB:.*]] = arith.mulf %[[CV]], %[[BETA]]
+// CHECK-NEXT: arith.addf %[[SCALED]], %[[CB]]
+func.func @gemm(%a: tensor<2x3xf32>, %b: tensor<4x3xf32>, %c: tensor<4xf32>) -> tensor<2x4xf32> {
+  %0 = onnx.Gemm %a, %b, %c {alpha = 0.5 : f32, beta = 2.0 : f32, transB = 1 : si64} : (tensor<2x3xf32>, tensor<4x3xf32>, tensor<4xf32>) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// Without C there is nothing to add.
+// CHECK-LABEL: func.func @gemm_no_c
+// CHECK-NOT: onnx.
+// CHECK: return
+func.func @gemm_no_c(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>) -> tensor<2x4xf32> {
+  %none = onnx.NoValue
+  %0 = onnx.Gemm %a, %b, %none : (tensor<2x3xf32>, tensor<3x4xf32>, none) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}

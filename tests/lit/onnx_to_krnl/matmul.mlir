@@ -1,0 +1,41 @@
+// RUN: omc-opt %s --convert-onnx-to-krnl --canonicalize | FileCheck %s
+
+// Each result element is zeroed, then accumulates A[i,k] * B[k,j] over k.
+// CHECK-LABEL: func.func @matmul_2d
+// CHECK-SAME: (%[[A:.*]]: memref<2x3xf32>, %[[B:.*]]: memref<3x4xf32>)
+// CHECK: %[[Y:.*]] = memref.alloc() {alignment = 64 : i64} : memref<2x4xf32>
+// CHECK: krnl.iterate(%{{.*}}#0, %{{.*}}#1) from(%c0, %c0) to(%c2, %c4)
+// CHECK-NEXT: ^bb0(%[[I:.*]]: index, %[[J:.*]]: index):
+// CHECK: krnl.store %cst, %[[Y]][%[[I]], %[[J]]]
+// CHECK: krnl.iterate(%{{.*}}) from(%c0) to(%c3)
+// CHECK-NEXT: ^bb0(%[[K:.*]]: index):
+// CHECK-NEXT: %[[L:.*]] = krnl.load %[[A]][%[[I]], %[[K]]]
+// CHECK-NEXT: %[[R:.*]] = krnl.load %[[B]][%[[K]], %[[J]]]
+// CHECK-NEXT: %[[ACC:.*]] = krnl.load %[[Y]][%[[I]], %[[J]]]
+// CHECK-NEXT: %[[P:.*]] = arith.mulf %[[L]], %[[R]]
+// CHECK-NEXT: %[[S:.*]] = arith.addf %[[ACC]], %[[P]]
+// CHECK-NEXT: krnl.store %[[S]], %[[Y]][%[[I]], %[[J]]]
+func.func @matmul_2d(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>) -> tensor<2x4xf32> {
+  %0 = onnx.MatMul %a, %b : (tensor<2x3xf32>, tensor<3x4xf32>) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// Batched A, shared B: A is indexed by the batch, B is not.
+// CHECK-LABEL: func.func @matmul_batched
+// CHECK: ^bb0(%[[BATCH:.*]]: index, %[[I:.*]]: index, %[[J:.*]]: index):
+// CHECK: ^bb0(%[[K:.*]]: index):
+// CHECK-NEXT: krnl.load %{{.*}}[%[[BATCH]], %[[I]], %[[K]]] : memref<5x2x3xf32>
+// CHECK-NEXT: krnl.load %{{.*}}[%[[K]], %[[J]]] : memref<3x4xf32>
+func.func @matmul_batched(%a: tensor<5x2x3xf32>, %b: tensor<3x4xf32>) -> tensor<5x2x4xf32> {
+  %0 = onnx.MatMul %a, %b : (tensor<5x2x3xf32>, tensor<3x4xf32>) -> tensor<5x2x4xf32>
+  return %0 : tensor<5x2x4xf32>
+}
+
+// A matrix times a vector: no N loop.
+// CHECK-LABEL: func.func @matvec
+// CHECK: krnl.iterate(%{{.*}}) from(%c0) to(%c2)
+// CHECK: krnl.load %{{.*}}[%{{.*}}] : memref<3xf32>
+func.func @matvec(%a: tensor<2x3xf32>, %b: tensor<3xf32>) -> tensor<2xf32> {
+  %0 = onnx.MatMul %a, %b : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
