@@ -1,0 +1,55 @@
+#include "omc/input_check.h"
+
+#include "omc/elem_type.h"
+#include "omc/tensor_layout.h"
+
+namespace omc {
+
+std::string countOf(int64_t count, const char *noun) {
+  return std::to_string(count) + " " + noun + (count == 1 ? "" : "s");
+}
+
+std::optional<std::string> checkInput(const TensorSignature &expected, int64_t index,
+                                      const omc_tensor &tensor) {
+  std::string where = "input " + std::to_string(index) + " ('" + expected.name + "'): ";
+  // The rank bounds come first: shape[] must not be read past OMC_MAX_RANK.
+  if (tensor.rank < 0 || tensor.rank > OMC_MAX_RANK)
+    return where + "rank " + std::to_string(tensor.rank) + " is outside 0.." +
+           std::to_string(OMC_MAX_RANK);
+  if (tensor.elem_type != expected.elemType)
+    return where + "expected element type " + describeElemType(expected.elemType) + ", got " +
+           describeElemType(tensor.elem_type);
+  if (static_cast<size_t>(tensor.rank) != expected.shape.size())
+    return where + "expected rank " + std::to_string(expected.shape.size()) + ", got " +
+           std::to_string(tensor.rank) + " (shape " + formatShape(expected.shape) + ")";
+  for (int32_t d = 0; d < tensor.rank; ++d) {
+    int64_t dim = tensor.shape[d], want = expected.shape[d];
+    if (dim < 0)
+      return where + "dim " + std::to_string(d) + " is " + std::to_string(dim) +
+             ", a size must be >= 0";
+    if (want != kDynamicDim && dim != want)
+      return where + "dim " + std::to_string(d) + " is " + std::to_string(dim) + ", expected " +
+             std::to_string(want) + " (shape " + formatShape(expected.shape) + ")";
+  }
+  std::optional<int64_t> count = numElements(tensor, elemTypeSize(tensor.elem_type));
+  if (!count)
+    return where + "too many elements";
+  if (!tensor.data && *count > 0)
+    return where + "data is NULL";
+  return std::nullopt;
+}
+
+std::optional<std::string> checkInputs(const Signature &signature, const omc_tensor *inputs,
+                                       int64_t numInputs) {
+  if (numInputs < 0 || static_cast<uint64_t>(numInputs) != signature.size())
+    return "expected " + countOf(signature.size(), "input") + ", got " +
+           std::to_string(numInputs);
+  if (numInputs > 0 && !inputs)
+    return std::string("inputs is NULL");
+  for (int64_t i = 0; i < numInputs; ++i)
+    if (std::optional<std::string> problem = checkInput(signature[i], i, inputs[i]))
+      return problem;
+  return std::nullopt;
+}
+
+} // namespace omc

@@ -1,0 +1,223 @@
+#!/usr/bin/python3
+"""Compiles and runs ONNX backend test cases with omc and compares the outputs.
+
+    backend_cases_test.py --compile PATH --run PATH --data-dir DIR
+                          --target NAME [--target NAME]... CASE...
+
+DIR is the ONNX backend test data's node folder (Debian's libonnx-testdata puts it at
+/usr/share/libonnx-testdata/data/node); each CASE is a folder in it with model.onnx and
+test_data_set_*/{input,output}_K.pb. For every target and case, this script runs
+
+    compile --target=TARGET -o TMP/model.so DIR/CASE/model.onnx
+    run TMP/model.so --input input_0.pb --input input_1.pb ... --output-dir OUT
+
+for each test data set and compares every OUT/output_K.pb with the expected output_K.pb: the
+same element type and shape, and values within rtol 1e-3 / atol 1e-7 for floating point
+(NaN equals NaN), exactly equal for integers, booleans and strings.
+
+It prints one line per (target, case), PASS or FAIL with the reason, then `N passed, N failed`
+alone on the last line, and exits 0 only when every pair passed and at least one ran.
+Relative paths are taken from the working directory (Bazel runs tests in the runfiles root).
+Uses only the standard library, numpy and onnx (run it with /usr/bin/python3).
+"""
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+import onnx
+from onnx import numpy_helper
+
+RTOL = 1e-3
+ATOL = 1e-7
+COMPILE_TIMEOUT_S = 600
+RUN_TIMEOUT_S = 300
+
+
+class CaseFailure(Exception):
+    """One (target, case) failed; the message says why."""
+
+
+def numbered(folder, prefix):
+    """The files PREFIX_K.pb in FOLDER, ordered by K (so input_10 comes after input_9)."""
+    pattern = re.compile(re.escape(prefix) + r"_(\d+)\.pb$")
+    found = []
+    for name in os.listdir(folder):
+        match = pattern.match(name)
+        if match:
+            found.append((int(match.group(1)), os.path.join(folder, name)))
+    found.sort()
+    for expected_index, (index, path) in enumerate(found):
+        if index != expected_index:
+            raise CaseFailure(f"{folder}: {prefix}_{expected_index}.pb is missing")
+    return [path for _, path in found]
+
+
+def load_tensor(path):
+    tensor = onnx.TensorProto()
+    try:
+        with open(path, "rb") as f:
+            tensor.ParseFromString(f.read())
+    except OSError as e:
+        raise CaseFailure(f"cannot read {path}: {e.strerror}")
+    except Exception as e:  # protobuf's DecodeError and friends
+        raise CaseFailure(f"{path} is not a TensorProto: {e}")
+    try:
+        return numpy_helper.to_array(tensor)
+    except Exception as e:
+        raise CaseFailure(f"{path}: cannot convert the TensorProto to an array: {e}")
+
+
+def compare(name, actual, expected):
+    """Raises CaseFailure when ACTUAL is not EXPECTED within the tolerances."""
+    if actual.dtype != expected.dtype:
+        raise CaseFailure(f"{name}: element type {actual.dtype}, expected {expected.dtype}")
+    if actual.shape != expected.shape:
+        raise CaseFailure(f"{name}: shape {list(actual.shape)}, expected {list(expected.shape)}")
+    if actual.size == 0:
+        return
+    if np.issubdtype(expected.dtype, np.inexact):
+        ok = np.isclose(actual, expected, rtol=RTOL, atol=ATOL, equal_nan=True)
+    else:  # integers, bool, strings: exact
+        ok = actual == expected
+    ok = np.asarray(ok)
+    if ok.all():
+        return
+    bad = int(ok.size - np.count_nonzero(ok))
+    first = tuple(int(i) for i in np.argwhere(~ok)[0])
+    detail = f"{bad} of {ok.size} values differ; first at {list(first)}: got {actual[first]!r}, expected {expected[first]!r}"
+    if np.issubdtype(expected.dtype, np.inexact):
+        with np.errstate(invalid="ignore", over="ignore"):
+            diff = np.abs(actual.astype(np.float64) - expected.astype(np.float64))
+        diff = diff[~ok]
+        diff = diff[np.isfinite(diff)]
+        if diff.size:
+            detail += f"; max abs diff {diff.max():.6g}"
+        detail += f" (rtol {RTOL:g}, atol {ATOL:g})"
+    raise CaseFailure(f"{name}: {detail}")
+
+
+def describe_exit(code):
+    if code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exited {code}"
+
+
+def last_line(text):
+    lines = [line for line in text.decode(errors="replace").splitlines() if line.strip()]
+    if not lines:
+        return "(nothing on stderr)"
+    line = lines[-1].strip()
+    return line if len(line) <= 400 else line[:400] + "..."
+
+
+def invoke(what, argv, timeout):
+    try:
+        proc = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise CaseFailure(f"{what} timed out after {timeout}s")
+    except OSError as e:
+        raise CaseFailure(f"cannot start {what} ({argv[0]}): {e.strerror}")
+    if proc.returncode != 0:
+        raise CaseFailure(f"{what} {describe_exit(proc.returncode)}: {last_line(proc.stderr)}")
+    return proc
+
+
+def run_case(args, target, case, work):
+    case_dir = os.path.join(args.data_dir, case)
+    model = os.path.join(case_dir, "model.onnx")
+    if not os.path.isfile(model):
+        raise CaseFailure(f"no such case: {model} not found")
+    data_sets = sorted(d for d in os.listdir(case_dir)
+                       if d.startswith("test_data_set_") and os.path.isdir(os.path.join(case_dir, d)))
+    if not data_sets:
+        raise CaseFailure(f"{case_dir} has no test_data_set_*")
+
+    library = os.path.join(work, "model.so")
+    invoke("compile", [args.compile, f"--target={target}", "-o", library, model], COMPILE_TIMEOUT_S)
+    if not os.path.isfile(library):
+        raise CaseFailure(f"compile exited 0 but wrote no {library}")
+
+    for data_set in data_sets:
+        data_dir = os.path.join(case_dir, data_set)
+        inputs = numbered(data_dir, "input")
+        expected = numbered(data_dir, "output")
+        out_dir = os.path.join(work, data_set)
+        os.makedirs(out_dir)
+        argv = [args.run, library]
+        for path in inputs:
+            argv += ["--input", path]
+        argv += ["--output-dir", out_dir]
+        invoke(f"run ({data_set})", argv, RUN_TIMEOUT_S)
+        produced = numbered(out_dir, "output")
+        if len(produced) != len(expected):
+            raise CaseFailure(f"{data_set}: run wrote {len(produced)} output(s), expected {len(expected)}")
+        for k, (got, want) in enumerate(zip(produced, expected)):
+            compare(f"{data_set}/output_{k}", load_tensor(got), load_tensor(want))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--compile", required=True, help="the omc compile binary")
+    parser.add_argument("--run", required=True, help="the omc run binary")
+    parser.add_argument("--data-dir", required=True, help="the ONNX backend test data's node folder")
+    parser.add_argument("--target", action="append", required=True, help="a target to test (repeatable)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder and print it")
+    parser.add_argument("cases", nargs="*", metavar="CASE", help="case folder names, e.g. test_add")
+    args = parser.parse_args()
+
+    # The binaries may be given relative to the working directory; subprocess needs a path that
+    # does not depend on PATH lookup, so make them absolute.
+    args.compile = os.path.abspath(args.compile)
+    args.run = os.path.abspath(args.run)
+    args.data_dir = os.path.abspath(args.data_dir)
+    for flag, path in (("--compile", args.compile), ("--run", args.run)):
+        if not os.path.isfile(path) or not os.access(path, os.X_OK):
+            print(f"error: {flag} {path} is not an executable file", file=sys.stderr)
+            return 2
+    if not os.path.isdir(args.data_dir):
+        print(f"error: --data-dir {args.data_dir} is not a folder", file=sys.stderr)
+        return 2
+
+    tmp_root = tempfile.mkdtemp(prefix="omc-backend-cases-", dir=os.environ.get("TEST_TMPDIR"))
+    passed = failed = 0
+    try:
+        for target in args.target:
+            for case in args.cases:
+                work = os.path.join(tmp_root, target, case)
+                os.makedirs(work)
+                try:
+                    run_case(args, target, case, work)
+                except CaseFailure as e:
+                    failed += 1
+                    print(f"FAIL {target} {case}: {e}", flush=True)
+                except Exception as e:  # a bug here must not hide the other cases
+                    failed += 1
+                    print(f"FAIL {target} {case}: {type(e).__name__}: {e}", flush=True)
+                else:
+                    passed += 1
+                    print(f"PASS {target} {case}", flush=True)
+    finally:
+        if args.keep:
+            print(f"kept {tmp_root}", file=sys.stderr)
+        else:
+            shutil.rmtree(tmp_root, ignore_errors=True)
+
+    if passed + failed == 0:
+        print("error: no case ran (name at least one CASE)", file=sys.stderr)
+    print(f"{passed} passed, {failed} failed", flush=True)
+    return 0 if failed == 0 and passed > 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
