@@ -8,7 +8,9 @@
 
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "onnx/defs/schema.h"
 #include "onnx/shape_inference/implementation.h"
+#include "onnx/version_converter/convert.h"
 #include "llvm/Support/FileSystem.h"
 
 namespace omc {
@@ -76,11 +78,82 @@ static llvm::Error applyShapeOverrides(const ImportOptions &options,
   return llvm::Error::success();
 }
 
+// Whether some node (in any subgraph too) is of an op whose schema at `version` differs
+// from the one at kMaxSupportedOpset.
+static bool needsUpgrade(const ::onnx::GraphProto &graph, int version) {
+  for (const auto &node : graph.node()) {
+    if (node.domain().empty() || node.domain() == "ai.onnx") {
+      const auto *have = ::onnx::OpSchemaRegistry::Schema(node.op_type(), version);
+      const auto *want = ::onnx::OpSchemaRegistry::Schema(node.op_type(), kMaxSupportedOpset);
+      // An op ONNX does not know is left for the importer to report by name.
+      if (have && want && have->SinceVersion() != want->SinceVersion())
+        return true;
+    }
+    for (const auto &attr : node.attribute()) {
+      if (attr.has_g() && needsUpgrade(attr.g(), version))
+        return true;
+      for (const auto &subgraph : attr.graphs())
+        if (needsUpgrade(subgraph, version))
+          return true;
+    }
+  }
+  return false;
+}
+
+// ONNX's converter goes through an IR that keeps only tensor types: give the graph's
+// inputs and outputs back the sequence and optional types they had.
+static void restoreValueTypes(const ::onnx::GraphProto &original, ::onnx::GraphProto &graph) {
+  auto restore = [](const auto &from, auto &to) {
+    for (auto &info : to) {
+      if (info.type().value_case() != ::onnx::TypeProto::VALUE_NOT_SET)
+        continue;
+      for (const auto &old : from)
+        if (old.name() == info.name())
+          *info.mutable_type() = old.type();
+    }
+  };
+  restore(original.input(), *graph.mutable_input());
+  restore(original.output(), *graph.mutable_output());
+}
+
+// The dialect holds each op in its opset-17 form (attributes that later opsets moved to
+// inputs are inputs, and so on). A model of an older opset whose ops all kept their
+// schema is simply relabeled; others are brought there by ONNX's own version converter.
+static llvm::Error upgradeOpset(::onnx::ModelProto &model) {
+  ::onnx::OperatorSetIdProto *defaultOpset = nullptr;
+  for (auto &opset : *model.mutable_opset_import())
+    if (opset.domain().empty() || opset.domain() == "ai.onnx")
+      defaultOpset = &opset;
+  if (!defaultOpset || defaultOpset->version() >= kMaxSupportedOpset)
+    return llvm::Error::success();
+  int version = static_cast<int>(defaultOpset->version());
+  if (!needsUpgrade(model.graph(), version)) {
+    defaultOpset->set_version(kMaxSupportedOpset);
+    return llvm::Error::success();
+  }
+  try {
+    // The converter needs the shapes of some inputs (Softmax, Gemm, ...).
+    ::onnx::shape_inference::InferShapes(model);
+    ::onnx::ModelProto upgraded =
+        ::onnx::version_conversion::ConvertVersion(model, kMaxSupportedOpset);
+    restoreValueTypes(model.graph(), *upgraded.mutable_graph());
+    model = std::move(upgraded);
+  } catch (const std::exception &error) {
+    std::string message = error.what();
+    std::replace(message.begin(), message.end(), '\n', ' ');
+    return fail("cannot upgrade the model from opset " + llvm::Twine(version) + " to " +
+                llvm::Twine(kMaxSupportedOpset) + " with ONNX's version converter: " + message);
+  }
+  return llvm::Error::success();
+}
+
 llvm::Error loadModel(const std::string &path, const ImportOptions &options,
                       ::onnx::ModelProto &model) {
   if (llvm::Error error = parseFile(path, model))
     return error;
   if (llvm::Error error = checkOpsets(model))
+    return error;
+  if (llvm::Error error = upgradeOpset(model))
     return error;
   if (llvm::Error error = applyShapeOverrides(options, *model.mutable_graph()))
     return error;

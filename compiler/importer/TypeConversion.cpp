@@ -2,6 +2,8 @@
 
 #include "compiler/importer/TypeConversion.h"
 
+#include "compiler/dialect/onnx/ONNXOps.h"
+
 #include <cstring>
 #include <fstream>
 
@@ -36,6 +38,9 @@ llvm::Expected<Type> convertElementType(MLIRContext &context, int32_t dataType) 
   case ::onnx::TensorProto::UINT32: return b.getIntegerType(32, /*isSigned=*/false);
   case ::onnx::TensorProto::UINT64: return b.getIntegerType(64, /*isSigned=*/false);
   case ::onnx::TensorProto::BOOL: return b.getI1Type();
+  case ::onnx::TensorProto::STRING: return onnx::StringType::get(&context);
+  case ::onnx::TensorProto::COMPLEX64: return ComplexType::get(b.getF32Type());
+  case ::onnx::TensorProto::COMPLEX128: return ComplexType::get(b.getF64Type());
   default:
     return fail("unsupported ONNX element type " +
                 (::onnx::TensorProto::DataType_IsValid(dataType)
@@ -48,7 +53,7 @@ llvm::Expected<Type> convertElementType(MLIRContext &context, int32_t dataType) 
 llvm::Expected<TensorType> convertTensorType(MLIRContext &context,
                                              const ::onnx::TypeProto &type) {
   if (!type.has_tensor_type())
-    return fail("only tensor types are supported (got a sequence, map or optional)");
+    return fail("expected a tensor type, got a " + typeKind(type));
   auto elementType = convertElementType(context, type.tensor_type().elem_type());
   if (!elementType)
     return elementType.takeError();
@@ -59,6 +64,42 @@ llvm::Expected<TensorType> convertTensorType(MLIRContext &context,
     shape.push_back(dim.has_dim_value() && dim.dim_value() >= 0 ? dim.dim_value()
                                                                 : ShapedType::kDynamic);
   return RankedTensorType::get(shape, *elementType);
+}
+
+std::string typeKind(const ::onnx::TypeProto &type) {
+  switch (type.value_case()) {
+  case ::onnx::TypeProto::kTensorType: return "tensor";
+  case ::onnx::TypeProto::kSequenceType: return "sequence";
+  case ::onnx::TypeProto::kMapType: return "map";
+  case ::onnx::TypeProto::kOptionalType: return "optional";
+  case ::onnx::TypeProto::kSparseTensorType: return "sparse tensor";
+  default: return "type without a value";
+  }
+}
+
+llvm::Expected<Type> convertType(MLIRContext &context, const ::onnx::TypeProto &type) {
+  switch (type.value_case()) {
+  case ::onnx::TypeProto::kTensorType: {
+    auto tensor = convertTensorType(context, type);
+    if (!tensor)
+      return tensor.takeError();
+    return Type(*tensor);
+  }
+  case ::onnx::TypeProto::kSequenceType: {
+    auto element = convertType(context, type.sequence_type().elem_type());
+    if (!element)
+      return element.takeError();
+    return Type(onnx::SeqType::get(&context, *element));
+  }
+  case ::onnx::TypeProto::kOptionalType: {
+    auto element = convertType(context, type.optional_type().elem_type());
+    if (!element)
+      return element.takeError();
+    return Type(onnx::OptType::get(&context, *element));
+  }
+  default:
+    return fail("omc does not support ONNX " + typeKind(type) + " values");
+  }
 }
 
 // Reads external data, refusing any location outside the model's folder.
@@ -123,6 +164,9 @@ static llvm::Expected<std::vector<char>> typedFieldBytes(const ::onnx::TensorPro
   case ::onnx::TensorProto::INT8: return packField<int8_t>(t.int32_data());
   case ::onnx::TensorProto::UINT8:
   case ::onnx::TensorProto::BOOL: return packField<uint8_t>(t.int32_data());
+  // Complex numbers are (real, imaginary) pairs in the float fields.
+  case ::onnx::TensorProto::COMPLEX64: return packField<float>(t.float_data());
+  case ::onnx::TensorProto::COMPLEX128: return packField<double>(t.double_data());
   default: return fail("tensor '" + t.name() + "' has an unsupported element type");
   }
 }
@@ -159,7 +203,21 @@ llvm::Expected<DenseElementsAttr> convertTensor(MLIRContext &context,
     bytes = std::move(*typed);
   }
 
-  int64_t elementBytes = std::max<int64_t>(1, elementType->getIntOrFloatBitWidth() / 8);
+  if (isa<onnx::StringType>(*elementType)) {
+    if (tensor.data_location() == ::onnx::TensorProto::EXTERNAL)
+      return fail("string tensor '" + tensor.name() + "' cannot live in external data");
+    if (tensor.string_data_size() != count)
+      return fail("string tensor '" + tensor.name() + "' holds " +
+                  llvm::Twine(tensor.string_data_size()) + " strings; its dims need " +
+                  llvm::Twine(count));
+    SmallVector<StringRef> strings(tensor.string_data().begin(), tensor.string_data().end());
+    return DenseElementsAttr::get(type, ArrayRef<StringRef>(strings));
+  }
+  int64_t elementBytes = 0;
+  if (auto complex = dyn_cast<ComplexType>(*elementType))
+    elementBytes = 2 * complex.getElementType().getIntOrFloatBitWidth() / 8;
+  else
+    elementBytes = std::max<int64_t>(1, elementType->getIntOrFloatBitWidth() / 8);
   if (static_cast<int64_t>(bytes.size()) != count * elementBytes)
     return fail("tensor '" + tensor.name() + "' holds " + llvm::Twine(bytes.size()) +
                 " bytes of data; its dims and type need " + llvm::Twine(count * elementBytes));

@@ -9,6 +9,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Verifier.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "mlir/Transforms/Passes.h"
@@ -105,6 +106,9 @@ llvm::Error compileModel(const CompileOptions &options) {
   auto module = importModelFile(context, options.modelPath, options.importOptions);
   if (!module)
     return module.takeError();
+  // Every op checks its operands and attributes against its ONNX schema here.
+  if (mlir::failed(mlir::verify(**module)))
+    return diagnostics.error("verifying the imported model");
   timer.done("import");
 
   auto print = [&](mlir::ModuleOp op) {

@@ -19,12 +19,30 @@ def ONNX_Dialect : Dialect {
   let summary = "The ONNX operator set as MLIR operations on tensors.";
   let cppNamespace = "::omc::onnx";
   let hasConstantMaterializer = 1;
+  let useDefaultTypePrinterParser = 1;
+  let extraClassDeclaration = [{
+    void registerTypes();
+  }];
 }
 
-// Base class of every onnx op. Ops infer the shapes of their results.
+// Base class of every onnx op. Ops that refine their result types from their operands'
+// add DeclareOpInterfaceMethods<ShapeInferenceOpInterface>; the others keep the types the
+// importer gave them (from ONNX's own shape inference).
 class ONNX_Op<string mnemonic, list<Trait> traits = []>
-    : Op<ONNX_Dialect, mnemonic,
-         !listconcat(traits, [DeclareOpInterfaceMethods<ShapeInferenceOpInterface>])>;
+    : Op<ONNX_Dialect, mnemonic, traits>;
+
+// The members of one ONNX type parameter (operand groups, and -(r + 1) for result group r)
+// share an element type. See ONNXTraits.h.
+class ONNX_SameElementType<string members>
+    : ParamNativeOpTrait<"SameElementType", members> {
+  let cppNamespace = "::omc::onnx";
+}
+
+// A variadic operand group ("index, minimum") that needs at least `minimum` values.
+class ONNX_MinVariadicOperands<string indexAndMinimum>
+    : ParamNativeOpTrait<"MinVariadicOperands", indexAndMinimum> {
+  let cppNamespace = "::omc::onnx";
+}
 
 // An input ONNX marks optional: a tensor, or `none` when the model leaves it out.
 class ONNX_Optional<Type type> : AnyTypeOf<[type, NoneType]>;

@@ -15,6 +15,7 @@ using namespace mlir;
 namespace omc::onnx {
 
 void ONNXDialect::initialize() {
+  registerTypes();
   addOperations<
 #define GET_OP_LIST
 #include "compiler/dialect/onnx/ONNXOps.cpp.inc"
@@ -46,14 +47,11 @@ static std::string shapeString(Type type) {
   return text + "]";
 }
 
-// Element types must agree and static dims must broadcast (numpy rules).
+// Static dims must broadcast (numpy rules). Element types are the schema's business
+// (the generated SameElementType trait).
 static LogicalResult verifyBroadcastOperands(Operation *op, Value lhs, Value rhs) {
   auto lhsType = cast<ShapedType>(lhs.getType());
   auto rhsType = cast<ShapedType>(rhs.getType());
-  if (lhsType.getElementType() != rhsType.getElementType())
-    return op->emitOpError() << "operands have different element types "
-                             << lhsType.getElementType() << " and "
-                             << rhsType.getElementType();
   if (!lhsType.hasRank() || !rhsType.hasRank())
     return success();
   SmallVector<int64_t> shape;
@@ -84,8 +82,6 @@ static LogicalResult verifyContractionDims(Operation *op, int64_t lhs, int64_t r
 LogicalResult MatMulOp::verify() {
   auto aType = cast<ShapedType>(getA().getType());
   auto bType = cast<ShapedType>(getB().getType());
-  if (aType.getElementType() != bType.getElementType())
-    return emitOpError() << "operands have different element types";
   if (!aType.hasRank() || !bType.hasRank())
     return success();
   if (aType.getRank() < 1 || bType.getRank() < 1)
@@ -99,8 +95,6 @@ LogicalResult MatMulOp::verify() {
 LogicalResult GemmOp::verify() {
   auto aType = cast<ShapedType>(getA().getType());
   auto bType = cast<ShapedType>(getB().getType());
-  if (aType.getElementType() != bType.getElementType())
-    return emitOpError() << "operands have different element types";
   if (!aType.hasRank() || !bType.hasRank())
     return success();
   if (aType.getRank() != 2 || bType.getRank() != 2)

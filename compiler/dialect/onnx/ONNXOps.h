@@ -6,9 +6,16 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Dialect.h"
 #include "mlir/IR/OpDefinition.h"
+#include "mlir/Interfaces/ControlFlowInterfaces.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+#include "compiler/dialect/onnx/ONNXTraits.h"
+
 #include "compiler/dialect/onnx/ONNXDialect.h.inc"
+
+#define GET_TYPEDEF_CLASSES
+#include "compiler/dialect/onnx/ONNXTypes.h.inc"
+
 #include "compiler/dialect/onnx/ShapeInferenceInterface.h.inc"
 
 #define GET_OP_CLASSES

@@ -54,8 +54,9 @@ LogicalResult MulOp::inferShapes() { return inferBroadcast(*this, getA(), getB()
 LogicalResult DivOp::inferShapes() { return inferBroadcast(*this, getA(), getB(), getC()); }
 
 static LogicalResult inferSameShape(Operation *op, Value input, Value result) {
-  auto type = cast<ShapedType>(input.getType());
-  if (!type.hasRank())
+  // Identity also passes sequences and optionals through: nothing to refine there.
+  auto type = dyn_cast<ShapedType>(input.getType());
+  if (!type || !type.hasRank())
     return success();
   return refineResult(op, result, type.getShape(), type.getElementType());
 }
@@ -102,6 +103,5 @@ LogicalResult ConstantOp::inferShapes() {
   return refineResult(*this, getOutput(), type.getShape(), type.getElementType());
 }
 
-LogicalResult NoValueOp::inferShapes() { return success(); }
 
 } // namespace omc::onnx
