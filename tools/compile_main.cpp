@@ -31,6 +31,8 @@ options:
   -O0 .. -O3           optimization level (default: -O2)
   -o OUT               output file
   -v                   print the time each stage takes
+  --elide-constants    in MLIR text output, print constants of more than 16 elements
+                       as dense_resource<__elided__> (for reading large models)
   --list-targets       print the registered targets and exit
   --help               print this help and exit
 )";
@@ -103,6 +105,8 @@ int main(int argc, char **argv) {
       options.outputPath = argv[++i];
     } else if (arg == "-v") {
       options.verbose = true;
+    } else if (arg == "--elide-constants") {
+      options.elideConstants = true;
     } else if (arg.starts_with("-") && arg != "-") {
       fail("unknown option '" + arg + "' (see --help)");
     } else if (options.modelPath.empty()) {

@@ -67,6 +67,8 @@ static llvm::Error applyShapeOverrides(const ImportOptions &options,
         input = &candidate;
     if (!input)
       return fail("--shape names '" + name + "', which is not a graph input");
+    if (!input->type().has_tensor_type())
+      return fail("--shape names '" + name + "', which is not a tensor input");
     auto *shape = input->mutable_type()->mutable_tensor_type()->mutable_shape();
     if (shape->dim_size() != 0 && shape->dim_size() != static_cast<int>(dims.size()))
       return fail("--shape gives input '" + name + "' rank " + llvm::Twine(dims.size()) +
@@ -153,14 +155,19 @@ llvm::Error loadModel(const std::string &path, const ImportOptions &options,
     return error;
   if (llvm::Error error = checkOpsets(model))
     return error;
-  if (llvm::Error error = upgradeOpset(model))
-    return error;
   if (llvm::Error error = applyShapeOverrides(options, *model.mutable_graph()))
+    return error;
+  if (llvm::Error error = upgradeOpset(model))
     return error;
   // ONNX's shape inference types every intermediate value; it reports problems it
   // finds in the graph (inconsistent declared shapes, bad attributes) by throwing.
   try {
-    ::onnx::shape_inference::InferShapes(model);
+    // Data propagation computes the values of small shape tensors (Shape -> Gather ->
+    // Concat -> Reshape chains), so more dims come out static.
+    ::onnx::shape_inference::InferShapes(model, ::onnx::OpSchemaRegistry::Instance(),
+                                         ::onnx::ShapeInferenceOptions(
+                                             /*check_type_val=*/false, /*strict_mode_val=*/0,
+                                             /*data_prop_val=*/true));
   } catch (const std::exception &error) {
     std::string message = error.what();
     std::replace(message.begin(), message.end(), '\n', ' ');

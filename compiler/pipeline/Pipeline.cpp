@@ -112,7 +112,10 @@ llvm::Error compileModel(const CompileOptions &options) {
   timer.done("import");
 
   auto print = [&](mlir::ModuleOp op) {
-    return writeText(options.outputPath, [&](llvm::raw_ostream &os) { op.print(os); });
+    mlir::OpPrintingFlags flags;
+    if (options.elideConstants)
+      flags.elideLargeElementsAttrs(16);
+    return writeText(options.outputPath, [&](llvm::raw_ostream &os) { op.print(os, flags); });
   };
   auto runPasses = [&](llvm::StringRef stage,
                        llvm::function_ref<void(mlir::PassManager &)> build) -> llvm::Error {

@@ -26,6 +26,9 @@ struct CompileOptions {
   TargetOptions targetOptions;
   ImportOptions importOptions;
   bool verbose = false; // stage timings on stderr
+  // MLIR text output elides constants of more than 16 elements (GPT-2's weights would
+  // otherwise print as a gigabyte of hex).
+  bool elideConstants = false;
 };
 
 llvm::Error compileModel(const CompileOptions &options);

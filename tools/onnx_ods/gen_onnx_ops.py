@@ -38,14 +38,51 @@ from onnx import defs
 #   canon:    getCanonicalizationPatterns()
 #   shape:    inferShapes() of ShapeInferenceOpInterface
 CUSTOM = {
-    "Add": {"verifier", "shape"},
-    "Sub": {"verifier", "shape"},
-    "Mul": {"verifier", "shape"},
-    "Div": {"verifier", "shape"},
-    "Relu": {"shape"},
-    "Identity": {"folder", "shape"},
+    "Add": {"verifier", "folder"},
+    "Sub": {"verifier", "folder"},
+    "Mul": {"verifier", "folder"},
+    "Div": {"verifier", "folder"},
+    "Equal": {"folder"},
+    "Less": {"folder"},
+    "Greater": {"folder"},
+    "Where": {"folder"},
+    "Identity": {"folder"},
+    "Cast": {"folder"},
     "MatMul": {"verifier", "shape"},
     "Gemm": {"verifier", "shape"},
+    "Shape": {"folder", "shape"},
+    "Size": {"folder"},
+    "Gather": {"folder", "shape"},
+    "Unsqueeze": {"folder", "shape"},
+    "Squeeze": {"folder", "shape"},
+    "Concat": {"folder", "shape"},
+    "Slice": {"folder", "shape"},
+    "Reshape": {"folder", "shape"},
+    "Expand": {"folder", "shape"},
+    "Transpose": {"folder", "shape"},
+    "ConstantOfShape": {"folder", "shape"},
+    "Range": {"folder", "shape"},
+    "Split": {"shape"},
+    "ReduceMean": {"shape"},
+    "ReduceSum": {"shape"},
+}
+
+# Result 0 has the shape of operand 0 (the shape inference pass handles these).
+SAME_SHAPE_AS_INPUT = {
+    "Abs", "Acos", "Acosh", "Asin", "Asinh", "Atan", "Atanh", "BatchNormalization",
+    "Bernoulli", "Cast", "CastLike", "Ceil", "Celu", "Clip", "Cos", "Cosh", "CumSum", "Dropout",
+    "Elu", "Erf", "Exp", "Floor", "Hardmax", "HardSigmoid", "HardSwish", "Identity",
+    "InstanceNormalization", "IsInf", "IsNaN", "LayerNormalization", "LeakyRelu", "Log",
+    "LogSoftmax", "LpNormalization", "MeanVarianceNormalization", "Neg", "Not", "PRelu",
+    "Reciprocal", "Relu", "Round", "Selu", "Shrink", "Sigmoid", "Sign", "Sin", "Sinh", "Softmax",
+    "Softplus", "Softsign", "Sqrt", "Tan", "Tanh", "ThresholdedRelu", "Trilu",
+}
+
+# Result 0 is the numpy broadcast of the operands.
+BROADCASTING = {
+    "Add", "And", "BitShift", "Div", "Equal", "Greater", "GreaterOrEqual", "Less",
+    "LessOrEqual", "Max", "Mean", "Min", "Mod", "Mul", "Or", "Pow", "Sub", "Sum",
+    "Where", "Xor",
 }
 
 # Written by hand in ONNXOps.td: Constant keeps one normalized form (`value`) of its many
@@ -248,6 +285,10 @@ def op_record(schema):
         traits.append(f'ONNX_SameElementType<"{", ".join(str(m) for m in members)}">')
     if "shape" in custom:
         traits.append("DeclareOpInterfaceMethods<ShapeInferenceOpInterface>")
+    if not prefix and schema.name in SAME_SHAPE_AS_INPUT:
+        traits.append("ONNX_SameShapeAsInput")
+    if not prefix and schema.name in BROADCASTING:
+        traits.append("ONNX_BroadcastingResult")
     for index, formal in enumerate(schema.inputs):
         # The schema gives the least input count; what of it falls on the variadic is its minimum.
         min_arity = schema.min_input - index
@@ -298,9 +339,9 @@ def main():
     args = parser.parse_args()
 
     schemas = pick_schemas(args.max_opset)
-    unknown = set(CUSTOM) - {name for _, name in schemas}
+    unknown = (set(CUSTOM) | SAME_SHAPE_AS_INPUT | BROADCASTING) - {name for _, name in schemas}
     if unknown:
-        fail(f"CUSTOM names ops that have no schema: {sorted(unknown)}")
+        fail(f"CUSTOM or the shape lists name ops that have no schema: {sorted(unknown)}")
     import onnx
     records = [op_record(s) for key, s in sorted(schemas.items()) if s.name not in HAND_WRITTEN
                or s.domain != ""]

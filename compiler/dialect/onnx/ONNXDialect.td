@@ -38,6 +38,14 @@ class ONNX_SameElementType<string members>
   let cppNamespace = "::omc::onnx";
 }
 
+// Markers the shape inference pass reads (see ONNXTraits.h).
+def ONNX_SameShapeAsInput : NativeOpTrait<"SameShapeAsInput"> {
+  let cppNamespace = "::omc::onnx";
+}
+def ONNX_BroadcastingResult : NativeOpTrait<"BroadcastingResult"> {
+  let cppNamespace = "::omc::onnx";
+}
+
 // A variadic operand group ("index, minimum") that needs at least `minimum` values.
 class ONNX_MinVariadicOperands<string indexAndMinimum>
     : ParamNativeOpTrait<"MinVariadicOperands", indexAndMinimum> {

@@ -6,6 +6,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/OpImplementation.h"
+#include "mlir/IR/TypeUtilities.h"
 
 using namespace mlir;
 
@@ -24,10 +25,16 @@ void ONNXDialect::initialize() {
 
 Operation *ONNXDialect::materializeConstant(OpBuilder &builder, Attribute value,
                                             Type type, Location loc) {
+  // A fold may know more than the result type says (a Shape of a now-static input):
+  // the constant takes the value's type, which refines the result's.
   auto elements = dyn_cast<ElementsAttr>(value);
-  if (!elements || elements.getType() != type)
+  auto tensorType = dyn_cast<TensorType>(type);
+  if (!elements || !tensorType || elements.getElementType() != tensorType.getElementType())
     return nullptr;
-  return ConstantOp::create(builder, loc, type, elements);
+  if (tensorType.hasRank() && tensorType.getShape() != elements.getShapedType().getShape() &&
+      failed(verifyCompatibleShape(tensorType, elements.getShapedType())))
+    return nullptr;
+  return ConstantOp::create(builder, loc, elements.getType(), elements);
 }
 
 //===----------------------------------------------------------------------===//

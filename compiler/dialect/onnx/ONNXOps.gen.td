@@ -9,7 +9,7 @@
 #ifndef OMC_ONNX_OPS_GEN
 #define OMC_ONNX_OPS_GEN
 
-def ONNX_AbsOp : ONNX_Op<"Abs", [Pure, ONNX_SameElementType<"0, -1">]> {
+def ONNX_AbsOp : ONNX_Op<"Abs", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameShapeAsInput]> {
   let summary = "ONNX Abs, ai.onnx opset 13";
   let description = [{
     Absolute takes one input data (Tensor<T>) and produces one output data (Tensor<T>) where
@@ -22,7 +22,7 @@ def ONNX_AbsOp : ONNX_Op<"Abs", [Pure, ONNX_SameElementType<"0, -1">]> {
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_AcosOp : ONNX_Op<"Acos", [Pure, ONNX_SameElementType<"0, -1">]> {
+def ONNX_AcosOp : ONNX_Op<"Acos", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameShapeAsInput]> {
   let summary = "ONNX Acos, ai.onnx opset 7";
   let description = [{
     Calculates the arccosine (inverse of cosine) of the given input tensor, element-wise.
@@ -34,7 +34,7 @@ def ONNX_AcosOp : ONNX_Op<"Acos", [Pure, ONNX_SameElementType<"0, -1">]> {
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_AcoshOp : ONNX_Op<"Acosh", [Pure, ONNX_SameElementType<"0, -1">]> {
+def ONNX_AcoshOp : ONNX_Op<"Acosh", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameShapeAsInput]> {
   let summary = "ONNX Acosh, ai.onnx opset 9";
   let description = [{
     Calculates the hyperbolic arccosine of the given input tensor element-wise.
@@ -46,7 +46,7 @@ def ONNX_AcoshOp : ONNX_Op<"Acosh", [Pure, ONNX_SameElementType<"0, -1">]> {
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_AddOp : ONNX_Op<"Add", [Pure, ONNX_SameElementType<"0, 1, -1">, DeclareOpInterfaceMethods<ShapeInferenceOpInterface>]> {
+def ONNX_AddOp : ONNX_Op<"Add", [Pure, ONNX_SameElementType<"0, 1, -1">, ONNX_BroadcastingResult]> {
   let summary = "ONNX Add, ai.onnx opset 14";
   let description = [{
     Performs element-wise binary addition (with Numpy-style broadcasting support).
@@ -58,9 +58,10 @@ def ONNX_AddOp : ONNX_Op<"Add", [Pure, ONNX_SameElementType<"0, 1, -1">, Declare
     TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64]>:$C);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
-def ONNX_AndOp : ONNX_Op<"And", [Pure, ONNX_SameElementType<"0, 1">]> {
+def ONNX_AndOp : ONNX_Op<"And", [Pure, ONNX_SameElementType<"0, 1">, ONNX_BroadcastingResult]> {
   let summary = "ONNX And, ai.onnx opset 7";
   let description = [{
     Returns the tensor resulted from performing the `and` logical operation elementwise on the
@@ -114,7 +115,7 @@ def ONNX_ArgMinOp : ONNX_Op<"ArgMin", [Pure]> {
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_AsinOp : ONNX_Op<"Asin", [Pure, ONNX_SameElementType<"0, -1">]> {
+def ONNX_AsinOp : ONNX_Op<"Asin", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameShapeAsInput]> {
   let summary = "ONNX Asin, ai.onnx opset 7";
   let description = [{
     Calculates the arcsine (inverse of sine) of the given input tensor, element-wise.
@@ -126,7 +127,7 @@ def ONNX_AsinOp : ONNX_Op<"Asin", [Pure, ONNX_SameElementType<"0, -1">]> {
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_AsinhOp : ONNX_Op<"Asinh", [Pure, ONNX_SameElementType<"0, -1">]> {
+def ONNX_AsinhOp : ONNX_Op<"Asinh", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameShapeAsInput]> {
   let summary = "ONNX Asinh, ai.onnx opset 9";
   let description = [{
     Calculates the hyperbolic arcsine of the given input tensor element-wise.
@@ -138,7 +139,7 @@ def ONNX_AsinhOp : ONNX_Op<"Asinh", [Pure, ONNX_SameElementType<"0, -1">]> {
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_AtanOp : ONNX_Op<"Atan", [Pure, ONNX_SameElementType<"0, -1">]> {
+def ONNX_AtanOp : ONNX_Op<"Atan", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameShapeAsInput]> {
   let summary = "ONNX Atan, ai.onnx opset 7";
   let description = [{
     Calculates the arctangent (inverse of tangent) of the given input tensor, element-wise.
@@ -150,7 +151,7 @@ def ONNX_AtanOp : ONNX_Op<"Atan", [Pure, ONNX_SameElementType<"0, -1">]> {
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_AtanhOp : ONNX_Op<"Atanh", [Pure, ONNX_SameElementType<"0, -1">]> {
+def ONNX_AtanhOp : ONNX_Op<"Atanh", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameShapeAsInput]> {
   let summary = "ONNX Atanh, ai.onnx opset 9";
   let description = [{
     Calculates the hyperbolic arctangent of the given input tensor element-wise.
@@ -187,7 +188,7 @@ def ONNX_AveragePoolOp : ONNX_Op<"AveragePool", [Pure, ONNX_SameElementType<"0, 
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_BatchNormalizationOp : ONNX_Op<"BatchNormalization", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameElementType<"1, 2">, ONNX_SameElementType<"3, 4, -2, -3">]> {
+def ONNX_BatchNormalizationOp : ONNX_Op<"BatchNormalization", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameElementType<"1, 2">, ONNX_SameElementType<"3, 4, -2, -3">, ONNX_SameShapeAsInput]> {
   let summary = "ONNX BatchNormalization, ai.onnx opset 15";
   let description = [{
     Carries out batch normalization as described in the paper https://arxiv.org/abs/1502.03167.
@@ -213,7 +214,7 @@ def ONNX_BatchNormalizationOp : ONNX_Op<"BatchNormalization", [Pure, ONNX_SameEl
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_BernoulliOp : ONNX_Op<"Bernoulli", []> {
+def ONNX_BernoulliOp : ONNX_Op<"Bernoulli", [ONNX_SameShapeAsInput]> {
   let summary = "ONNX Bernoulli, ai.onnx opset 15";
   let description = [{
     Draws binary random numbers (0 or 1) from a Bernoulli distribution. The input tensor should
@@ -230,7 +231,7 @@ def ONNX_BernoulliOp : ONNX_Op<"Bernoulli", []> {
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_BitShiftOp : ONNX_Op<"BitShift", [Pure, ONNX_SameElementType<"0, 1, -1">]> {
+def ONNX_BitShiftOp : ONNX_Op<"BitShift", [Pure, ONNX_SameElementType<"0, 1, -1">, ONNX_BroadcastingResult]> {
   let summary = "ONNX BitShift, ai.onnx opset 11";
   let description = [{
     Bitwise shift operator performs element-wise operation. For each input element, if the
@@ -265,7 +266,7 @@ def ONNX_BlackmanWindowOp : ONNX_Op<"BlackmanWindow", [Pure]> {
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_CastOp : ONNX_Op<"Cast", [Pure]> {
+def ONNX_CastOp : ONNX_Op<"Cast", [Pure, ONNX_SameShapeAsInput]> {
   let summary = "ONNX Cast, ai.onnx opset 13";
   let description = [{
     The operator casts the elements of a given input tensor to a data type specified by the
@@ -279,9 +280,10 @@ def ONNX_CastOp : ONNX_Op<"Cast", [Pure]> {
   let results = (outs
     TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1, ONNX_String]>:$output);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
 }
 
-def ONNX_CastLikeOp : ONNX_Op<"CastLike", [Pure, ONNX_SameElementType<"1, -1">]> {
+def ONNX_CastLikeOp : ONNX_Op<"CastLike", [Pure, ONNX_SameElementType<"1, -1">, ONNX_SameShapeAsInput]> {
   let summary = "ONNX CastLike, ai.onnx opset 15";
   let description = [{
     The operator casts the elements of a given input tensor (the first input) to the same data
@@ -296,7 +298,7 @@ def ONNX_CastLikeOp : ONNX_Op<"CastLike", [Pure, ONNX_SameElementType<"1, -1">]>
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_CeilOp : ONNX_Op<"Ceil", [Pure, ONNX_SameElementType<"0, -1">]> {
+def ONNX_CeilOp : ONNX_Op<"Ceil", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameShapeAsInput]> {
   let summary = "ONNX Ceil, ai.onnx opset 13";
   let description = [{
     Ceil takes one input data (Tensor<T>) and produces one output data (Tensor<T>) where the
@@ -309,7 +311,7 @@ def ONNX_CeilOp : ONNX_Op<"Ceil", [Pure, ONNX_SameElementType<"0, -1">]> {
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_CeluOp : ONNX_Op<"Celu", [Pure, ONNX_SameElementType<"0, -1">]> {
+def ONNX_CeluOp : ONNX_Op<"Celu", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameShapeAsInput]> {
   let summary = "ONNX Celu, ai.onnx opset 12";
   let description = [{
     Continuously Differentiable Exponential Linear Units: Perform the linear unit element-wise
@@ -323,7 +325,7 @@ def ONNX_CeluOp : ONNX_Op<"Celu", [Pure, ONNX_SameElementType<"0, -1">]> {
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_ClipOp : ONNX_Op<"Clip", [Pure, ONNX_SameElementType<"0, 1, 2, -1">]> {
+def ONNX_ClipOp : ONNX_Op<"Clip", [Pure, ONNX_SameElementType<"0, 1, 2, -1">, ONNX_SameShapeAsInput]> {
   let summary = "ONNX Clip, ai.onnx opset 13";
   let description = [{
     Clip operator limits the given input within an interval. The interval is specified by the
@@ -356,7 +358,7 @@ def ONNX_CompressOp : ONNX_Op<"Compress", [Pure, ONNX_SameElementType<"0, -1">]>
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_ConcatOp : ONNX_Op<"Concat", [Pure, ONNX_SameElementType<"0, -1">, ONNX_MinVariadicOperands<"0, 1">]> {
+def ONNX_ConcatOp : ONNX_Op<"Concat", [Pure, ONNX_SameElementType<"0, -1">, DeclareOpInterfaceMethods<ShapeInferenceOpInterface>, ONNX_MinVariadicOperands<"0, 1">]> {
   let summary = "ONNX Concat, ai.onnx opset 13";
   let description = [{
     Concatenate a list of tensors into a single tensor. All input tensors must have the same
@@ -368,6 +370,7 @@ def ONNX_ConcatOp : ONNX_Op<"Concat", [Pure, ONNX_SameElementType<"0, -1">, ONNX
   let results = (outs
     TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1, ONNX_String, Complex<F32>, Complex<F64>]>:$concat_result);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
 }
 
 def ONNX_ConcatFromSequenceOp : ONNX_Op<"ConcatFromSequence", [Pure]> {
@@ -387,7 +390,7 @@ def ONNX_ConcatFromSequenceOp : ONNX_Op<"ConcatFromSequence", [Pure]> {
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_ConstantOfShapeOp : ONNX_Op<"ConstantOfShape", [Pure]> {
+def ONNX_ConstantOfShapeOp : ONNX_Op<"ConstantOfShape", [Pure, DeclareOpInterfaceMethods<ShapeInferenceOpInterface>]> {
   let summary = "ONNX ConstantOfShape, ai.onnx opset 9";
   let description = [{
     Generate a tensor with given value and shape.
@@ -398,6 +401,7 @@ def ONNX_ConstantOfShapeOp : ONNX_Op<"ConstantOfShape", [Pure]> {
   let results = (outs
     TensorOf<[F32, F64, F16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1]>:$output);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
 }
 
 def ONNX_ConvOp : ONNX_Op<"Conv", [Pure, ONNX_SameElementType<"0, 1, 2, -1">]> {
@@ -466,7 +470,7 @@ def ONNX_ConvTransposeOp : ONNX_Op<"ConvTranspose", [Pure, ONNX_SameElementType<
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_CosOp : ONNX_Op<"Cos", [Pure, ONNX_SameElementType<"0, -1">]> {
+def ONNX_CosOp : ONNX_Op<"Cos", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameShapeAsInput]> {
   let summary = "ONNX Cos, ai.onnx opset 7";
   let description = [{
     Calculates the cosine of the given input tensor, element-wise.
@@ -478,7 +482,7 @@ def ONNX_CosOp : ONNX_Op<"Cos", [Pure, ONNX_SameElementType<"0, -1">]> {
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_CoshOp : ONNX_Op<"Cosh", [Pure, ONNX_SameElementType<"0, -1">]> {
+def ONNX_CoshOp : ONNX_Op<"Cosh", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameShapeAsInput]> {
   let summary = "ONNX Cosh, ai.onnx opset 9";
   let description = [{
     Calculates the hyperbolic cosine of the given input tensor element-wise.
@@ -490,7 +494,7 @@ def ONNX_CoshOp : ONNX_Op<"Cosh", [Pure, ONNX_SameElementType<"0, -1">]> {
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_CumSumOp : ONNX_Op<"CumSum", [Pure, ONNX_SameElementType<"0, -1">]> {
+def ONNX_CumSumOp : ONNX_Op<"CumSum", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameShapeAsInput]> {
   let summary = "ONNX CumSum, ai.onnx opset 14";
   let description = [{
     Performs cumulative sum of the input elements along the given axis. By default, it will do
@@ -579,7 +583,7 @@ def ONNX_DetOp : ONNX_Op<"Det", [Pure, ONNX_SameElementType<"0, -1">]> {
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_DivOp : ONNX_Op<"Div", [Pure, ONNX_SameElementType<"0, 1, -1">, DeclareOpInterfaceMethods<ShapeInferenceOpInterface>]> {
+def ONNX_DivOp : ONNX_Op<"Div", [Pure, ONNX_SameElementType<"0, 1, -1">, ONNX_BroadcastingResult]> {
   let summary = "ONNX Div, ai.onnx opset 14";
   let description = [{
     Performs element-wise binary division (with Numpy-style broadcasting support).
@@ -591,9 +595,10 @@ def ONNX_DivOp : ONNX_Op<"Div", [Pure, ONNX_SameElementType<"0, 1, -1">, Declare
     TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64]>:$C);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
-def ONNX_DropoutOp : ONNX_Op<"Dropout", [ONNX_SameElementType<"0, -1">, ONNX_SameElementType<"2, -2">]> {
+def ONNX_DropoutOp : ONNX_Op<"Dropout", [ONNX_SameElementType<"0, -1">, ONNX_SameElementType<"2, -2">, ONNX_SameShapeAsInput]> {
   let summary = "ONNX Dropout, ai.onnx opset 13";
   let description = [{
     Dropout takes an input floating-point tensor, an optional input ratio (floating-point
@@ -649,7 +654,7 @@ def ONNX_EinsumOp : ONNX_Op<"Einsum", [Pure, ONNX_SameElementType<"0, -1">, ONNX
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_EluOp : ONNX_Op<"Elu", [Pure, ONNX_SameElementType<"0, -1">]> {
+def ONNX_EluOp : ONNX_Op<"Elu", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameShapeAsInput]> {
   let summary = "ONNX Elu, ai.onnx opset 6";
   let description = [{
     Elu takes one input data (Tensor<T>) and produces one output data (Tensor<T>) where the
@@ -664,7 +669,7 @@ def ONNX_EluOp : ONNX_Op<"Elu", [Pure, ONNX_SameElementType<"0, -1">]> {
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_EqualOp : ONNX_Op<"Equal", [Pure, ONNX_SameElementType<"0, 1">]> {
+def ONNX_EqualOp : ONNX_Op<"Equal", [Pure, ONNX_SameElementType<"0, 1">, ONNX_BroadcastingResult]> {
   let summary = "ONNX Equal, ai.onnx opset 13";
   let description = [{
     Returns the tensor resulted from performing the `equal` logical operation elementwise on
@@ -676,9 +681,10 @@ def ONNX_EqualOp : ONNX_Op<"Equal", [Pure, ONNX_SameElementType<"0, 1">]> {
   let results = (outs
     TensorOf<[I1]>:$C);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
 }
 
-def ONNX_ErfOp : ONNX_Op<"Erf", [Pure, ONNX_SameElementType<"0, -1">]> {
+def ONNX_ErfOp : ONNX_Op<"Erf", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameShapeAsInput]> {
   let summary = "ONNX Erf, ai.onnx opset 13";
   let description = [{
     Computes the error function of the given input tensor element-wise.
@@ -690,7 +696,7 @@ def ONNX_ErfOp : ONNX_Op<"Erf", [Pure, ONNX_SameElementType<"0, -1">]> {
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_ExpOp : ONNX_Op<"Exp", [Pure, ONNX_SameElementType<"0, -1">]> {
+def ONNX_ExpOp : ONNX_Op<"Exp", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameShapeAsInput]> {
   let summary = "ONNX Exp, ai.onnx opset 13";
   let description = [{
     Calculates the exponential of the given input tensor, element-wise.
@@ -702,7 +708,7 @@ def ONNX_ExpOp : ONNX_Op<"Exp", [Pure, ONNX_SameElementType<"0, -1">]> {
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_ExpandOp : ONNX_Op<"Expand", [Pure, ONNX_SameElementType<"0, -1">]> {
+def ONNX_ExpandOp : ONNX_Op<"Expand", [Pure, ONNX_SameElementType<"0, -1">, DeclareOpInterfaceMethods<ShapeInferenceOpInterface>]> {
   let summary = "ONNX Expand, ai.onnx opset 13";
   let description = [{
     Broadcast the input tensor following the given shape and the broadcast rule. The broadcast
@@ -719,6 +725,7 @@ def ONNX_ExpandOp : ONNX_Op<"Expand", [Pure, ONNX_SameElementType<"0, -1">]> {
   let results = (outs
     TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1, ONNX_String, Complex<F32>, Complex<F64>]>:$output);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
 }
 
 def ONNX_EyeLikeOp : ONNX_Op<"EyeLike", [Pure]> {
@@ -755,7 +762,7 @@ def ONNX_FlattenOp : ONNX_Op<"Flatten", [Pure, ONNX_SameElementType<"0, -1">]> {
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_FloorOp : ONNX_Op<"Floor", [Pure, ONNX_SameElementType<"0, -1">]> {
+def ONNX_FloorOp : ONNX_Op<"Floor", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameShapeAsInput]> {
   let summary = "ONNX Floor, ai.onnx opset 13";
   let description = [{
     Floor takes one input data (Tensor<T>) and produces one output data (Tensor<T>) where the
@@ -795,7 +802,7 @@ def ONNX_GRUOp : ONNX_Op<"GRU", [Pure, ONNX_SameElementType<"0, 1, 2, 3, 5, -1, 
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_GatherOp : ONNX_Op<"Gather", [Pure, ONNX_SameElementType<"0, -1">]> {
+def ONNX_GatherOp : ONNX_Op<"Gather", [Pure, ONNX_SameElementType<"0, -1">, DeclareOpInterfaceMethods<ShapeInferenceOpInterface>]> {
   let summary = "ONNX Gather, ai.onnx opset 13";
   let description = [{
     Given `data` tensor of rank r >= 1, and `indices` tensor of rank q, gather entries of the
@@ -809,6 +816,7 @@ def ONNX_GatherOp : ONNX_Op<"Gather", [Pure, ONNX_SameElementType<"0, -1">]> {
   let results = (outs
     TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1, ONNX_String, Complex<F32>, Complex<F64>]>:$output);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
 }
 
 def ONNX_GatherElementsOp : ONNX_Op<"GatherElements", [Pure, ONNX_SameElementType<"0, -1">]> {
@@ -909,7 +917,7 @@ def ONNX_GlobalMaxPoolOp : ONNX_Op<"GlobalMaxPool", [Pure, ONNX_SameElementType<
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_GreaterOp : ONNX_Op<"Greater", [Pure, ONNX_SameElementType<"0, 1">]> {
+def ONNX_GreaterOp : ONNX_Op<"Greater", [Pure, ONNX_SameElementType<"0, 1">, ONNX_BroadcastingResult]> {
   let summary = "ONNX Greater, ai.onnx opset 13";
   let description = [{
     Returns the tensor resulted from performing the `greater` logical operation elementwise on
@@ -921,9 +929,10 @@ def ONNX_GreaterOp : ONNX_Op<"Greater", [Pure, ONNX_SameElementType<"0, 1">]> {
   let results = (outs
     TensorOf<[I1]>:$C);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
 }
 
-def ONNX_GreaterOrEqualOp : ONNX_Op<"GreaterOrEqual", [Pure, ONNX_SameElementType<"0, 1">]> {
+def ONNX_GreaterOrEqualOp : ONNX_Op<"GreaterOrEqual", [Pure, ONNX_SameElementType<"0, 1">, ONNX_BroadcastingResult]> {
   let summary = "ONNX GreaterOrEqual, ai.onnx opset 16";
   let description = [{
     Returns the tensor resulted from performing the `greater_equal` logical operation
@@ -988,7 +997,7 @@ def ONNX_HannWindowOp : ONNX_Op<"HannWindow", [Pure]> {
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_HardSigmoidOp : ONNX_Op<"HardSigmoid", [Pure, ONNX_SameElementType<"0, -1">]> {
+def ONNX_HardSigmoidOp : ONNX_Op<"HardSigmoid", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameShapeAsInput]> {
   let summary = "ONNX HardSigmoid, ai.onnx opset 6";
   let description = [{
     HardSigmoid takes one input data (Tensor<T>) and produces one output data (Tensor<T>) where
@@ -1004,7 +1013,7 @@ def ONNX_HardSigmoidOp : ONNX_Op<"HardSigmoid", [Pure, ONNX_SameElementType<"0, 
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_HardSwishOp : ONNX_Op<"HardSwish", [Pure, ONNX_SameElementType<"0, -1">]> {
+def ONNX_HardSwishOp : ONNX_Op<"HardSwish", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameShapeAsInput]> {
   let summary = "ONNX HardSwish, ai.onnx opset 14";
   let description = [{
     HardSwish takes one input data (Tensor<T>) and produces one output data (Tensor<T>) where
@@ -1018,7 +1027,7 @@ def ONNX_HardSwishOp : ONNX_Op<"HardSwish", [Pure, ONNX_SameElementType<"0, -1">
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_HardmaxOp : ONNX_Op<"Hardmax", [Pure, ONNX_SameElementType<"0, -1">]> {
+def ONNX_HardmaxOp : ONNX_Op<"Hardmax", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameShapeAsInput]> {
   let summary = "ONNX Hardmax, ai.onnx opset 13";
   let description = [{
     The operator computes the hardmax values for the given input:
@@ -1031,7 +1040,7 @@ def ONNX_HardmaxOp : ONNX_Op<"Hardmax", [Pure, ONNX_SameElementType<"0, -1">]> {
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_IdentityOp : ONNX_Op<"Identity", [Pure, ONNX_SameElementType<"0, -1">, DeclareOpInterfaceMethods<ShapeInferenceOpInterface>]> {
+def ONNX_IdentityOp : ONNX_Op<"Identity", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameShapeAsInput]> {
   let summary = "ONNX Identity, ai.onnx opset 16";
   let description = [{
     Identity operator
@@ -1056,7 +1065,7 @@ def ONNX_IfOp : ONNX_Op<"If", [RecursiveMemoryEffects]> {
   let regions = (region SizedRegion<1>:$else_branch, SizedRegion<1>:$then_branch);
 }
 
-def ONNX_InstanceNormalizationOp : ONNX_Op<"InstanceNormalization", [Pure, ONNX_SameElementType<"0, 1, 2, -1">]> {
+def ONNX_InstanceNormalizationOp : ONNX_Op<"InstanceNormalization", [Pure, ONNX_SameElementType<"0, 1, 2, -1">, ONNX_SameShapeAsInput]> {
   let summary = "ONNX InstanceNormalization, ai.onnx opset 6";
   let description = [{
     Carries out instance normalization as described in the paper
@@ -1072,7 +1081,7 @@ def ONNX_InstanceNormalizationOp : ONNX_Op<"InstanceNormalization", [Pure, ONNX_
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_IsInfOp : ONNX_Op<"IsInf", [Pure]> {
+def ONNX_IsInfOp : ONNX_Op<"IsInf", [Pure, ONNX_SameShapeAsInput]> {
   let summary = "ONNX IsInf, ai.onnx opset 10";
   let description = [{
     Map infinity to true and other values to false.
@@ -1086,7 +1095,7 @@ def ONNX_IsInfOp : ONNX_Op<"IsInf", [Pure]> {
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_IsNaNOp : ONNX_Op<"IsNaN", [Pure]> {
+def ONNX_IsNaNOp : ONNX_Op<"IsNaN", [Pure, ONNX_SameShapeAsInput]> {
   let summary = "ONNX IsNaN, ai.onnx opset 13";
   let description = [{
     Returns which elements of the input are NaN.
@@ -1149,7 +1158,7 @@ def ONNX_LSTMOp : ONNX_Op<"LSTM", [Pure, ONNX_SameElementType<"0, 1, 2, 3, 5, 6,
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_LayerNormalizationOp : ONNX_Op<"LayerNormalization", [Pure, ONNX_SameElementType<"0, 1, 2, -1">, ONNX_SameElementType<"-2, -3">]> {
+def ONNX_LayerNormalizationOp : ONNX_Op<"LayerNormalization", [Pure, ONNX_SameElementType<"0, 1, 2, -1">, ONNX_SameElementType<"-2, -3">, ONNX_SameShapeAsInput]> {
   let summary = "ONNX LayerNormalization, ai.onnx opset 17";
   let description = [{
     This is layer normalization defined in ONNX as function. The overall computation can be
@@ -1174,7 +1183,7 @@ def ONNX_LayerNormalizationOp : ONNX_Op<"LayerNormalization", [Pure, ONNX_SameEl
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_LeakyReluOp : ONNX_Op<"LeakyRelu", [Pure, ONNX_SameElementType<"0, -1">]> {
+def ONNX_LeakyReluOp : ONNX_Op<"LeakyRelu", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameShapeAsInput]> {
   let summary = "ONNX LeakyRelu, ai.onnx opset 16";
   let description = [{
     LeakyRelu takes input data (Tensor<T>) and an argument alpha, and produces one output data
@@ -1189,7 +1198,7 @@ def ONNX_LeakyReluOp : ONNX_Op<"LeakyRelu", [Pure, ONNX_SameElementType<"0, -1">
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_LessOp : ONNX_Op<"Less", [Pure, ONNX_SameElementType<"0, 1">]> {
+def ONNX_LessOp : ONNX_Op<"Less", [Pure, ONNX_SameElementType<"0, 1">, ONNX_BroadcastingResult]> {
   let summary = "ONNX Less, ai.onnx opset 13";
   let description = [{
     Returns the tensor resulted from performing the `less` logical operation elementwise on the
@@ -1201,9 +1210,10 @@ def ONNX_LessOp : ONNX_Op<"Less", [Pure, ONNX_SameElementType<"0, 1">]> {
   let results = (outs
     TensorOf<[I1]>:$C);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
 }
 
-def ONNX_LessOrEqualOp : ONNX_Op<"LessOrEqual", [Pure, ONNX_SameElementType<"0, 1">]> {
+def ONNX_LessOrEqualOp : ONNX_Op<"LessOrEqual", [Pure, ONNX_SameElementType<"0, 1">, ONNX_BroadcastingResult]> {
   let summary = "ONNX LessOrEqual, ai.onnx opset 16";
   let description = [{
     Returns the tensor resulted from performing the `less_equal` logical operation elementwise
@@ -1217,7 +1227,7 @@ def ONNX_LessOrEqualOp : ONNX_Op<"LessOrEqual", [Pure, ONNX_SameElementType<"0, 
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_LogOp : ONNX_Op<"Log", [Pure, ONNX_SameElementType<"0, -1">]> {
+def ONNX_LogOp : ONNX_Op<"Log", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameShapeAsInput]> {
   let summary = "ONNX Log, ai.onnx opset 13";
   let description = [{
     Calculates the natural log of the given input tensor, element-wise.
@@ -1229,7 +1239,7 @@ def ONNX_LogOp : ONNX_Op<"Log", [Pure, ONNX_SameElementType<"0, -1">]> {
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_LogSoftmaxOp : ONNX_Op<"LogSoftmax", [Pure, ONNX_SameElementType<"0, -1">]> {
+def ONNX_LogSoftmaxOp : ONNX_Op<"LogSoftmax", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameShapeAsInput]> {
   let summary = "ONNX LogSoftmax, ai.onnx opset 13";
   let description = [{
     The operator computes the log of softmax values for the given input:
@@ -1256,7 +1266,7 @@ def ONNX_LoopOp : ONNX_Op<"Loop", [RecursiveMemoryEffects]> {
   let regions = (region SizedRegion<1>:$body);
 }
 
-def ONNX_LpNormalizationOp : ONNX_Op<"LpNormalization", [Pure, ONNX_SameElementType<"0, -1">]> {
+def ONNX_LpNormalizationOp : ONNX_Op<"LpNormalization", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameShapeAsInput]> {
   let summary = "ONNX LpNormalization, ai.onnx opset 1";
   let description = [{
     Given a matrix, apply Lp-normalization along the provided axis.
@@ -1322,7 +1332,7 @@ def ONNX_MatMulIntegerOp : ONNX_Op<"MatMulInteger", [Pure, ONNX_SameElementType<
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_MaxOp : ONNX_Op<"Max", [Pure, ONNX_SameElementType<"0, -1">, ONNX_MinVariadicOperands<"0, 1">]> {
+def ONNX_MaxOp : ONNX_Op<"Max", [Pure, ONNX_SameElementType<"0, -1">, ONNX_BroadcastingResult, ONNX_MinVariadicOperands<"0, 1">]> {
   let summary = "ONNX Max, ai.onnx opset 13";
   let description = [{
     Element-wise max of each of the input tensors (with Numpy-style broadcasting support). All
@@ -1403,7 +1413,7 @@ def ONNX_MaxUnpoolOp : ONNX_Op<"MaxUnpool", [Pure, ONNX_SameElementType<"0, -1">
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_MeanOp : ONNX_Op<"Mean", [Pure, ONNX_SameElementType<"0, -1">, ONNX_MinVariadicOperands<"0, 1">]> {
+def ONNX_MeanOp : ONNX_Op<"Mean", [Pure, ONNX_SameElementType<"0, -1">, ONNX_BroadcastingResult, ONNX_MinVariadicOperands<"0, 1">]> {
   let summary = "ONNX Mean, ai.onnx opset 13";
   let description = [{
     Element-wise mean of each of the input tensors (with Numpy-style broadcasting support). All
@@ -1418,7 +1428,7 @@ def ONNX_MeanOp : ONNX_Op<"Mean", [Pure, ONNX_SameElementType<"0, -1">, ONNX_Min
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_MeanVarianceNormalizationOp : ONNX_Op<"MeanVarianceNormalization", [Pure, ONNX_SameElementType<"0, -1">]> {
+def ONNX_MeanVarianceNormalizationOp : ONNX_Op<"MeanVarianceNormalization", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameShapeAsInput]> {
   let summary = "ONNX MeanVarianceNormalization, ai.onnx opset 13";
   let description = [{
     A MeanVarianceNormalization Function: Perform mean variance normalization on the input
@@ -1452,7 +1462,7 @@ def ONNX_MelWeightMatrixOp : ONNX_Op<"MelWeightMatrix", [Pure, ONNX_SameElementT
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_MinOp : ONNX_Op<"Min", [Pure, ONNX_SameElementType<"0, -1">, ONNX_MinVariadicOperands<"0, 1">]> {
+def ONNX_MinOp : ONNX_Op<"Min", [Pure, ONNX_SameElementType<"0, -1">, ONNX_BroadcastingResult, ONNX_MinVariadicOperands<"0, 1">]> {
   let summary = "ONNX Min, ai.onnx opset 13";
   let description = [{
     Element-wise min of each of the input tensors (with Numpy-style broadcasting support). All
@@ -1467,7 +1477,7 @@ def ONNX_MinOp : ONNX_Op<"Min", [Pure, ONNX_SameElementType<"0, -1">, ONNX_MinVa
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_ModOp : ONNX_Op<"Mod", [Pure, ONNX_SameElementType<"0, 1, -1">]> {
+def ONNX_ModOp : ONNX_Op<"Mod", [Pure, ONNX_SameElementType<"0, 1, -1">, ONNX_BroadcastingResult]> {
   let summary = "ONNX Mod, ai.onnx opset 13";
   let description = [{
     Performs element-wise binary modulus (with Numpy-style broadcasting support). The sign of
@@ -1482,7 +1492,7 @@ def ONNX_ModOp : ONNX_Op<"Mod", [Pure, ONNX_SameElementType<"0, 1, -1">]> {
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_MulOp : ONNX_Op<"Mul", [Pure, ONNX_SameElementType<"0, 1, -1">, DeclareOpInterfaceMethods<ShapeInferenceOpInterface>]> {
+def ONNX_MulOp : ONNX_Op<"Mul", [Pure, ONNX_SameElementType<"0, 1, -1">, ONNX_BroadcastingResult]> {
   let summary = "ONNX Mul, ai.onnx opset 14";
   let description = [{
     Performs element-wise binary multiplication (with Numpy-style broadcasting support).
@@ -1494,6 +1504,7 @@ def ONNX_MulOp : ONNX_Op<"Mul", [Pure, ONNX_SameElementType<"0, 1, -1">, Declare
     TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64]>:$C);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def ONNX_MultinomialOp : ONNX_Op<"Multinomial", []> {
@@ -1512,7 +1523,7 @@ def ONNX_MultinomialOp : ONNX_Op<"Multinomial", []> {
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_NegOp : ONNX_Op<"Neg", [Pure, ONNX_SameElementType<"0, -1">]> {
+def ONNX_NegOp : ONNX_Op<"Neg", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameShapeAsInput]> {
   let summary = "ONNX Neg, ai.onnx opset 13";
   let description = [{
     Neg takes one input data (Tensor<T>) and produces one output data (Tensor<T>) where each
@@ -1586,7 +1597,7 @@ def ONNX_NonZeroOp : ONNX_Op<"NonZero", [Pure]> {
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_NotOp : ONNX_Op<"Not", [Pure, ONNX_SameElementType<"0, -1">]> {
+def ONNX_NotOp : ONNX_Op<"Not", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameShapeAsInput]> {
   let summary = "ONNX Not, ai.onnx opset 1";
   let description = [{
     Returns the negation of the input tensor element-wise.
@@ -1658,7 +1669,7 @@ def ONNX_OptionalHasElementOp : ONNX_Op<"OptionalHasElement", [Pure]> {
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_OrOp : ONNX_Op<"Or", [Pure, ONNX_SameElementType<"0, 1">]> {
+def ONNX_OrOp : ONNX_Op<"Or", [Pure, ONNX_SameElementType<"0, 1">, ONNX_BroadcastingResult]> {
   let summary = "ONNX Or, ai.onnx opset 7";
   let description = [{
     Returns the tensor resulted from performing the `or` logical operation elementwise on the
@@ -1672,7 +1683,7 @@ def ONNX_OrOp : ONNX_Op<"Or", [Pure, ONNX_SameElementType<"0, 1">]> {
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_PReluOp : ONNX_Op<"PRelu", [Pure, ONNX_SameElementType<"0, 1, -1">]> {
+def ONNX_PReluOp : ONNX_Op<"PRelu", [Pure, ONNX_SameElementType<"0, 1, -1">, ONNX_SameShapeAsInput]> {
   let summary = "ONNX PRelu, ai.onnx opset 16";
   let description = [{
     PRelu takes input data (Tensor<T>) and slope tensor as input, and produces one output data
@@ -1704,7 +1715,7 @@ def ONNX_PadOp : ONNX_Op<"Pad", [Pure, ONNX_SameElementType<"0, 2, -1">]> {
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_PowOp : ONNX_Op<"Pow", [Pure, ONNX_SameElementType<"0, -1">]> {
+def ONNX_PowOp : ONNX_Op<"Pow", [Pure, ONNX_SameElementType<"0, -1">, ONNX_BroadcastingResult]> {
   let summary = "ONNX Pow, ai.onnx opset 15";
   let description = [{
     Pow takes input data (Tensor<T>) and exponent Tensor, and produces one output data
@@ -1895,7 +1906,7 @@ def ONNX_RandomUniformLikeOp : ONNX_Op<"RandomUniformLike", []> {
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_RangeOp : ONNX_Op<"Range", [Pure, ONNX_SameElementType<"0, 1, 2, -1">]> {
+def ONNX_RangeOp : ONNX_Op<"Range", [Pure, ONNX_SameElementType<"0, 1, 2, -1">, DeclareOpInterfaceMethods<ShapeInferenceOpInterface>]> {
   let summary = "ONNX Range, ai.onnx opset 11";
   let description = [{
     Generate a tensor containing a sequence of numbers that begin at `start` and extends by
@@ -1908,9 +1919,10 @@ def ONNX_RangeOp : ONNX_Op<"Range", [Pure, ONNX_SameElementType<"0, 1, 2, -1">]>
   let results = (outs
     TensorOf<[F32, F64, I16, I32, I64]>:$output);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
 }
 
-def ONNX_ReciprocalOp : ONNX_Op<"Reciprocal", [Pure, ONNX_SameElementType<"0, -1">]> {
+def ONNX_ReciprocalOp : ONNX_Op<"Reciprocal", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameShapeAsInput]> {
   let summary = "ONNX Reciprocal, ai.onnx opset 13";
   let description = [{
     Reciprocal takes one input data (Tensor<T>) and produces one output data (Tensor<T>) where
@@ -2003,7 +2015,7 @@ def ONNX_ReduceMaxOp : ONNX_Op<"ReduceMax", [Pure, ONNX_SameElementType<"0, -1">
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_ReduceMeanOp : ONNX_Op<"ReduceMean", [Pure, ONNX_SameElementType<"0, -1">]> {
+def ONNX_ReduceMeanOp : ONNX_Op<"ReduceMean", [Pure, ONNX_SameElementType<"0, -1">, DeclareOpInterfaceMethods<ShapeInferenceOpInterface>]> {
   let summary = "ONNX ReduceMean, ai.onnx opset 13";
   let description = [{
     Computes the mean of the input tensor's element along the provided axes. The resulting
@@ -2051,7 +2063,7 @@ def ONNX_ReduceProdOp : ONNX_Op<"ReduceProd", [Pure, ONNX_SameElementType<"0, -1
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_ReduceSumOp : ONNX_Op<"ReduceSum", [Pure, ONNX_SameElementType<"0, -1">]> {
+def ONNX_ReduceSumOp : ONNX_Op<"ReduceSum", [Pure, ONNX_SameElementType<"0, -1">, DeclareOpInterfaceMethods<ShapeInferenceOpInterface>]> {
   let summary = "ONNX ReduceSum, ai.onnx opset 13";
   let description = [{
     Computes the sum of the input tensor's element along the provided axes. The resulting
@@ -2084,7 +2096,7 @@ def ONNX_ReduceSumSquareOp : ONNX_Op<"ReduceSumSquare", [Pure, ONNX_SameElementT
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_ReluOp : ONNX_Op<"Relu", [Pure, ONNX_SameElementType<"0, -1">, DeclareOpInterfaceMethods<ShapeInferenceOpInterface>]> {
+def ONNX_ReluOp : ONNX_Op<"Relu", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameShapeAsInput]> {
   let summary = "ONNX Relu, ai.onnx opset 14";
   let description = [{
     Relu takes one input data (Tensor<T>) and produces one output data (Tensor<T>) where the
@@ -2097,7 +2109,7 @@ def ONNX_ReluOp : ONNX_Op<"Relu", [Pure, ONNX_SameElementType<"0, -1">, DeclareO
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_ReshapeOp : ONNX_Op<"Reshape", [Pure, ONNX_SameElementType<"0, -1">]> {
+def ONNX_ReshapeOp : ONNX_Op<"Reshape", [Pure, ONNX_SameElementType<"0, -1">, DeclareOpInterfaceMethods<ShapeInferenceOpInterface>]> {
   let summary = "ONNX Reshape, ai.onnx opset 14";
   let description = [{
     Reshape the input tensor similar to numpy.reshape. First input is the data tensor, second
@@ -2115,6 +2127,7 @@ def ONNX_ReshapeOp : ONNX_Op<"Reshape", [Pure, ONNX_SameElementType<"0, -1">]> {
   let results = (outs
     TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1, ONNX_String, Complex<F32>, Complex<F64>]>:$reshaped);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
 }
 
 def ONNX_ResizeOp : ONNX_Op<"Resize", [Pure, ONNX_SameElementType<"0, -1">]> {
@@ -2179,7 +2192,7 @@ def ONNX_RoiAlignOp : ONNX_Op<"RoiAlign", [Pure, ONNX_SameElementType<"0, 1, -1"
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_RoundOp : ONNX_Op<"Round", [Pure, ONNX_SameElementType<"0, -1">]> {
+def ONNX_RoundOp : ONNX_Op<"Round", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameShapeAsInput]> {
   let summary = "ONNX Round, ai.onnx opset 11";
   let description = [{
     Round takes one input Tensor and rounds the values, element-wise, meaning it finds the
@@ -2294,7 +2307,7 @@ def ONNX_ScatterNDOp : ONNX_Op<"ScatterND", [Pure, ONNX_SameElementType<"0, 2, -
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_SeluOp : ONNX_Op<"Selu", [Pure, ONNX_SameElementType<"0, -1">]> {
+def ONNX_SeluOp : ONNX_Op<"Selu", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameShapeAsInput]> {
   let summary = "ONNX Selu, ai.onnx opset 6";
   let description = [{
     Selu takes one input data (Tensor<T>) and produces one output data (Tensor<T>) where the
@@ -2410,7 +2423,7 @@ def ONNX_SequenceMapOp : ONNX_Op<"SequenceMap", [RecursiveMemoryEffects]> {
   let regions = (region SizedRegion<1>:$body);
 }
 
-def ONNX_ShapeOp : ONNX_Op<"Shape", [Pure]> {
+def ONNX_ShapeOp : ONNX_Op<"Shape", [Pure, DeclareOpInterfaceMethods<ShapeInferenceOpInterface>]> {
   let summary = "ONNX Shape, ai.onnx opset 15";
   let description = [{
     Takes a tensor as input and outputs an 1D int64 tensor containing the shape of the input
@@ -2428,9 +2441,10 @@ def ONNX_ShapeOp : ONNX_Op<"Shape", [Pure]> {
   let results = (outs
     TensorOf<[I64]>:$shape);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
 }
 
-def ONNX_ShrinkOp : ONNX_Op<"Shrink", [Pure, ONNX_SameElementType<"0, -1">]> {
+def ONNX_ShrinkOp : ONNX_Op<"Shrink", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameShapeAsInput]> {
   let summary = "ONNX Shrink, ai.onnx opset 9";
   let description = [{
     Shrink takes one input data (Tensor<numeric>) and produces one Tensor output, having same
@@ -2446,7 +2460,7 @@ def ONNX_ShrinkOp : ONNX_Op<"Shrink", [Pure, ONNX_SameElementType<"0, -1">]> {
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_SigmoidOp : ONNX_Op<"Sigmoid", [Pure, ONNX_SameElementType<"0, -1">]> {
+def ONNX_SigmoidOp : ONNX_Op<"Sigmoid", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameShapeAsInput]> {
   let summary = "ONNX Sigmoid, ai.onnx opset 13";
   let description = [{
     Sigmoid takes one input data (Tensor<T>) and produces one output data (Tensor<T>) where the
@@ -2459,7 +2473,7 @@ def ONNX_SigmoidOp : ONNX_Op<"Sigmoid", [Pure, ONNX_SameElementType<"0, -1">]> {
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_SignOp : ONNX_Op<"Sign", [Pure, ONNX_SameElementType<"0, -1">]> {
+def ONNX_SignOp : ONNX_Op<"Sign", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameShapeAsInput]> {
   let summary = "ONNX Sign, ai.onnx opset 13";
   let description = [{
     Calculate the sign of the given input tensor element-wise. If input > 0, output 1. if input
@@ -2472,7 +2486,7 @@ def ONNX_SignOp : ONNX_Op<"Sign", [Pure, ONNX_SameElementType<"0, -1">]> {
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_SinOp : ONNX_Op<"Sin", [Pure, ONNX_SameElementType<"0, -1">]> {
+def ONNX_SinOp : ONNX_Op<"Sin", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameShapeAsInput]> {
   let summary = "ONNX Sin, ai.onnx opset 7";
   let description = [{
     Calculates the sine of the given input tensor, element-wise.
@@ -2484,7 +2498,7 @@ def ONNX_SinOp : ONNX_Op<"Sin", [Pure, ONNX_SameElementType<"0, -1">]> {
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_SinhOp : ONNX_Op<"Sinh", [Pure, ONNX_SameElementType<"0, -1">]> {
+def ONNX_SinhOp : ONNX_Op<"Sinh", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameShapeAsInput]> {
   let summary = "ONNX Sinh, ai.onnx opset 9";
   let description = [{
     Calculates the hyperbolic sine of the given input tensor element-wise.
@@ -2507,9 +2521,10 @@ def ONNX_SizeOp : ONNX_Op<"Size", [Pure]> {
   let results = (outs
     TensorOf<[I64]>:$size);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
 }
 
-def ONNX_SliceOp : ONNX_Op<"Slice", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameElementType<"1, 2, 3, 4">]> {
+def ONNX_SliceOp : ONNX_Op<"Slice", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameElementType<"1, 2, 3, 4">, DeclareOpInterfaceMethods<ShapeInferenceOpInterface>]> {
   let summary = "ONNX Slice, ai.onnx opset 13";
   let description = [{
     Produces a slice of the input tensor along multiple axes. Similar to numpy:
@@ -2524,9 +2539,10 @@ def ONNX_SliceOp : ONNX_Op<"Slice", [Pure, ONNX_SameElementType<"0, -1">, ONNX_S
   let results = (outs
     TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1, ONNX_String, Complex<F32>, Complex<F64>]>:$output);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
 }
 
-def ONNX_SoftmaxOp : ONNX_Op<"Softmax", [Pure, ONNX_SameElementType<"0, -1">]> {
+def ONNX_SoftmaxOp : ONNX_Op<"Softmax", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameShapeAsInput]> {
   let summary = "ONNX Softmax, ai.onnx opset 13";
   let description = [{
     The operator computes the normalized exponential values for the given input:
@@ -2561,7 +2577,7 @@ def ONNX_SoftmaxCrossEntropyLossOp : ONNX_Op<"SoftmaxCrossEntropyLoss", [Pure, O
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_SoftplusOp : ONNX_Op<"Softplus", [Pure, ONNX_SameElementType<"0, -1">]> {
+def ONNX_SoftplusOp : ONNX_Op<"Softplus", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameShapeAsInput]> {
   let summary = "ONNX Softplus, ai.onnx opset 1";
   let description = [{
     Softplus takes one input data (Tensor<T>) and produces one output data (Tensor<T>) where
@@ -2574,7 +2590,7 @@ def ONNX_SoftplusOp : ONNX_Op<"Softplus", [Pure, ONNX_SameElementType<"0, -1">]>
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_SoftsignOp : ONNX_Op<"Softsign", [Pure, ONNX_SameElementType<"0, -1">]> {
+def ONNX_SoftsignOp : ONNX_Op<"Softsign", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameShapeAsInput]> {
   let summary = "ONNX Softsign, ai.onnx opset 1";
   let description = [{
     Calculates the softsign (x/(1+|x|)) of the given input tensor element-wise.
@@ -2601,7 +2617,7 @@ def ONNX_SpaceToDepthOp : ONNX_Op<"SpaceToDepth", [Pure, ONNX_SameElementType<"0
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_SplitOp : ONNX_Op<"Split", [Pure, ONNX_SameElementType<"0, -1">]> {
+def ONNX_SplitOp : ONNX_Op<"Split", [Pure, ONNX_SameElementType<"0, -1">, DeclareOpInterfaceMethods<ShapeInferenceOpInterface>]> {
   let summary = "ONNX Split, ai.onnx opset 13";
   let description = [{
     Split a tensor into a list of tensors, along the specified 'axis'. Lengths of the parts can
@@ -2637,7 +2653,7 @@ def ONNX_SplitToSequenceOp : ONNX_Op<"SplitToSequence", [Pure]> {
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_SqrtOp : ONNX_Op<"Sqrt", [Pure, ONNX_SameElementType<"0, -1">]> {
+def ONNX_SqrtOp : ONNX_Op<"Sqrt", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameShapeAsInput]> {
   let summary = "ONNX Sqrt, ai.onnx opset 13";
   let description = [{
     Square root takes one input data (Tensor<T>) and produces one output data (Tensor<T>) where
@@ -2651,7 +2667,7 @@ def ONNX_SqrtOp : ONNX_Op<"Sqrt", [Pure, ONNX_SameElementType<"0, -1">]> {
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_SqueezeOp : ONNX_Op<"Squeeze", [Pure, ONNX_SameElementType<"0, -1">]> {
+def ONNX_SqueezeOp : ONNX_Op<"Squeeze", [Pure, ONNX_SameElementType<"0, -1">, DeclareOpInterfaceMethods<ShapeInferenceOpInterface>]> {
   let summary = "ONNX Squeeze, ai.onnx opset 13";
   let description = [{
     Remove single-dimensional entries from the shape of a tensor. Takes an input `axes` with a
@@ -2665,6 +2681,7 @@ def ONNX_SqueezeOp : ONNX_Op<"Squeeze", [Pure, ONNX_SameElementType<"0, -1">]> {
   let results = (outs
     TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1, ONNX_String, Complex<F32>, Complex<F64>]>:$squeezed);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
 }
 
 def ONNX_StringNormalizerOp : ONNX_Op<"StringNormalizer", [Pure]> {
@@ -2689,7 +2706,7 @@ def ONNX_StringNormalizerOp : ONNX_Op<"StringNormalizer", [Pure]> {
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_SubOp : ONNX_Op<"Sub", [Pure, ONNX_SameElementType<"0, 1, -1">, DeclareOpInterfaceMethods<ShapeInferenceOpInterface>]> {
+def ONNX_SubOp : ONNX_Op<"Sub", [Pure, ONNX_SameElementType<"0, 1, -1">, ONNX_BroadcastingResult]> {
   let summary = "ONNX Sub, ai.onnx opset 14";
   let description = [{
     Performs element-wise binary subtraction (with Numpy-style broadcasting support).
@@ -2701,9 +2718,10 @@ def ONNX_SubOp : ONNX_Op<"Sub", [Pure, ONNX_SameElementType<"0, 1, -1">, Declare
     TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64]>:$C);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
-def ONNX_SumOp : ONNX_Op<"Sum", [Pure, ONNX_SameElementType<"0, -1">, ONNX_MinVariadicOperands<"0, 1">]> {
+def ONNX_SumOp : ONNX_Op<"Sum", [Pure, ONNX_SameElementType<"0, -1">, ONNX_BroadcastingResult, ONNX_MinVariadicOperands<"0, 1">]> {
   let summary = "ONNX Sum, ai.onnx opset 13";
   let description = [{
     Element-wise sum of each of the input tensors (with Numpy-style broadcasting support). All
@@ -2718,7 +2736,7 @@ def ONNX_SumOp : ONNX_Op<"Sum", [Pure, ONNX_SameElementType<"0, -1">, ONNX_MinVa
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_TanOp : ONNX_Op<"Tan", [Pure, ONNX_SameElementType<"0, -1">]> {
+def ONNX_TanOp : ONNX_Op<"Tan", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameShapeAsInput]> {
   let summary = "ONNX Tan, ai.onnx opset 7";
   let description = [{
     Calculates the tangent of the given input tensor, element-wise.
@@ -2730,7 +2748,7 @@ def ONNX_TanOp : ONNX_Op<"Tan", [Pure, ONNX_SameElementType<"0, -1">]> {
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_TanhOp : ONNX_Op<"Tanh", [Pure, ONNX_SameElementType<"0, -1">]> {
+def ONNX_TanhOp : ONNX_Op<"Tanh", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameShapeAsInput]> {
   let summary = "ONNX Tanh, ai.onnx opset 13";
   let description = [{
     Calculates the hyperbolic tangent of the given input tensor element-wise.
@@ -2768,7 +2786,7 @@ def ONNX_TfIdfVectorizerOp : ONNX_Op<"TfIdfVectorizer", [Pure]> {
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_ThresholdedReluOp : ONNX_Op<"ThresholdedRelu", [Pure, ONNX_SameElementType<"0, -1">]> {
+def ONNX_ThresholdedReluOp : ONNX_Op<"ThresholdedRelu", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameShapeAsInput]> {
   let summary = "ONNX ThresholdedRelu, ai.onnx opset 10";
   let description = [{
     ThresholdedRelu takes one input data (Tensor<T>) and produces one output data (Tensor<T>)
@@ -2820,7 +2838,7 @@ def ONNX_TopKOp : ONNX_Op<"TopK", [Pure, ONNX_SameElementType<"0, -1">]> {
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_TransposeOp : ONNX_Op<"Transpose", [Pure, ONNX_SameElementType<"0, -1">]> {
+def ONNX_TransposeOp : ONNX_Op<"Transpose", [Pure, ONNX_SameElementType<"0, -1">, DeclareOpInterfaceMethods<ShapeInferenceOpInterface>]> {
   let summary = "ONNX Transpose, ai.onnx opset 13";
   let description = [{
     Transpose the input tensor similar to numpy.transpose. For example, when perm=(1, 0, 2),
@@ -2832,9 +2850,10 @@ def ONNX_TransposeOp : ONNX_Op<"Transpose", [Pure, ONNX_SameElementType<"0, -1">
   let results = (outs
     TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1, ONNX_String, Complex<F32>, Complex<F64>]>:$transposed);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
 }
 
-def ONNX_TriluOp : ONNX_Op<"Trilu", [Pure, ONNX_SameElementType<"0, -1">]> {
+def ONNX_TriluOp : ONNX_Op<"Trilu", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameShapeAsInput]> {
   let summary = "ONNX Trilu, ai.onnx opset 14";
   let description = [{
     Given a 2-D matrix or batches of 2-D matrices, returns the upper or lower triangular part
@@ -2873,7 +2892,7 @@ def ONNX_UniqueOp : ONNX_Op<"Unique", [Pure, ONNX_SameElementType<"0, -1">]> {
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_UnsqueezeOp : ONNX_Op<"Unsqueeze", [Pure, ONNX_SameElementType<"0, -1">]> {
+def ONNX_UnsqueezeOp : ONNX_Op<"Unsqueeze", [Pure, ONNX_SameElementType<"0, -1">, DeclareOpInterfaceMethods<ShapeInferenceOpInterface>]> {
   let summary = "ONNX Unsqueeze, ai.onnx opset 13";
   let description = [{
     Insert single-dimensional entries to the shape of an input tensor (`data`). Takes one
@@ -2887,6 +2906,7 @@ def ONNX_UnsqueezeOp : ONNX_Op<"Unsqueeze", [Pure, ONNX_SameElementType<"0, -1">
   let results = (outs
     TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1, ONNX_String, Complex<F32>, Complex<F64>]>:$expanded);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
 }
 
 def ONNX_UpsampleOp : ONNX_Op<"Upsample", [Pure, ONNX_SameElementType<"0, -1">]> {
@@ -2904,7 +2924,7 @@ def ONNX_UpsampleOp : ONNX_Op<"Upsample", [Pure, ONNX_SameElementType<"0, -1">]>
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def ONNX_WhereOp : ONNX_Op<"Where", [Pure, ONNX_SameElementType<"1, 2, -1">]> {
+def ONNX_WhereOp : ONNX_Op<"Where", [Pure, ONNX_SameElementType<"1, 2, -1">, ONNX_BroadcastingResult]> {
   let summary = "ONNX Where, ai.onnx opset 16";
   let description = [{
     Return elements, either from X or Y, depending on condition. Where behaves like
@@ -2918,9 +2938,10 @@ def ONNX_WhereOp : ONNX_Op<"Where", [Pure, ONNX_SameElementType<"1, 2, -1">]> {
   let results = (outs
     TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1, ONNX_String, Complex<F32>, Complex<F64>]>:$output);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
 }
 
-def ONNX_XorOp : ONNX_Op<"Xor", [Pure, ONNX_SameElementType<"0, 1">]> {
+def ONNX_XorOp : ONNX_Op<"Xor", [Pure, ONNX_SameElementType<"0, 1">, ONNX_BroadcastingResult]> {
   let summary = "ONNX Xor, ai.onnx opset 7";
   let description = [{
     Returns the tensor resulted from performing the `xor` logical operation elementwise on the

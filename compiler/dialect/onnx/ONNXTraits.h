@@ -53,6 +53,14 @@ template <int Index, int Minimum> struct MinVariadicOperands {
   };
 };
 
+// Markers for the shape inference pass: result 0 has the shape of operand 0
+// (elementwise unary ops, Softmax, LayerNormalization's Y, ...), or the numpy broadcast
+// of the operands' shapes (Add, Where, Max, ...).
+template <typename ConcreteOp>
+class SameShapeAsInput : public mlir::OpTrait::TraitBase<ConcreteOp, SameShapeAsInput> {};
+template <typename ConcreteOp>
+class BroadcastingResult : public mlir::OpTrait::TraitBase<ConcreteOp, BroadcastingResult> {};
+
 } // namespace omc::onnx
 
 #endif // OMC_COMPILER_DIALECT_ONNX_ONNXTRAITS_H

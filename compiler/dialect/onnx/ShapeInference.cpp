@@ -1,107 +1,433 @@
-//===- ShapeInference.cpp - result types of onnx ops from their operands ------===//
+//===- ShapeInference.cpp - result shapes of onnx ops from their operands -----===//
 //
-// Each op computes what it can about its result shape; refineResult merges that
-// with what the result already says (the importer fills it from ONNX's own shape
-// inference), keeping every static dim either side knows.
+// Each op computes what it can about its result shapes; refineShape merges that with
+// what the result already says (the importer fills it from ONNX's own shape
+// inference), keeping every static dim either side knows and the element type the
+// result has. Ops whose result simply has their input's shape, or the broadcast of
+// their inputs' shapes, carry the SameShapeAsInput / BroadcastingResult traits and are
+// handled by the pass; the rest implement ShapeInferenceOpInterface here.
 //
 //===----------------------------------------------------------------------===//
 
+#include "compiler/dialect/onnx/ShapeInference.h"
+
+#include "compiler/dialect/onnx/ConstantFolding.h"
 #include "compiler/dialect/onnx/ONNXOps.h"
 
 #include "mlir/Dialect/Traits.h"
+#include "mlir/IR/Matchers.h"
 
 using namespace mlir;
 
 namespace omc::onnx {
 
-// Sets `result` to a ranked tensor of `shape`, keeping static dims the current type
-// already has. Fails (with a diagnostic) when both sides know a dim and disagree.
-static LogicalResult refineResult(Operation *op, Value result,
-                                  ArrayRef<int64_t> shape, Type elementType) {
-  auto current = cast<ShapedType>(result.getType());
+LogicalResult refineShape(Operation *op, Value result, ArrayRef<int64_t> shape) {
+  auto current = dyn_cast<TensorType>(result.getType());
+  if (!current)
+    return success(); // none, sequences and optionals keep their types
   SmallVector<int64_t> merged(shape);
   if (current.hasRank()) {
     if (current.getRank() != static_cast<int64_t>(shape.size()))
-      return op->emitOpError() << "result rank " << current.getRank()
-                               << " disagrees with inferred rank " << shape.size();
+      return op->emitOpError() << "result has rank " << current.getRank()
+                               << " but its operands give rank " << shape.size();
     for (auto [i, dim] : llvm::enumerate(current.getShape())) {
       if (ShapedType::isDynamic(dim))
         continue;
       if (!ShapedType::isDynamic(merged[i]) && merged[i] != dim)
         return op->emitOpError() << "result dim " << i << " is " << dim
-                                 << " but inferred " << merged[i];
+                                 << " but its operands give " << merged[i];
       merged[i] = dim;
     }
   }
-  result.setType(RankedTensorType::get(merged, elementType));
+  result.setType(RankedTensorType::get(merged, current.getElementType()));
   return success();
 }
 
-static LogicalResult inferBroadcast(Operation *op, Value lhs, Value rhs, Value result) {
-  auto lhsType = cast<ShapedType>(lhs.getType());
-  auto rhsType = cast<ShapedType>(rhs.getType());
-  if (!lhsType.hasRank() || !rhsType.hasRank())
-    return success();
+std::optional<ArrayRef<int64_t>> rankedShape(Value value) {
+  auto type = dyn_cast<RankedTensorType>(value.getType());
+  if (!type)
+    return std::nullopt;
+  return type.getShape();
+}
+
+// The values of a constant integer operand (shapes, axes, indices).
+static std::optional<SmallVector<int64_t>> constantInts(Value value) {
+  Attribute attr;
+  if (!matchPattern(value, m_Constant(&attr)))
+    return std::nullopt;
+  return folding::getInts(attr);
+}
+
+static std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank) {
+  if (axis < -rank || axis >= rank)
+    return std::nullopt;
+  return axis < 0 ? axis + rank : axis;
+}
+
+LogicalResult inferBroadcast(Operation *op, ValueRange operands, Value result) {
   SmallVector<int64_t> shape;
-  if (!OpTrait::util::getBroadcastedShape(lhsType.getShape(), rhsType.getShape(), shape))
-    return op->emitOpError() << "operands cannot broadcast";
-  return refineResult(op, result, shape, lhsType.getElementType());
-}
-
-LogicalResult AddOp::inferShapes() { return inferBroadcast(*this, getA(), getB(), getC()); }
-LogicalResult SubOp::inferShapes() { return inferBroadcast(*this, getA(), getB(), getC()); }
-LogicalResult MulOp::inferShapes() { return inferBroadcast(*this, getA(), getB(), getC()); }
-LogicalResult DivOp::inferShapes() { return inferBroadcast(*this, getA(), getB(), getC()); }
-
-static LogicalResult inferSameShape(Operation *op, Value input, Value result) {
-  // Identity also passes sequences and optionals through: nothing to refine there.
-  auto type = dyn_cast<ShapedType>(input.getType());
-  if (!type || !type.hasRank())
+  bool first = true;
+  for (Value operand : operands) {
+    if (isa<NoneType>(operand.getType()))
+      continue;
+    auto dims = rankedShape(operand);
+    if (!dims)
+      return success();
+    SmallVector<int64_t> next;
+    if (first) {
+      next.assign(dims->begin(), dims->end());
+      first = false;
+    } else if (!OpTrait::util::getBroadcastedShape(shape, *dims, next)) {
+      return op->emitOpError() << "operand shapes cannot broadcast";
+    }
+    shape = std::move(next);
+  }
+  if (first)
     return success();
-  return refineResult(op, result, type.getShape(), type.getElementType());
+  return refineShape(op, result, shape);
 }
 
-LogicalResult ReluOp::inferShapes() { return inferSameShape(*this, getX(), getY()); }
-LogicalResult IdentityOp::inferShapes() {
-  return inferSameShape(*this, getInput(), getOutput());
-}
+//===----------------------------------------------------------------------===//
+// Matrix products
+//===----------------------------------------------------------------------===//
 
 // numpy.matmul: 1-D operands are promoted to matrices and the promoted dim dropped
 // again; batch dims broadcast.
 LogicalResult MatMulOp::inferShapes() {
-  auto aType = cast<ShapedType>(getA().getType());
-  auto bType = cast<ShapedType>(getB().getType());
-  if (!aType.hasRank() || !bType.hasRank())
+  auto a = rankedShape(getA()), b = rankedShape(getB());
+  if (!a || !b || a->empty() || b->empty())
     return success();
-  ArrayRef<int64_t> a = aType.getShape(), b = bType.getShape();
   SmallVector<int64_t> aBatch, bBatch, shape;
-  if (a.size() > 2)
-    aBatch.assign(a.begin(), a.end() - 2);
-  if (b.size() > 2)
-    bBatch.assign(b.begin(), b.end() - 2);
+  if (a->size() > 2)
+    aBatch.assign(a->begin(), a->end() - 2);
+  if (b->size() > 2)
+    bBatch.assign(b->begin(), b->end() - 2);
   if (!OpTrait::util::getBroadcastedShape(aBatch, bBatch, shape))
     return emitOpError() << "batch dims cannot broadcast";
-  if (a.size() >= 2)
-    shape.push_back(a[a.size() - 2]);
-  if (b.size() >= 2)
-    shape.push_back(b.back());
-  return refineResult(*this, getY(), shape, aType.getElementType());
+  if (a->size() >= 2)
+    shape.push_back((*a)[a->size() - 2]);
+  if (b->size() >= 2)
+    shape.push_back(b->back());
+  return refineShape(*this, getY(), shape);
 }
 
 LogicalResult GemmOp::inferShapes() {
-  auto aType = cast<ShapedType>(getA().getType());
-  auto bType = cast<ShapedType>(getB().getType());
-  if (!aType.hasRank() || !bType.hasRank())
+  auto a = rankedShape(getA()), b = rankedShape(getB());
+  if (!a || !b || a->size() != 2 || b->size() != 2)
     return success();
-  int64_t m = aType.getShape()[getTransA() ? 1 : 0];
-  int64_t n = bType.getShape()[getTransB() ? 0 : 1];
-  return refineResult(*this, getY(), {m, n}, aType.getElementType());
+  int64_t m = (*a)[getTransA() ? 1 : 0];
+  int64_t n = (*b)[getTransB() ? 0 : 1];
+  return refineShape(*this, getY(), {m, n});
+}
+
+//===----------------------------------------------------------------------===//
+// Shape manipulation
+//===----------------------------------------------------------------------===//
+
+LogicalResult ReshapeOp::inferShapes() {
+  auto requested = constantInts(getShape());
+  if (!requested)
+    return success();
+  auto input = rankedShape(getData());
+  SmallVector<int64_t> shape;
+  int64_t inferred = -1, known = 1;
+  for (auto [i, dim] : llvm::enumerate(*requested)) {
+    if (dim == 0 && !getAllowzero())
+      dim = input && i < input->size() ? (*input)[i] : ShapedType::kDynamic;
+    if (dim == -1) {
+      inferred = i;
+      dim = ShapedType::kDynamic;
+    } else if (!ShapedType::isDynamic(dim)) {
+      known *= dim;
+    }
+    shape.push_back(dim);
+  }
+  bool allKnown = llvm::none_of(shape, [&](int64_t d) { return ShapedType::isDynamic(d); }) ||
+                  (inferred >= 0 && llvm::count_if(shape, ShapedType::isDynamic) == 1);
+  if (inferred >= 0 && allKnown && input && known != 0 &&
+      llvm::none_of(*input, ShapedType::isDynamic)) {
+    int64_t total = 1;
+    for (int64_t dim : *input)
+      total *= dim;
+    if (total % known)
+      return emitOpError() << "cannot reshape " << total << " elements into a shape with "
+                           << known << " per -1 entry";
+    shape[inferred] = total / known;
+  }
+  return refineShape(*this, getReshaped(), shape);
+}
+
+LogicalResult TransposeOp::inferShapes() {
+  auto input = rankedShape(getData());
+  if (!input)
+    return success();
+  SmallVector<int64_t> shape;
+  if (auto perm = getPerm()) {
+    if (perm->size() != input->size())
+      return emitOpError() << "perm has " << perm->size() << " entries for rank "
+                           << input->size();
+    for (Attribute p : *perm) {
+      int64_t d = cast<IntegerAttr>(p).getInt();
+      if (d < 0 || d >= static_cast<int64_t>(input->size()))
+        return emitOpError() << "perm entry " << d << " is out of range";
+      shape.push_back((*input)[d]);
+    }
+  } else {
+    shape.assign(input->rbegin(), input->rend());
+  }
+  return refineShape(*this, getTransposed(), shape);
+}
+
+LogicalResult UnsqueezeOp::inferShapes() {
+  auto input = rankedShape(getData());
+  auto axes = constantInts(getAxes());
+  if (!input || !axes)
+    return success();
+  int64_t rank = input->size() + axes->size();
+  SmallVector<bool> isNew(rank, false);
+  for (int64_t axis : *axes) {
+    auto d = normalizeAxis(axis, rank);
+    if (!d || isNew[*d])
+      return emitOpError() << "axis " << axis << " is out of range or repeated";
+    isNew[*d] = true;
+  }
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0, next = 0; d < rank; ++d)
+    shape.push_back(isNew[d] ? 1 : (*input)[next++]);
+  return refineShape(*this, getExpanded(), shape);
+}
+
+LogicalResult SqueezeOp::inferShapes() {
+  auto input = rankedShape(getData());
+  if (!input)
+    return success();
+  SmallVector<bool> drop(input->size(), false);
+  if (isa<NoneType>(getAxes().getType())) {
+    for (auto [d, dim] : llvm::enumerate(*input)) {
+      if (ShapedType::isDynamic(dim))
+        return success(); // which dims go depends on values unknown here
+      drop[d] = dim == 1;
+    }
+  } else {
+    auto axes = constantInts(getAxes());
+    if (!axes)
+      return success();
+    for (int64_t axis : *axes) {
+      auto d = normalizeAxis(axis, input->size());
+      if (!d)
+        return emitOpError() << "axis " << axis << " is out of range";
+      drop[*d] = true;
+    }
+  }
+  SmallVector<int64_t> shape;
+  for (auto [d, dim] : llvm::enumerate(*input))
+    if (!drop[d])
+      shape.push_back(dim);
+  return refineShape(*this, getSqueezed(), shape);
+}
+
+LogicalResult ConcatOp::inferShapes() {
+  SmallVector<int64_t> shape;
+  std::optional<int64_t> axis;
+  for (Value input : getInputs()) {
+    auto dims = rankedShape(input);
+    if (!dims)
+      return success();
+    if (!axis) {
+      axis = normalizeAxis(getAxis(), dims->size());
+      if (!axis)
+        return emitOpError() << "axis " << getAxis() << " is out of range";
+      shape.assign(dims->begin(), dims->end());
+      continue;
+    }
+    if (dims->size() != shape.size())
+      return emitOpError() << "inputs have different ranks";
+    for (size_t d = 0; d < shape.size(); ++d) {
+      if (d == static_cast<size_t>(*axis)) {
+        shape[d] = ShapedType::isDynamic(shape[d]) || ShapedType::isDynamic((*dims)[d])
+                       ? ShapedType::kDynamic
+                       : shape[d] + (*dims)[d];
+      } else if (ShapedType::isDynamic(shape[d])) {
+        shape[d] = (*dims)[d];
+      }
+    }
+  }
+  if (!axis)
+    return success();
+  return refineShape(*this, getConcatResult(), shape);
+}
+
+LogicalResult GatherOp::inferShapes() {
+  auto data = rankedShape(getData()), indices = rankedShape(getIndices());
+  if (!data || !indices)
+    return success();
+  auto axis = normalizeAxis(getAxis(), data->size());
+  if (!axis)
+    return emitOpError() << "axis " << getAxis() << " is out of range";
+  SmallVector<int64_t> shape(data->begin(), data->begin() + *axis);
+  shape.append(indices->begin(), indices->end());
+  shape.append(data->begin() + *axis + 1, data->end());
+  return refineShape(*this, getOutput(), shape);
+}
+
+LogicalResult ExpandOp::inferShapes() {
+  auto input = rankedShape(getInput());
+  auto requested = constantInts(getShape());
+  if (!input || !requested)
+    return success();
+  SmallVector<int64_t> shape;
+  if (!OpTrait::util::getBroadcastedShape(*input, *requested, shape))
+    return emitOpError() << "input does not broadcast to the requested shape";
+  return refineShape(*this, getOutput(), shape);
+}
+
+LogicalResult ConstantOfShapeOp::inferShapes() {
+  auto shape = constantInts(getInput());
+  if (!shape)
+    return success();
+  return refineShape(*this, getOutput(), *shape);
+}
+
+LogicalResult ShapeOp::inferShapes() {
+  auto input = rankedShape(getData());
+  if (!input)
+    return success();
+  int64_t rank = input->size();
+  auto clamp = [&](int64_t v) { return std::clamp<int64_t>(v < 0 ? v + rank : v, 0, rank); };
+  int64_t start = clamp(getStart()), end = getEnd() ? clamp(*getEnd()) : rank;
+  return refineShape(*this, getShape(), {std::max<int64_t>(0, end - start)});
+}
+
+LogicalResult RangeOp::inferShapes() {
+  // The folder computes constant ranges; a Range of unknown bounds has one dim.
+  return refineShape(*this, getOutput(), {ShapedType::kDynamic});
+}
+
+LogicalResult SliceOp::inferShapes() {
+  auto input = rankedShape(getData());
+  if (!input)
+    return success();
+  auto starts = constantInts(getStarts()), ends = constantInts(getEnds());
+  std::optional<SmallVector<int64_t>> axes, steps;
+  if (!isa<NoneType>(getAxes().getType()))
+    axes = constantInts(getAxes());
+  if (!isa<NoneType>(getSteps().getType()))
+    steps = constantInts(getSteps());
+  SmallVector<int64_t> shape(*input);
+  bool axesKnown = isa<NoneType>(getAxes().getType()) || axes;
+  if (!starts || !ends || !axesKnown ||
+      (!isa<NoneType>(getSteps().getType()) && !steps)) {
+    // Bounds unknown here: only the rank is.
+    for (int64_t &dim : shape)
+      dim = ShapedType::kDynamic;
+    return refineShape(*this, getOutput(), shape);
+  }
+  int64_t rank = input->size();
+  for (size_t i = 0; i < starts->size(); ++i) {
+    auto axis = normalizeAxis(axes ? (*axes)[i] : static_cast<int64_t>(i), rank);
+    if (!axis)
+      return emitOpError() << "slice axis is out of range";
+    int64_t dim = (*input)[*axis], step = steps ? (*steps)[i] : 1;
+    if (step == 0)
+      return emitOpError() << "slice step is 0";
+    if (ShapedType::isDynamic(dim)) {
+      shape[*axis] = ShapedType::kDynamic;
+      continue;
+    }
+    int64_t s = (*starts)[i], e = (*ends)[i];
+    if (s < 0)
+      s += dim;
+    if (e < 0)
+      e += dim;
+    if (step > 0) {
+      s = std::clamp<int64_t>(s, 0, dim);
+      e = std::clamp<int64_t>(e, 0, dim);
+      shape[*axis] = e > s ? (e - s + step - 1) / step : 0;
+    } else {
+      s = std::clamp<int64_t>(s, 0, dim - 1);
+      e = std::clamp<int64_t>(e, -1, dim - 1);
+      shape[*axis] = s > e ? (s - e - step - 1) / -step : 0;
+    }
+  }
+  return refineShape(*this, getOutput(), shape);
+}
+
+LogicalResult SplitOp::inferShapes() {
+  auto input = rankedShape(getInput());
+  if (!input)
+    return success();
+  auto axis = normalizeAxis(getAxis(), input->size());
+  if (!axis)
+    return emitOpError() << "axis " << getAxis() << " is out of range";
+  int64_t count = getOutputs().size();
+  SmallVector<int64_t> sizes;
+  if (!isa<NoneType>(getSplit().getType())) {
+    auto split = constantInts(getSplit());
+    if (!split)
+      return success();
+    sizes = *split;
+  } else if (!ShapedType::isDynamic((*input)[*axis])) {
+    int64_t dim = (*input)[*axis], chunk = (dim + count - 1) / count;
+    for (int64_t i = 0; i < count; ++i)
+      sizes.push_back(std::max<int64_t>(0, std::min(chunk, dim - i * chunk)));
+  } else {
+    sizes.assign(count, ShapedType::kDynamic);
+  }
+  if (static_cast<int64_t>(sizes.size()) != count)
+    return emitOpError() << "split gives " << sizes.size() << " sizes for " << count
+                         << " outputs";
+  for (auto [result, size] : llvm::zip(getOutputs(), sizes)) {
+    SmallVector<int64_t> shape(*input);
+    shape[*axis] = size;
+    if (failed(refineShape(*this, result, shape)))
+      return failure();
+  }
+  return success();
+}
+
+// Reductions keep the reduced dims as 1 (keepdims) or drop them; no axes means all
+// (unless noop_with_empty_axes).
+static LogicalResult inferReduce(Operation *op, Value data, std::optional<SmallVector<int64_t>> axes,
+                                 bool keepDims, bool noopWithEmptyAxes, Value result) {
+  auto input = rankedShape(data);
+  if (!input || !axes)
+    return success();
+  int64_t rank = input->size();
+  SmallVector<bool> reduced(rank, axes->empty() && !noopWithEmptyAxes);
+  for (int64_t axis : *axes) {
+    auto d = normalizeAxis(axis, rank);
+    if (!d)
+      return op->emitOpError() << "axis " << axis << " is out of range";
+    reduced[*d] = true;
+  }
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < rank; ++d) {
+    if (!reduced[d])
+      shape.push_back((*input)[d]);
+    else if (keepDims)
+      shape.push_back(1);
+  }
+  return refineShape(op, result, shape);
+}
+
+LogicalResult ReduceMeanOp::inferShapes() {
+  SmallVector<int64_t> axes;
+  if (auto attr = getAxes())
+    for (Attribute a : *attr)
+      axes.push_back(cast<IntegerAttr>(a).getInt());
+  return inferReduce(*this, getData(), axes, getKeepdims() != 0, false, getReduced());
+}
+
+LogicalResult ReduceSumOp::inferShapes() {
+  std::optional<SmallVector<int64_t>> axes = SmallVector<int64_t>();
+  if (!isa<NoneType>(getAxes().getType()))
+    axes = constantInts(getAxes());
+  return inferReduce(*this, getData(), axes, getKeepdims() != 0, getNoopWithEmptyAxes() != 0,
+                     getReduced());
 }
 
 LogicalResult ConstantOp::inferShapes() {
-  auto type = getValue().getShapedType();
-  return refineResult(*this, getOutput(), type.getShape(), type.getElementType());
+  return refineShape(*this, getOutput(), getValue().getShapedType().getShape());
 }
-
 
 } // namespace omc::onnx
