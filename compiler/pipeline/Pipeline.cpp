@@ -130,6 +130,7 @@ llvm::Error compileModel(const CompileOptions &options) {
   (**module)->setAttr("omc.target", description->toAttribute(context));
   if (llvm::Error error = runPasses("onnx shape inference", [](mlir::PassManager &pm) {
         pm.addNestedPass<mlir::func::FuncOp>(onnx::createONNXShapeInference());
+        pm.addNestedPass<mlir::func::FuncOp>(onnx::createONNXRecognizeComposites());
         pm.addPass(mlir::createCanonicalizerPass());
       }))
     return error;

@@ -18,6 +18,22 @@ include "mlir/Interfaces/ControlFlowInterfaces.td"
 include "compiler/dialect/onnx/ONNXOps.gen.td"
 
 //===----------------------------------------------------------------------===//
+// Ops omc adds to ONNX's opset 17
+//===----------------------------------------------------------------------===//
+
+// Later opsets (20) define Gelu with this meaning; models of opset <= 17 spell it out
+// and onnx-recognize-composites puts it back.
+def ONNX_GeluOp : ONNX_Op<"Gelu", [Pure, ONNX_SameShapeAsInput,
+                                   ONNX_SameElementType<"0, -1">]> {
+  let summary = "Gaussian error linear unit: x * Phi(x), exact (erf) or tanh-approximated";
+  let arguments = (ins TensorOf<[F32, F64, F16, BF16]>:$X,
+                       DefaultValuedStrAttr<StrAttr, "none">:$approximate);
+  let results = (outs TensorOf<[F32, F64, F16, BF16]>:$Y);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
 // Constants and structure
 //===----------------------------------------------------------------------===//
 

@@ -15,4 +15,15 @@ def ONNXShapeInference : Pass<"onnx-shape-inference", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::omc::onnx::ONNXDialect"];
 }
 
+def ONNXRecognizeComposites : Pass<"onnx-recognize-composites", "::mlir::func::FuncOp"> {
+  let summary = "Put back single ops for computations exporters spell out";
+  let description = [{
+    LayerNormalization from ReduceMean/Sub/Pow/ReduceMean/Add/Sqrt/Div/Mul/Add, GELU from
+    its erf and tanh forms (onnx.Gelu), Softmax from Exp/ReduceSum/Div (with or without
+    the max subtraction), and Gemm from a MatMul of matrices plus a bias. Run after
+    shape inference: the patterns check shapes.
+  }];
+  let dependentDialects = ["::omc::onnx::ONNXDialect"];
+}
+
 #endif // OMC_ONNX_PASSES
