@@ -2,7 +2,9 @@
 //
 // Refining types and folding feed each other: once Shape's input is static, Shape folds
 // to a constant, the Gather/Concat over it fold, and Reshape then knows its result. So
-// the pass alternates the two until no type changes (or a round limit).
+// the pass refines each op and at once tries to fold it, in program order, so a whole
+// chain resolves in one sweep; canonicalization patterns run between sweeps, until
+// nothing changes (or a round limit).
 //
 //===----------------------------------------------------------------------===//
 
@@ -10,6 +12,7 @@
 #include "compiler/dialect/onnx/Passes.h"
 #include "compiler/dialect/onnx/ShapeInference.h"
 
+#include "mlir/Transforms/FoldUtils.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 using namespace mlir;
@@ -48,18 +51,25 @@ struct ONNXShapeInference : impl::ONNXShapeInferenceBase<ONNXShapeInference> {
 
     for (int round = 0; round < kMaxRounds; ++round) {
       bool changed = false;
-      // Program order: an op sees its operands' refined types.
-      WalkResult walk = func.walk([&](Operation *op) {
-        if (op->getDialect() == nullptr || op->getDialect()->getNamespace() != "onnx")
-          return WalkResult::advance();
+      // Program order (a region's ops before the op holding it): an op sees its
+      // operands' refined types, and the constants its operands folded to.
+      SmallVector<Operation *> ops;
+      func.walk([&](Operation *op) {
+        if (op->getDialect() && op->getDialect()->getNamespace() == "onnx" &&
+            !isa<ConstantOp, NoValueOp>(op))
+          ops.push_back(op);
+      });
+      OperationFolder folder(&getContext());
+      for (Operation *op : ops) {
         SmallVector<Type> before(op->getResultTypes());
         if (failed(inferOp(op)))
-          return WalkResult::interrupt();
+          return signalPassFailure();
         changed |= !llvm::equal(before, op->getResultTypes());
-        return WalkResult::advance();
-      });
-      if (walk.wasInterrupted())
-        return signalPassFailure();
+        bool inPlace = false;
+        // On success without inPlace the op is replaced by constants and erased.
+        if (succeeded(folder.tryToFold(op, &inPlace)))
+          changed = true;
+      }
       // Not converging within the driver's limits is no error: the next round goes on.
       bool folded = false;
       (void)applyPatternsGreedily(func, frozen, GreedyRewriteConfig(), &folded);
