@@ -65,7 +65,12 @@ CUSTOM = {
     "Split": {"shape"},
     "ReduceMean": {"shape"},
     "ReduceSum": {"shape"},
+    "Dropout": {"canon"},
 }
+# Elementwise float functions folded on small constants (Folders.cpp).
+for _name in ("Abs", "Ceil", "Cos", "Erf", "Exp", "Floor", "Log", "Neg", "Reciprocal", "Relu",
+              "Sigmoid", "Sin", "Sqrt", "Tanh"):
+    CUSTOM.setdefault(_name, set()).add("folder")
 
 # Result 0 has the shape of operand 0 (the shape inference pass handles these).
 SAME_SHAPE_AS_INPUT = {

@@ -15,6 +15,8 @@
 #include "mlir/IR/Matchers.h"
 #include "llvm/ADT/APSInt.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace omc::onnx::folding;
 
@@ -607,5 +609,51 @@ OpFoldResult WhereOp::fold(FoldAdaptor adaptor) {
                  : xCount + broadcastIndex(index, y.getType().getShape());
   });
 }
+
+//===----------------------------------------------------------------------===//
+// Elementwise float functions
+//===----------------------------------------------------------------------===//
+
+// Evaluates in double and rounds to the element type, as a float computation in
+// the element type would up to the last bit.
+static OpFoldResult foldUnaryFloat(Attribute operand, double (*function)(double)) {
+  auto input = dyn_cast_or_null<DenseFPElementsAttr>(operand);
+  if (!input || !smallEnough(input.getType().getShape()))
+    return {};
+  auto elementType = cast<FloatType>(input.getElementType());
+  SmallVector<APFloat> values;
+  for (const APFloat &value : input.getValues<APFloat>()) {
+    APFloat result(function(value.convertToDouble()));
+    bool lost;
+    result.convert(elementType.getFloatSemantics(), APFloat::rmNearestTiesToEven, &lost);
+    values.push_back(result);
+  }
+  return DenseElementsAttr::get(input.getType(), values);
+}
+
+static double relu(double x) { return x > 0 ? x : 0; }
+static double sigmoid(double x) { return 1 / (1 + std::exp(-x)); }
+static double negate(double x) { return -x; }
+static double reciprocal(double x) { return 1 / x; }
+
+#define OMC_FOLD_UNARY_FLOAT(OpName, function)                                     \
+  OpFoldResult OpName::fold(FoldAdaptor adaptor) {                                 \
+    return foldUnaryFloat(adaptor.getOperands()[0], function);                     \
+  }
+OMC_FOLD_UNARY_FLOAT(AbsOp, static_cast<double (*)(double)>(std::fabs))
+OMC_FOLD_UNARY_FLOAT(CeilOp, static_cast<double (*)(double)>(std::ceil))
+OMC_FOLD_UNARY_FLOAT(CosOp, static_cast<double (*)(double)>(std::cos))
+OMC_FOLD_UNARY_FLOAT(ErfOp, static_cast<double (*)(double)>(std::erf))
+OMC_FOLD_UNARY_FLOAT(ExpOp, static_cast<double (*)(double)>(std::exp))
+OMC_FOLD_UNARY_FLOAT(FloorOp, static_cast<double (*)(double)>(std::floor))
+OMC_FOLD_UNARY_FLOAT(LogOp, static_cast<double (*)(double)>(std::log))
+OMC_FOLD_UNARY_FLOAT(NegOp, negate)
+OMC_FOLD_UNARY_FLOAT(ReciprocalOp, reciprocal)
+OMC_FOLD_UNARY_FLOAT(ReluOp, relu)
+OMC_FOLD_UNARY_FLOAT(SigmoidOp, sigmoid)
+OMC_FOLD_UNARY_FLOAT(SinOp, static_cast<double (*)(double)>(std::sin))
+OMC_FOLD_UNARY_FLOAT(SqrtOp, static_cast<double (*)(double)>(std::sqrt))
+OMC_FOLD_UNARY_FLOAT(TanhOp, static_cast<double (*)(double)>(std::tanh))
+#undef OMC_FOLD_UNARY_FLOAT
 
 } // namespace omc::onnx

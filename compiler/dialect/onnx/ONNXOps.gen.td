@@ -20,6 +20,7 @@ def ONNX_AbsOp : ONNX_Op<"Abs", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameS
   let results = (outs
     TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64]>:$Y);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
 }
 
 def ONNX_AcosOp : ONNX_Op<"Acos", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameShapeAsInput]> {
@@ -309,6 +310,7 @@ def ONNX_CeilOp : ONNX_Op<"Ceil", [Pure, ONNX_SameElementType<"0, -1">, ONNX_Sam
   let results = (outs
     TensorOf<[F32, F64, F16, BF16]>:$Y);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
 }
 
 def ONNX_CeluOp : ONNX_Op<"Celu", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameShapeAsInput]> {
@@ -480,6 +482,7 @@ def ONNX_CosOp : ONNX_Op<"Cos", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameS
   let results = (outs
     TensorOf<[F32, F64, F16]>:$output);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
 }
 
 def ONNX_CoshOp : ONNX_Op<"Cosh", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameShapeAsInput]> {
@@ -618,6 +621,7 @@ def ONNX_DropoutOp : ONNX_Op<"Dropout", [ONNX_SameElementType<"0, -1">, ONNX_Sam
     TensorOf<[F32, F64, F16, BF16]>:$output,
     ONNX_Optional<TensorOf<[I1]>>:$mask);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasCanonicalizer = 1;
 }
 
 def ONNX_DynamicQuantizeLinearOp : ONNX_Op<"DynamicQuantizeLinear", [Pure, ONNX_SameElementType<"-1, -3">]> {
@@ -694,6 +698,7 @@ def ONNX_ErfOp : ONNX_Op<"Erf", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameS
   let results = (outs
     TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64]>:$output);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
 }
 
 def ONNX_ExpOp : ONNX_Op<"Exp", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameShapeAsInput]> {
@@ -706,6 +711,7 @@ def ONNX_ExpOp : ONNX_Op<"Exp", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameS
   let results = (outs
     TensorOf<[F32, F64, F16, BF16]>:$output);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
 }
 
 def ONNX_ExpandOp : ONNX_Op<"Expand", [Pure, ONNX_SameElementType<"0, -1">, DeclareOpInterfaceMethods<ShapeInferenceOpInterface>]> {
@@ -773,6 +779,7 @@ def ONNX_FloorOp : ONNX_Op<"Floor", [Pure, ONNX_SameElementType<"0, -1">, ONNX_S
   let results = (outs
     TensorOf<[F32, F64, F16, BF16]>:$Y);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
 }
 
 def ONNX_GRUOp : ONNX_Op<"GRU", [Pure, ONNX_SameElementType<"0, 1, 2, 3, 5, -1, -2">]> {
@@ -1237,6 +1244,7 @@ def ONNX_LogOp : ONNX_Op<"Log", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameS
   let results = (outs
     TensorOf<[F32, F64, F16, BF16]>:$output);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
 }
 
 def ONNX_LogSoftmaxOp : ONNX_Op<"LogSoftmax", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameShapeAsInput]> {
@@ -1534,6 +1542,7 @@ def ONNX_NegOp : ONNX_Op<"Neg", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameS
   let results = (outs
     TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64]>:$Y);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
 }
 
 def ONNX_NegativeLogLikelihoodLossOp : ONNX_Op<"NegativeLogLikelihoodLoss", [Pure, ONNX_SameElementType<"0, 2, -1">]> {
@@ -1933,6 +1942,7 @@ def ONNX_ReciprocalOp : ONNX_Op<"Reciprocal", [Pure, ONNX_SameElementType<"0, -1
   let results = (outs
     TensorOf<[F32, F64, F16, BF16]>:$Y);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
 }
 
 def ONNX_ReduceL1Op : ONNX_Op<"ReduceL1", [Pure, ONNX_SameElementType<"0, -1">]> {
@@ -2107,6 +2117,7 @@ def ONNX_ReluOp : ONNX_Op<"Relu", [Pure, ONNX_SameElementType<"0, -1">, ONNX_Sam
   let results = (outs
     TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64]>:$Y);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
 }
 
 def ONNX_ReshapeOp : ONNX_Op<"Reshape", [Pure, ONNX_SameElementType<"0, -1">, DeclareOpInterfaceMethods<ShapeInferenceOpInterface>]> {
@@ -2471,6 +2482,7 @@ def ONNX_SigmoidOp : ONNX_Op<"Sigmoid", [Pure, ONNX_SameElementType<"0, -1">, ON
   let results = (outs
     TensorOf<[F32, F64, F16, BF16]>:$Y);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
 }
 
 def ONNX_SignOp : ONNX_Op<"Sign", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameShapeAsInput]> {
@@ -2496,6 +2508,7 @@ def ONNX_SinOp : ONNX_Op<"Sin", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameS
   let results = (outs
     TensorOf<[F32, F64, F16]>:$output);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
 }
 
 def ONNX_SinhOp : ONNX_Op<"Sinh", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameShapeAsInput]> {
@@ -2665,6 +2678,7 @@ def ONNX_SqrtOp : ONNX_Op<"Sqrt", [Pure, ONNX_SameElementType<"0, -1">, ONNX_Sam
   let results = (outs
     TensorOf<[F32, F64, F16, BF16]>:$Y);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
 }
 
 def ONNX_SqueezeOp : ONNX_Op<"Squeeze", [Pure, ONNX_SameElementType<"0, -1">, DeclareOpInterfaceMethods<ShapeInferenceOpInterface>]> {
@@ -2758,6 +2772,7 @@ def ONNX_TanhOp : ONNX_Op<"Tanh", [Pure, ONNX_SameElementType<"0, -1">, ONNX_Sam
   let results = (outs
     TensorOf<[F32, F64, F16, BF16]>:$output);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
 }
 
 def ONNX_TfIdfVectorizerOp : ONNX_Op<"TfIdfVectorizer", [Pure]> {

@@ -91,3 +91,68 @@ func.func @too_large(%a: tensor<512x256xf32>) -> tensor<256x512xf32> {
   %0 = onnx.Transpose %w : (tensor<512x256xf32>) -> tensor<256x512xf32>
   return %0 : tensor<256x512xf32>
 }
+
+// CHECK-LABEL: func.func @more_shape_folds
+// CHECK-DAG: onnx.Constant {value = dense<6> : tensor<i64>}
+// CHECK-DAG: onnx.Constant {value = dense<{{\[}}[1, 2, 3]]> : tensor<1x3xi64>}
+// CHECK-DAG: onnx.Constant {value = dense<[1, 2, 3]> : tensor<3xi64>}
+// CHECK-DAG: onnx.Constant {value = dense<{{\[}}[1, 2, 3], [1, 2, 3]]> : tensor<2x3xi64>}
+// CHECK-NOT: onnx.Size
+// CHECK-NOT: onnx.Unsqueeze
+// CHECK-NOT: onnx.Squeeze
+// CHECK-NOT: onnx.Expand
+func.func @more_shape_folds(%a: tensor<2x3xf32>) -> (tensor<i64>, tensor<1x3xi64>, tensor<3xi64>, tensor<2x3xi64>) {
+  %size = onnx.Size %a : (tensor<2x3xf32>) -> tensor<i64>
+  %v = onnx.Constant {value = dense<[1, 2, 3]> : tensor<3xi64>} : tensor<3xi64>
+  %axes = onnx.Constant {value = dense<[0]> : tensor<1xi64>} : tensor<1xi64>
+  %u = onnx.Unsqueeze %v, %axes : (tensor<3xi64>, tensor<1xi64>) -> tensor<1x3xi64>
+  %s = onnx.Squeeze %u, %axes : (tensor<1x3xi64>, tensor<1xi64>) -> tensor<3xi64>
+  %shape = onnx.Constant {value = dense<[2, 1]> : tensor<2xi64>} : tensor<2xi64>
+  %e = onnx.Expand %v, %shape : (tensor<3xi64>, tensor<2xi64>) -> tensor<2x3xi64>
+  return %size, %u, %s, %e : tensor<i64>, tensor<1x3xi64>, tensor<3xi64>, tensor<2x3xi64>
+}
+
+// CHECK-LABEL: func.func @float_arith_compare
+// CHECK-DAG: onnx.Constant {value = dense<[-3.000000e+00, 3.750000e+00]> : tensor<2xf32>}
+// CHECK-DAG: onnx.Constant {value = dense<[true, false]> : tensor<2xi1>}
+// CHECK-DAG: onnx.Constant {value = dense<[false, true]> : tensor<2xi1>}
+func.func @float_arith_compare() -> (tensor<2xf32>, tensor<2xi1>, tensor<2xi1>) {
+  %a = onnx.Constant {value = dense<[0.5, 4.0]> : tensor<2xf32>} : tensor<2xf32>
+  %b = onnx.Constant {value = dense<[2.0, 1.5]> : tensor<2xf32>} : tensor<2xf32>
+  %d = onnx.Sub %a, %b : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+  %m = onnx.Mul %d, %b : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+  %r = onnx.Div %m, %b : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+  %p = onnx.Mul %r, %b : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+  %lt = onnx.Less %a, %b : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xi1>
+  %gt = onnx.Greater %a, %b : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xi1>
+  return %p, %lt, %gt : tensor<2xf32>, tensor<2xi1>, tensor<2xi1>
+}
+
+// CHECK-LABEL: func.func @unary_float
+// CHECK-NEXT: %[[C:.*]] = onnx.Constant {value = dense<[2.000000e+00, 0.000000e+00]> : tensor<2xf32>}
+// CHECK-NEXT: return %[[C]]
+func.func @unary_float() -> tensor<2xf32> {
+  %a = onnx.Constant {value = dense<[4.0, -9.0]> : tensor<2xf32>} : tensor<2xf32>
+  %r = onnx.Relu %a : (tensor<2xf32>) -> tensor<2xf32>
+  %s = onnx.Sqrt %r : (tensor<2xf32>) -> tensor<2xf32>
+  return %s : tensor<2xf32>
+}
+
+// Dropout at inference is its input.
+// CHECK-LABEL: func.func @dropout
+// CHECK-NEXT: return %arg0
+func.func @dropout(%a: tensor<2xf32>) -> tensor<2xf32> {
+  %none = onnx.NoValue
+  %0, %mask = onnx.Dropout %a, %none, %none : (tensor<2xf32>, none, none) -> (tensor<2xf32>, none)
+  return %0 : tensor<2xf32>
+}
+
+// A constant Reshape is a reshaped constant.
+// CHECK-LABEL: func.func @reshape_constant
+// CHECK-NEXT: %[[C:.*]] = onnx.Constant {value = dense<{{\[}}[1, 2], [3, 4]]> : tensor<2x2xi64>}
+func.func @reshape_constant() -> tensor<2x2xi64> {
+  %v = onnx.Constant {value = dense<[1, 2, 3, 4]> : tensor<4xi64>} : tensor<4xi64>
+  %shape = onnx.Constant {value = dense<[-1, 2]> : tensor<2xi64>} : tensor<2xi64>
+  %r = onnx.Reshape %v, %shape : (tensor<4xi64>, tensor<2xi64>) -> tensor<2x2xi64>
+  return %r : tensor<2x2xi64>
+}
