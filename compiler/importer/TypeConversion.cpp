@@ -188,6 +188,16 @@ llvm::Expected<DenseElementsAttr> convertTensor(MLIRContext &context,
   }
   auto type = RankedTensorType::get(shape, *elementType);
 
+  if (isa<onnx::StringType>(*elementType)) {
+    if (tensor.data_location() == ::onnx::TensorProto::EXTERNAL)
+      return fail("string tensor '" + tensor.name() + "' cannot live in external data");
+    if (tensor.string_data_size() != count)
+      return fail("string tensor '" + tensor.name() + "' holds " +
+                  llvm::Twine(tensor.string_data_size()) + " strings; its dims need " +
+                  llvm::Twine(count));
+    SmallVector<StringRef> strings(tensor.string_data().begin(), tensor.string_data().end());
+    return DenseElementsAttr::get(type, ArrayRef<StringRef>(strings));
+  }
   std::vector<char> bytes;
   if (tensor.data_location() == ::onnx::TensorProto::EXTERNAL) {
     auto external = readExternalData(tensor, modelDir);
@@ -203,16 +213,6 @@ llvm::Expected<DenseElementsAttr> convertTensor(MLIRContext &context,
     bytes = std::move(*typed);
   }
 
-  if (isa<onnx::StringType>(*elementType)) {
-    if (tensor.data_location() == ::onnx::TensorProto::EXTERNAL)
-      return fail("string tensor '" + tensor.name() + "' cannot live in external data");
-    if (tensor.string_data_size() != count)
-      return fail("string tensor '" + tensor.name() + "' holds " +
-                  llvm::Twine(tensor.string_data_size()) + " strings; its dims need " +
-                  llvm::Twine(count));
-    SmallVector<StringRef> strings(tensor.string_data().begin(), tensor.string_data().end());
-    return DenseElementsAttr::get(type, ArrayRef<StringRef>(strings));
-  }
   int64_t elementBytes = 0;
   if (auto complex = dyn_cast<ComplexType>(*elementType))
     elementBytes = 2 * complex.getElementType().getIntOrFloatBitWidth() / 8;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the `// RUN:` lines of one FileCheck test, the way LLVM's lit does for the
 # subset omc uses: %s is the test file, and `omc-opt`, `FileCheck` and `not` are on
-# PATH. Usage: lit_runner.sh OPT FILECHECK NOT TEST_FILE
+# PATH; given COMPILE, `omc-compile` is too and %testdata is the ONNX backend test data.
+# Usage: lit_runner.sh OPT FILECHECK NOT TEST_FILE [COMPILE]
 set -euo pipefail
 opt=$(realpath "$1"); filecheck=$(realpath "$2"); not=$(realpath "$3"); test_file=$4
 
@@ -10,6 +11,10 @@ trap 'rm -rf "$bin"' EXIT
 ln -s "$opt" "$bin/omc-opt"
 ln -s "$filecheck" "$bin/FileCheck"
 ln -s "$not" "$bin/not"
+if [ $# -ge 5 ]; then
+  ln -s "$(realpath "$5")" "$bin/omc-compile"
+fi
+testdata=$PWD/external/onnx_testdata
 export PATH="$bin:$PATH"
 
 mapfile -t runs < <(sed -n 's|^// RUN: *||p' "$test_file")
@@ -19,6 +24,7 @@ if [ ${#runs[@]} -eq 0 ]; then
 fi
 for run in "${runs[@]}"; do
   command=${run//%s/$test_file}
+  command=${command//%testdata/$testdata}
   echo "RUN: $command"
   bash -o pipefail -c "$command"
 done

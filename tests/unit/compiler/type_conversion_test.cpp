@@ -1,6 +1,9 @@
 // ONNX TensorProto / TypeProto -> MLIR attributes and types.
 #include "compiler/importer/TypeConversion.h"
 
+#include "compiler/dialect/onnx/ONNXOps.h"
+
+#include <complex>
 #include <fstream>
 
 #include <gtest/gtest.h>
@@ -14,6 +17,7 @@ namespace {
 
 class TypeConversionTest : public ::testing::Test {
 protected:
+  TypeConversionTest() { context.loadDialect<onnx::ONNXDialect>(); }
   mlir::MLIRContext context;
 };
 
@@ -114,6 +118,66 @@ TEST_F(TypeConversionTest, ExternalDataIsReadFromTheModelFolderOnly) {
   auto shortFile = convertTensor(context, tensor, std::string(dir));
   ASSERT_FALSE(static_cast<bool>(shortFile));
   llvm::sys::fs::remove_directories(dir);
+}
+
+TEST_F(TypeConversionTest, StringTensorsHoldTheirStrings) {
+  ::onnx::TensorProto tensor;
+  tensor.set_data_type(::onnx::TensorProto::STRING);
+  tensor.add_dims(2);
+  tensor.add_string_data("hello");
+  tensor.add_string_data("");
+  auto converted = convertTensor(context, tensor, ".");
+  ASSERT_TRUE(static_cast<bool>(converted)) << llvm::toString(converted.takeError());
+  EXPECT_TRUE(mlir::isa<onnx::StringType>(converted->getElementType()));
+  EXPECT_EQ(converted->getRawStringData()[0], "hello");
+  EXPECT_EQ(converted->getRawStringData()[1], "");
+
+  tensor.add_string_data("one too many");
+  auto wrongCount = convertTensor(context, tensor, ".");
+  ASSERT_FALSE(static_cast<bool>(wrongCount));
+  EXPECT_NE(llvm::toString(wrongCount.takeError()).find("holds 3 strings"), std::string::npos);
+}
+
+TEST_F(TypeConversionTest, ComplexNumbersArePairs) {
+  ::onnx::TensorProto tensor;
+  tensor.set_data_type(::onnx::TensorProto::COMPLEX64);
+  tensor.add_dims(1);
+  tensor.add_float_data(1.5f);
+  tensor.add_float_data(-2.0f);
+  auto converted = convertTensor(context, tensor, ".");
+  ASSERT_TRUE(static_cast<bool>(converted)) << llvm::toString(converted.takeError());
+  auto complex = mlir::dyn_cast<mlir::ComplexType>(converted->getElementType());
+  ASSERT_TRUE(complex);
+  EXPECT_TRUE(complex.getElementType().isF32());
+  auto value = converted->getValues<std::complex<float>>()[0];
+  EXPECT_EQ(value, std::complex<float>(1.5f, -2.0f));
+}
+
+TEST_F(TypeConversionTest, SequencesAndOptionalsNest) {
+  ::onnx::TypeProto type;
+  auto *tensor =
+      type.mutable_optional_type()->mutable_elem_type()->mutable_sequence_type()
+          ->mutable_elem_type()->mutable_tensor_type();
+  tensor->set_elem_type(::onnx::TensorProto::INT64);
+  tensor->mutable_shape()->add_dim()->set_dim_param("n");
+  auto converted = convertType(context, type);
+  ASSERT_TRUE(static_cast<bool>(converted)) << llvm::toString(converted.takeError());
+  auto opt = mlir::dyn_cast<onnx::OptType>(*converted);
+  ASSERT_TRUE(opt);
+  auto seq = mlir::dyn_cast<onnx::SeqType>(opt.getElementType());
+  ASSERT_TRUE(seq);
+  auto element = mlir::dyn_cast<mlir::RankedTensorType>(seq.getElementType());
+  ASSERT_TRUE(element);
+  EXPECT_TRUE(element.isDynamicDim(0));
+  EXPECT_TRUE(element.getElementType().isInteger(64));
+}
+
+TEST_F(TypeConversionTest, MapsAreRefusedByName) {
+  ::onnx::TypeProto type;
+  type.mutable_map_type()->set_key_type(::onnx::TensorProto::INT64);
+  auto converted = convertType(context, type);
+  ASSERT_FALSE(static_cast<bool>(converted));
+  EXPECT_EQ(llvm::toString(converted.takeError()), "omc does not support ONNX map values");
 }
 
 } // namespace
