@@ -3,6 +3,7 @@
 #include "compiler/importer/ModelLoader.h"
 
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -118,6 +119,40 @@ static void restoreValueTypes(const ::onnx::GraphProto &original, ::onnx::GraphP
   restore(original.output(), *graph.mutable_output());
 }
 
+// The rank of value `name` as the graph (after shape inference) records it, or -1.
+static int recordedRank(const ::onnx::GraphProto &graph, const std::string &name) {
+  for (const auto *infos : {&graph.input(), &graph.value_info(), &graph.output()})
+    for (const auto &info : *infos)
+      if (info.name() == name && info.type().tensor_type().has_shape())
+        return info.type().tensor_type().shape().dim_size();
+  return -1;
+}
+
+// Before opset 7, PRelu's slope of shape [C] applied per channel (dim 1); from opset 7 on
+// it broadcasts numpy-style, from the right. ONNX's converter keeps the shape, which
+// changes the meaning: give such a slope (an initializer only PRelu reads) the shape
+// [C, 1, ..., 1] that means the same under broadcasting.
+static void keepPReluPerChannel(::onnx::GraphProto &graph) {
+  std::map<std::string, int> readers;
+  for (const auto &node : graph.node())
+    for (const auto &input : node.input())
+      ++readers[input];
+  for (const auto &node : graph.node()) {
+    if (node.op_type() != "PRelu" || node.input_size() != 2 || readers[node.input(1)] != 1)
+      continue;
+    int rank = recordedRank(graph, node.input(0));
+    for (auto &init : *graph.mutable_initializer()) {
+      if (init.name() != node.input(1) || init.dims_size() != 1 || rank < 3)
+        continue;
+      for (int i = 2; i < rank; ++i)
+        init.add_dims(1);
+      for (auto &info : *graph.mutable_input())
+        if (info.name() == init.name())
+          info.clear_type(); // re-inferred from the initializer
+    }
+  }
+}
+
 // The dialect holds each op in its opset-17 form (attributes that later opsets moved to
 // inputs are inputs, and so on). A model of an older opset whose ops all kept their
 // schema is simply relabeled; others are brought there by ONNX's own version converter.
@@ -136,6 +171,8 @@ static llvm::Error upgradeOpset(::onnx::ModelProto &model) {
   try {
     // The converter needs the shapes of some inputs (Softmax, Gemm, ...).
     ::onnx::shape_inference::InferShapes(model);
+    if (version < 7)
+      keepPReluPerChannel(*model.mutable_graph());
     ::onnx::ModelProto upgraded =
         ::onnx::version_conversion::ConvertVersion(model, kMaxSupportedOpset);
     restoreValueTypes(model.graph(), *upgraded.mutable_graph());
