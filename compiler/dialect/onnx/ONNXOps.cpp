@@ -129,6 +129,15 @@ LogicalResult GeluOp::verify() {
   return success();
 }
 
+LogicalResult ScaledDotProductAttentionOp::verify() {
+  if (isa<NoneType>(getMask().getType()) != isa<NoneType>(getMaskedValue().getType()))
+    return emitOpError() << "mask and masked_value come together or not at all";
+  if (auto value = dyn_cast<RankedTensorType>(getMaskedValue().getType());
+      value && value.hasStaticShape() && value.getNumElements() != 1)
+    return emitOpError() << "masked_value must be a scalar, got " << value;
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // Folders
 //===----------------------------------------------------------------------===//

@@ -33,6 +33,28 @@ def ONNX_GeluOp : ONNX_Op<"Gelu", [Pure, ONNX_SameShapeAsInput,
   let hasVerifier = 1;
 }
 
+// Attention as exported models spell it (scores, scale, mask, softmax, weighted sum), put
+// back by onnx-recognize-composites so that lowering can fuse it.
+def ONNX_ScaledDotProductAttentionOp : ONNX_Op<"ScaledDotProductAttention",
+    [Pure, ONNX_SameElementType<"0, 1, 2, -1">]> {
+  let summary = "softmax(where(mask, (Q @ Kt) * scale, masked_value)) @ V";
+  let description = [{
+    Over the last two dims, with batch dims broadcasting as in MatMul: Q is [..., M, D],
+    Kt (K already transposed) [..., D, N], V [..., N, Dv], Y [..., M, Dv]. The softmax runs
+    over N. Where `mask` (i1, broadcasting onto [..., M, N]) is false the score is
+    `masked_value` (a scalar); without a mask every score counts.
+  }];
+  let arguments = (ins TensorOf<[F32, F64, F16, BF16]>:$Q,
+                       TensorOf<[F32, F64, F16, BF16]>:$Kt,
+                       TensorOf<[F32, F64, F16, BF16]>:$V,
+                       ONNX_Optional<TensorOf<[I1]>>:$mask,
+                       ONNX_Optional<TensorOf<[F32, F64, F16, BF16]>>:$masked_value,
+                       DefaultValuedAttr<F32Attr, "1.0">:$scale);
+  let results = (outs TensorOf<[F32, F64, F16, BF16]>:$Y);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Constants and structure
 //===----------------------------------------------------------------------===//

@@ -20,7 +20,8 @@ def ONNXRecognizeComposites : Pass<"onnx-recognize-composites", "::mlir::func::F
   let description = [{
     LayerNormalization from ReduceMean/Sub/Pow/ReduceMean/Add/Sqrt/Div/Mul/Add, GELU from
     its erf and tanh forms (onnx.Gelu), Softmax from Exp/ReduceSum/Div (with or without
-    the max subtraction), and Gemm from a MatMul of matrices plus a bias. Run after
+    the max subtraction), ScaledDotProductAttention from scores/scale/mask/softmax/
+    weighted sum, and Gemm from a MatMul of matrices plus a bias. Run after
     shape inference: the patterns check shapes.
   }];
   let dependentDialects = ["::omc::onnx::ONNXDialect"];

@@ -119,3 +119,28 @@ func.func @not_gemm(%a: tensor<1x4xf32>, %b: tensor<4x5xf32>, %c: tensor<3x5xf32
   %1 = onnx.Add %0, %c : (tensor<1x5xf32>, tensor<3x5xf32>) -> tensor<3x5xf32>
   return %1 : tensor<3x5xf32>
 }
+
+// GPT-2's attention: q.k^T / sqrt(d), causal mask by Where, softmax, weights.v.
+// CHECK-LABEL: func.func @attention
+// CHECK: %[[Y:.*]] = onnx.ScaledDotProductAttention %arg0, %arg1, %arg2, %arg3, %{{.*}} {scale = 1.250000e-01 : f32} : (tensor<1x2x4x64xf32>, tensor<1x2x64x4xf32>, tensor<1x2x4x64xf32>, tensor<1x1x4x4xi1>, tensor<f32>) -> tensor<1x2x4x64xf32>
+// CHECK-NEXT: return %[[Y]]
+func.func @attention(%q: tensor<1x2x4x64xf32>, %kt: tensor<1x2x64x4xf32>, %v: tensor<1x2x4x64xf32>, %mask: tensor<1x1x4x4xi1>) -> tensor<1x2x4x64xf32> {
+  %sqrt_d = onnx.Constant {value = dense<8.0> : tensor<f32>} : tensor<f32>
+  %lowest = onnx.Constant {value = dense<-3.40282347E+38> : tensor<f32>} : tensor<f32>
+  %0 = onnx.MatMul %q, %kt : (tensor<1x2x4x64xf32>, tensor<1x2x64x4xf32>) -> tensor<1x2x4x4xf32>
+  %1 = onnx.Div %0, %sqrt_d : (tensor<1x2x4x4xf32>, tensor<f32>) -> tensor<1x2x4x4xf32>
+  %2 = onnx.Where %mask, %1, %lowest : (tensor<1x1x4x4xi1>, tensor<1x2x4x4xf32>, tensor<f32>) -> tensor<1x2x4x4xf32>
+  %3 = onnx.Softmax %2 : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  %4 = onnx.MatMul %3, %v : (tensor<1x2x4x4xf32>, tensor<1x2x4x64xf32>) -> tensor<1x2x4x64xf32>
+  return %4 : tensor<1x2x4x64xf32>
+}
+
+// Softmax over another axis is not attention.
+// CHECK-LABEL: func.func @not_attention
+// CHECK-NOT: onnx.ScaledDotProductAttention
+func.func @not_attention(%q: tensor<4x8xf32>, %kt: tensor<8x4xf32>, %v: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %0 = onnx.MatMul %q, %kt : (tensor<4x8xf32>, tensor<8x4xf32>) -> tensor<4x4xf32>
+  %1 = onnx.Softmax %0 {axis = 0 : si64} : (tensor<4x4xf32>) -> tensor<4x4xf32>
+  %2 = onnx.MatMul %1, %v : (tensor<4x4xf32>, tensor<4x8xf32>) -> tensor<4x8xf32>
+  return %2 : tensor<4x8xf32>
+}

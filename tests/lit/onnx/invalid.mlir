@@ -94,3 +94,12 @@ func.func @if_without_yield(%c: tensor<i1>, %a: tensor<f32>) -> tensor<f32> {
   }) : (tensor<i1>) -> tensor<f32>
   return %0 : tensor<f32>
 }
+
+// -----
+
+func.func @attention_mask_without_value(%q: tensor<4x8xf32>, %kt: tensor<8x4xf32>, %v: tensor<4x8xf32>, %m: tensor<4x4xi1>) -> tensor<4x8xf32> {
+  %none = onnx.NoValue
+  // expected-error @+1 {{mask and masked_value come together or not at all}}
+  %0 = onnx.ScaledDotProductAttention %q, %kt, %v, %m, %none : (tensor<4x8xf32>, tensor<8x4xf32>, tensor<4x8xf32>, tensor<4x4xi1>, none) -> tensor<4x8xf32>
+  return %0 : tensor<4x8xf32>
+}

@@ -1,6 +1,6 @@
 //===- Composites.h - recognizing composite computations as single ops --------===//
 //
-// Exporters spell LayerNormalization, GELU, Softmax and biased matrix products as
+// Exporters spell LayerNormalization, GELU, Softmax, attention and biased matrix products as
 // chains of small ops. These patterns put the single op back so that lowering can emit
 // one fused, vectorized pass over memory for it.
 //
@@ -18,6 +18,8 @@ void populateLayerNormPatterns(mlir::RewritePatternSet &patterns);
 void populateGeluPatterns(mlir::RewritePatternSet &patterns);
 // exp(x - max) / sum(exp(x - max)) -> Softmax.
 void populateSoftmaxPatterns(mlir::RewritePatternSet &patterns);
+// MatMul(Softmax(Where(mask, MatMul(Q, Kt) / c, v)), V) -> ScaledDotProductAttention.
+void populateAttentionPatterns(mlir::RewritePatternSet &patterns);
 // MatMul of matrices + bias -> Gemm.
 void populateGemmPatterns(mlir::RewritePatternSet &patterns);
 

@@ -20,6 +20,7 @@ struct ONNXRecognizeComposites
     populateLayerNormPatterns(patterns);
     populateGeluPatterns(patterns);
     populateSoftmaxPatterns(patterns);
+    populateAttentionPatterns(patterns);
     populateGemmPatterns(patterns);
     // Not converging within the driver's limits leaves a correct program: no error.
     (void)mlir::applyPatternsGreedily(getOperation(), std::move(patterns));
