@@ -56,9 +56,9 @@ bool parseTensor(const json::Value &value, size_t index, TensorSignature &out,
   return true;
 }
 
-} // namespace
-
-std::optional<Signature> parseSignature(std::string_view text, std::string *error) {
+// `text` parsed as a JSON array of `what`, or nothing with the error set.
+std::optional<json::Value> parseArray(std::string_view text, const char *what,
+                                      std::string *error) {
   std::string syntaxError;
   std::optional<json::Value> value = json::parse(text, &syntaxError);
   if (!value) {
@@ -66,9 +66,18 @@ std::optional<Signature> parseSignature(std::string_view text, std::string *erro
     return std::nullopt;
   }
   if (!value->isArray()) {
-    setError(error, "expected a JSON array of tensors");
+    setError(error, std::string("expected a JSON array of ") + what);
     return std::nullopt;
   }
+  return value;
+}
+
+} // namespace
+
+std::optional<Signature> parseSignature(std::string_view text, std::string *error) {
+  std::optional<json::Value> value = parseArray(text, "tensors", error);
+  if (!value)
+    return std::nullopt;
   Signature signature(value->array().size());
   for (size_t i = 0; i < signature.size(); ++i)
     if (!parseTensor(value->array()[i], i, signature[i], error))
@@ -78,16 +87,9 @@ std::optional<Signature> parseSignature(std::string_view text, std::string *erro
 
 std::optional<std::vector<std::string>> parseEntryPoints(std::string_view text,
                                                          std::string *error) {
-  std::string syntaxError;
-  std::optional<json::Value> value = json::parse(text, &syntaxError);
-  if (!value) {
-    setError(error, "malformed JSON " + syntaxError);
+  std::optional<json::Value> value = parseArray(text, "entry point names", error);
+  if (!value)
     return std::nullopt;
-  }
-  if (!value->isArray()) {
-    setError(error, "expected a JSON array of entry point names");
-    return std::nullopt;
-  }
   std::vector<std::string> names;
   for (const json::Value &item : value->array()) {
     // Names become parts of C symbol names (omc_run_NAME): no empty ones, no NULs.

@@ -25,6 +25,18 @@ std::optional<llvm::SmallVector<int64_t>> getInts(mlir::Attribute attr);
 mlir::DenseElementsAttr intsAttr(llvm::ArrayRef<int64_t> values, llvm::ArrayRef<int64_t> shape,
                                  mlir::Type elementType);
 
+// A dim index that may count from the end (-1 is the last), in [0, rank); nothing when
+// out of range.
+std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank);
+
+// Where Slice starts along a dim of size `dim` and how many elements it takes, for
+// ONNX's start/end/step (negative ones count from the end; both are clamped).
+struct SliceRange {
+  int64_t first;
+  int64_t count;
+};
+SliceRange sliceRange(int64_t dim, int64_t start, int64_t end, int64_t step);
+
 // Row-major strides of `shape`, in elements.
 llvm::SmallVector<int64_t> stridesOf(llvm::ArrayRef<int64_t> shape);
 

@@ -26,13 +26,6 @@ static DenseElementsAttr dense(Attribute attr) {
   return dyn_cast_or_null<DenseElementsAttr>(attr);
 }
 
-// A dim index that may count from the end.
-static std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank) {
-  if (axis < -rank || axis >= rank)
-    return std::nullopt;
-  return axis < 0 ? axis + rank : axis;
-}
-
 static RankedTensorType staticType(Type type) {
   auto ranked = dyn_cast<RankedTensorType>(type);
   return ranked && ranked.hasStaticShape() ? ranked : RankedTensorType();
@@ -241,22 +234,10 @@ OpFoldResult SliceOp::fold(FoldAdaptor adaptor) {
     auto axis = normalizeAxis(axes[i], rank);
     if (!axis || steps[i] == 0)
       return {};
-    int64_t dim = dims[*axis], s = (*starts)[i], e = (*ends)[i], k = steps[i];
-    if (s < 0)
-      s += dim;
-    if (e < 0)
-      e += dim;
-    if (k > 0) {
-      s = std::clamp<int64_t>(s, 0, dim);
-      e = std::clamp<int64_t>(e, 0, dim);
-      shape[*axis] = e > s ? (e - s + k - 1) / k : 0;
-    } else {
-      s = std::clamp<int64_t>(s, 0, dim - 1);
-      e = std::clamp<int64_t>(e, -1, dim - 1);
-      shape[*axis] = s > e ? (s - e - k - 1) / -k : 0;
-    }
-    first[*axis] = s;
-    step[*axis] = k;
+    SliceRange range = sliceRange(dims[*axis], (*starts)[i], (*ends)[i], steps[i]);
+    shape[*axis] = range.count;
+    first[*axis] = range.first;
+    step[*axis] = steps[i];
   }
   SmallVector<int64_t> strides = stridesOf(dims);
   return remap(data, shape, [&](ArrayRef<int64_t> index) {

@@ -58,11 +58,6 @@ static std::optional<SmallVector<int64_t>> constantInts(Value value) {
   return folding::getInts(attr);
 }
 
-static std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank) {
-  if (axis < -rank || axis >= rank)
-    return std::nullopt;
-  return axis < 0 ? axis + rank : axis;
-}
 
 LogicalResult inferBroadcast(Operation *op, ValueRange operands, Value result) {
   SmallVector<int64_t> shape;
@@ -186,7 +181,7 @@ LogicalResult UnsqueezeOp::inferShapes() {
   int64_t rank = input->size() + axes->size();
   SmallVector<bool> isNew(rank, false);
   for (int64_t axis : *axes) {
-    auto d = normalizeAxis(axis, rank);
+    auto d = folding::normalizeAxis(axis, rank);
     if (!d || isNew[*d])
       return emitOpError() << "axis " << axis << " is out of range or repeated";
     isNew[*d] = true;
@@ -213,7 +208,7 @@ LogicalResult SqueezeOp::inferShapes() {
     if (!axes)
       return success();
     for (int64_t axis : *axes) {
-      auto d = normalizeAxis(axis, input->size());
+      auto d = folding::normalizeAxis(axis, input->size());
       if (!d)
         return emitOpError() << "axis " << axis << " is out of range";
       drop[*d] = true;
@@ -234,7 +229,7 @@ LogicalResult ConcatOp::inferShapes() {
     if (!dims)
       return success();
     if (!axis) {
-      axis = normalizeAxis(getAxis(), dims->size());
+      axis = folding::normalizeAxis(getAxis(), dims->size());
       if (!axis)
         return emitOpError() << "axis " << getAxis() << " is out of range";
       shape.assign(dims->begin(), dims->end());
@@ -261,7 +256,7 @@ LogicalResult GatherOp::inferShapes() {
   auto data = rankedShape(getData()), indices = rankedShape(getIndices());
   if (!data || !indices)
     return success();
-  auto axis = normalizeAxis(getAxis(), data->size());
+  auto axis = folding::normalizeAxis(getAxis(), data->size());
   if (!axis)
     return emitOpError() << "axis " << getAxis() << " is out of range";
   SmallVector<int64_t> shape(data->begin(), data->begin() + *axis);
@@ -324,7 +319,7 @@ LogicalResult SliceOp::inferShapes() {
   }
   int64_t rank = input->size();
   for (size_t i = 0; i < starts->size(); ++i) {
-    auto axis = normalizeAxis(axes ? (*axes)[i] : static_cast<int64_t>(i), rank);
+    auto axis = folding::normalizeAxis(axes ? (*axes)[i] : static_cast<int64_t>(i), rank);
     if (!axis)
       return emitOpError() << "slice axis is out of range";
     int64_t dim = (*input)[*axis], step = steps ? (*steps)[i] : 1;
@@ -334,20 +329,7 @@ LogicalResult SliceOp::inferShapes() {
       shape[*axis] = ShapedType::kDynamic;
       continue;
     }
-    int64_t s = (*starts)[i], e = (*ends)[i];
-    if (s < 0)
-      s += dim;
-    if (e < 0)
-      e += dim;
-    if (step > 0) {
-      s = std::clamp<int64_t>(s, 0, dim);
-      e = std::clamp<int64_t>(e, 0, dim);
-      shape[*axis] = e > s ? (e - s + step - 1) / step : 0;
-    } else {
-      s = std::clamp<int64_t>(s, 0, dim - 1);
-      e = std::clamp<int64_t>(e, -1, dim - 1);
-      shape[*axis] = s > e ? (s - e - step - 1) / -step : 0;
-    }
+    shape[*axis] = folding::sliceRange(dim, (*starts)[i], (*ends)[i], step).count;
   }
   return refineShape(*this, getOutput(), shape);
 }
@@ -356,7 +338,7 @@ LogicalResult SplitOp::inferShapes() {
   auto input = rankedShape(getInput());
   if (!input)
     return success();
-  auto axis = normalizeAxis(getAxis(), input->size());
+  auto axis = folding::normalizeAxis(getAxis(), input->size());
   if (!axis)
     return emitOpError() << "axis " << getAxis() << " is out of range";
   int64_t count = getOutputs().size();
@@ -395,7 +377,7 @@ static LogicalResult inferReduce(Operation *op, Value data, std::optional<SmallV
   int64_t rank = input->size();
   SmallVector<bool> reduced(rank, axes->empty() && !noopWithEmptyAxes);
   for (int64_t axis : *axes) {
-    auto d = normalizeAxis(axis, rank);
+    auto d = folding::normalizeAxis(axis, rank);
     if (!d)
       return op->emitOpError() << "axis " << axis << " is out of range";
     reduced[*d] = true;
