@@ -12,7 +12,11 @@
 #include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
 #include "mlir/Conversion/UBToLLVM/UBToLLVM.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Math/Transforms/Approximation.h"
+#include "mlir/Dialect/Math/Transforms/Passes.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/IR/SymbolTable.h"
 
 using namespace mlir;
@@ -29,6 +33,20 @@ struct ConvertKrnlToLLVM : impl::ConvertKrnlToLLVMBase<ConvertKrnlToLLVM> {
     ModuleOp module = getOperation();
     if (failed(generateEntryPointABI(module)))
       return signalPassFailure();
+
+    // Math functions become arith (expansions, then polynomial approximations for f32,
+    // with f16/bf16 computed in f32), so a model library needs no libm of the target.
+    // What is left (f64 functions) goes to LLVM's intrinsics.
+    {
+      RewritePatternSet mathPatterns(&getContext());
+      math::populateExpansionPatterns(mathPatterns);
+      populateMathPolynomialApproximationPatterns(mathPatterns);
+      // bf16 conversions as integer shifts: without AVX512-BF16 LLVM would call
+      // compiler-rt's __truncsfbf2, which a model library cannot link.
+      arith::populateExpandBFloat16Patterns(mathPatterns);
+      if (failed(applyPatternsGreedily(module, std::move(mathPatterns))))
+        return signalPassFailure();
+    }
 
     LLVMTypeConverter converter(&getContext());
     RewritePatternSet patterns(&getContext());

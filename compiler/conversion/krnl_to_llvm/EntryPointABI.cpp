@@ -13,6 +13,8 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 
+#include "llvm/Support/JSON.h"
+
 using namespace mlir;
 
 namespace omc {
@@ -22,18 +24,26 @@ constexpr int64_t kMaxRank = 16; // OMC_MAX_RANK
 constexpr int64_t kAbiVersion = 1; // OMC_ABI_VERSION
 enum TensorField { kData = 0, kAllocation, kElemType, kRank, kShape, kStrides };
 
-// Numbers of ONNX's TensorProto.DataType for the buffer element types.
-int32_t onnxElementType(Type type) {
-  if (type.isF32()) return 1;
-  if (type.isF64()) return 11;
-  if (type.isF16()) return 10;
-  if (type.isBF16()) return 16;
-  if (type.isInteger(1)) return 9;
-  if (type.isInteger(8)) return 3;
-  if (type.isInteger(16)) return 5;
-  if (type.isInteger(32)) return 6;
-  if (type.isInteger(64)) return 7;
-  return 0;
+
+// The "elem_type" of every tensor of a signature JSON (see runtime/include/omc/model_abi.h).
+LogicalResult signatureElementTypes(Operation *op, StringRef signature,
+                                    SmallVectorImpl<int32_t> &elemTypes) {
+  llvm::Expected<llvm::json::Value> parsed = llvm::json::parse(signature);
+  if (!parsed) {
+    llvm::consumeError(parsed.takeError());
+    return op->emitOpError() << "has a malformed signature";
+  }
+  const llvm::json::Array *tensors = parsed->getAsArray();
+  if (!tensors)
+    return op->emitOpError() << "has a signature that is not an array";
+  for (const llvm::json::Value &tensor : *tensors) {
+    const llvm::json::Object *object = tensor.getAsObject();
+    std::optional<int64_t> elemType = object ? object->getInteger("elem_type") : std::nullopt;
+    if (!elemType)
+      return op->emitOpError() << "has a signature entry without elem_type";
+    elemTypes.push_back(static_cast<int32_t>(*elemType));
+  }
+  return success();
 }
 
 class ABIBuilder {
@@ -62,7 +72,7 @@ private:
   Value fieldAddress(Location loc, Value tensors, int64_t i, int32_t field,
                      std::optional<int32_t> index = std::nullopt);
   Value unpackInput(Location loc, Value inputs, int64_t i, MemRefType type);
-  void packOutput(Location loc, Value outputs, int64_t i, Value memref);
+  void packOutput(Location loc, Value outputs, int64_t i, Value memref, int32_t elemType);
   void buildStringGetter(Location loc, StringRef function, StringRef text);
 
   ModuleOp module;
@@ -106,7 +116,8 @@ Value ABIBuilder::unpackInput(Location loc, Value inputs, int64_t i, MemRefType 
   return UnrealizedConversionCastOp::create(builder, loc, type, desc).getResult(0);
 }
 
-void ABIBuilder::packOutput(Location loc, Value outputs, int64_t i, Value memref) {
+void ABIBuilder::packOutput(Location loc, Value outputs, int64_t i, Value memref,
+                            int32_t elemType) {
   auto type = cast<MemRefType>(memref.getType());
   Value desc =
       UnrealizedConversionCastOp::create(builder, loc, descriptorType(type), memref).getResult(0);
@@ -117,7 +128,7 @@ void ABIBuilder::packOutput(Location loc, Value outputs, int64_t i, Value memref
                                    ArrayRef<LLVM::GEPArg>{offset});
   LLVM::StoreOp::create(builder, loc, data, fieldAddress(loc, outputs, i, kData));
   LLVM::StoreOp::create(builder, loc, allocated, fieldAddress(loc, outputs, i, kAllocation));
-  LLVM::StoreOp::create(builder, loc, constI32(loc, onnxElementType(type.getElementType())),
+  LLVM::StoreOp::create(builder, loc, constI32(loc, elemType),
                         fieldAddress(loc, outputs, i, kElemType));
   LLVM::StoreOp::create(builder, loc, constI32(loc, type.getRank()),
                         fieldAddress(loc, outputs, i, kRank));
@@ -186,8 +197,13 @@ LogicalResult ABIBuilder::build(krnl::EntryPointOp entry) {
   for (auto [i, type] : llvm::enumerate(funcType.getInputs()))
     args.push_back(unpackInput(loc, inputs, i, cast<MemRefType>(type)));
   auto call = func::CallOp::create(builder, loc, func, args);
+  // The buffers are signless; the signature has the ONNX element types (uint8, ...).
+  SmallVector<int32_t> elemTypes;
+  if (failed(signatureElementTypes(entry, entry.getSignatureOut(), elemTypes)) ||
+      elemTypes.size() != call.getNumResults())
+    return entry.emitOpError() << "output signature does not match the function's results";
   for (auto [i, result] : llvm::enumerate(call.getResults()))
-    packOutput(loc, outputs, i, result);
+    packOutput(loc, outputs, i, result, elemTypes[i]);
   func::ReturnOp::create(builder, loc, constI32(loc, 0));
 
   buildStringGetter(loc, "omc_signature_in_" + name, entry.getSignatureIn());

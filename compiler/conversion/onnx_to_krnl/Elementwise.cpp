@@ -1,59 +1,23 @@
 //===- Elementwise.cpp - elementwise onnx ops -> krnl -------------------------===//
 //
 // One loop nest over the (broadcast) result; the body loads each operand at its
-// broadcast index, computes the scalar and stores it.
+// broadcast index, computes the scalar (ElementwiseScalars.cpp) and stores it.
 //
 //===----------------------------------------------------------------------===//
 
+#include "compiler/conversion/onnx_to_krnl/ElementwiseScalars.h"
 #include "compiler/conversion/onnx_to_krnl/ONNXToKrnl.h"
 
 #include "compiler/dialect/krnl/KrnlOps.h"
-#include "compiler/dialect/onnx/ONNXOps.h"
-#include "mlir/Dialect/Arith/IR/Arith.h"
 
 using namespace mlir;
 
 namespace omc {
 namespace {
 
-// The scalar computation of each op. `elementType` is the ONNX element type (it
-// says whether an integer is unsigned); the values are signless.
-template <typename OpTy>
-Value emitScalar(OpBuilder &b, Location loc, Type elementType, ValueRange args);
-
-template <typename FloatOp, typename SignedOp, typename UnsignedOp>
-Value emitArith(OpBuilder &b, Location loc, Type elementType, ValueRange args) {
-  if (isa<FloatType>(elementType))
-    return FloatOp::create(b, loc, args[0], args[1]);
-  if (elementType.isUnsignedInteger())
-    return UnsignedOp::create(b, loc, args[0], args[1]);
-  return SignedOp::create(b, loc, args[0], args[1]);
-}
-
-template <>
-Value emitScalar<onnx::AddOp>(OpBuilder &b, Location loc, Type t, ValueRange args) {
-  return emitArith<arith::AddFOp, arith::AddIOp, arith::AddIOp>(b, loc, t, args);
-}
-template <>
-Value emitScalar<onnx::SubOp>(OpBuilder &b, Location loc, Type t, ValueRange args) {
-  return emitArith<arith::SubFOp, arith::SubIOp, arith::SubIOp>(b, loc, t, args);
-}
-template <>
-Value emitScalar<onnx::MulOp>(OpBuilder &b, Location loc, Type t, ValueRange args) {
-  return emitArith<arith::MulFOp, arith::MulIOp, arith::MulIOp>(b, loc, t, args);
-}
-template <>
-Value emitScalar<onnx::DivOp>(OpBuilder &b, Location loc, Type t, ValueRange args) {
-  return emitArith<arith::DivFOp, arith::DivSIOp, arith::DivUIOp>(b, loc, t, args);
-}
-template <>
-Value emitScalar<onnx::ReluOp>(OpBuilder &b, Location loc, Type t, ValueRange args) {
-  Value zero = constantOf(b, loc, args[0].getType(), 0);
-  if (isa<FloatType>(t)) // maximumf keeps NaN, as ONNX's Relu does.
-    return arith::MaximumFOp::create(b, loc, args[0], zero);
-  if (t.isUnsignedInteger())
-    return args[0];
-  return arith::MaxSIOp::create(b, loc, args[0], zero);
+Type onnxElementType(Value value) {
+  auto shaped = dyn_cast<ShapedType>(value.getType());
+  return shaped ? shaped.getElementType() : Type();
 }
 
 template <typename OpTy>
@@ -67,19 +31,37 @@ struct ElementwiseLowering : OpConversionPattern<OpTy> {
         this->getTypeConverter()->convertType(op->getResult(0).getType()));
     if (!resultType)
       return rewriter.notifyMatchFailure(op, "result has no ranked type");
-    Type elementType = cast<ShapedType>(op->getOperand(0).getType()).getElementType();
-    ValueRange operands = adaptor.getOperands();
+    ScalarTypes types;
+    types.result = onnxElementType(op->getResult(0));
+    SmallVector<Value> buffers; // the operands that are there (not `none`)
+    for (auto [original, converted] : llvm::zip(op->getOperands(), adaptor.getOperands())) {
+      types.operands.push_back(onnxElementType(original));
+      if (isa<NoneType>(converted.getType()))
+        continue;
+      if (!isa<MemRefType>(converted.getType()))
+        return rewriter.notifyMatchFailure(op, "an operand has no ranked type");
+      buffers.push_back(converted);
+    }
 
-    SmallVector<Value> dims = broadcastDims(rewriter, loc, operands, resultType);
+    SmallVector<Value> dims = broadcastDims(rewriter, loc, buffers, resultType);
     Value result = allocBuffer(rewriter, loc, resultType, dims);
+    bool supported = true;
     buildLoopNest(rewriter, loc, dims, [&](OpBuilder &b, Location loc, ValueRange ivs) {
       SmallVector<Value> args;
-      for (Value operand : operands)
-        args.push_back(krnl::LoadOp::create(b, loc, operand,
-                                            broadcastIndices(b, loc, operand, ivs)));
-      Value value = emitScalar<OpTy>(b, loc, elementType, args);
+      for (Value operand : adaptor.getOperands())
+        args.push_back(isa<NoneType>(operand.getType())
+                           ? Value()
+                           : Value(krnl::LoadOp::create(
+                                 b, loc, operand, broadcastIndices(b, loc, operand, ivs))));
+      Value value = emitScalar(op, types, b, loc, args);
+      if (!value) {
+        supported = false;
+        value = constantOf(b, loc, resultType.getElementType(), 0);
+      }
       krnl::StoreOp::create(b, loc, value, result, ivs);
     });
+    if (!supported)
+      return rewriter.notifyMatchFailure(op, "element types not supported");
     rewriter.replaceOp(op, result);
     return success();
   }
@@ -88,9 +70,9 @@ struct ElementwiseLowering : OpConversionPattern<OpTy> {
 } // namespace
 
 void populateElementwisePatterns(TypeConverter &converter, RewritePatternSet &patterns) {
-  patterns.add<ElementwiseLowering<onnx::AddOp>, ElementwiseLowering<onnx::SubOp>,
-               ElementwiseLowering<onnx::MulOp>, ElementwiseLowering<onnx::DivOp>,
-               ElementwiseLowering<onnx::ReluOp>>(converter, patterns.getContext());
+#define OMC_ADD_PATTERN(Name) patterns.add<ElementwiseLowering<onnx::Name##Op>>(converter, patterns.getContext());
+  OMC_ELEMENTWISE_OPS(OMC_ADD_PATTERN)
+#undef OMC_ADD_PATTERN
 }
 
 } // namespace omc

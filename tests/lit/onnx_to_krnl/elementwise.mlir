@@ -49,3 +49,54 @@ func.func @scalar(%a: tensor<f32>) -> tensor<f32> {
   %0 = onnx.Add %a, %a : (tensor<f32>, tensor<f32>) -> tensor<f32>
   return %0 : tensor<f32>
 }
+
+// Where selects; comparisons of unsigned ints are unsigned.
+// CHECK-LABEL: func.func @where_compare
+// CHECK: arith.cmpi ult
+// CHECK: arith.select
+func.func @where_compare(%a: tensor<4xui16>, %b: tensor<4xui16>, %x: tensor<4xf32>, %y: tensor<f32>) -> tensor<4xf32> {
+  %c = onnx.Less %a, %b : (tensor<4xui16>, tensor<4xui16>) -> tensor<4xi1>
+  %0 = onnx.Where %c, %x, %y : (tensor<4xi1>, tensor<4xf32>, tensor<f32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// Cast from an unsigned int to float is unsigned; to bool is "not zero".
+// CHECK-LABEL: func.func @casts
+// CHECK: arith.uitofp %{{.*}} : i8 to f32
+// CHECK: arith.cmpf une
+func.func @casts(%a: tensor<3xui8>, %b: tensor<3xf32>) -> (tensor<3xf32>, tensor<3xi1>) {
+  %0 = onnx.Cast %a {to = 1 : si64} : (tensor<3xui8>) -> tensor<3xf32>
+  %1 = onnx.Cast %b {to = 9 : si64} : (tensor<3xf32>) -> tensor<3xi1>
+  return %0, %1 : tensor<3xf32>, tensor<3xi1>
+}
+
+// Clip without a min compares with the max only; NaN stays (comparisons are false).
+// CHECK-LABEL: func.func @clip_max_only
+// CHECK: krnl.iterate
+// CHECK: arith.cmpf olt
+// CHECK: arith.select
+// CHECK-NOT: arith.select
+func.func @clip_max_only(%x: tensor<3xf32>, %hi: tensor<f32>) -> tensor<3xf32> {
+  %none = onnx.NoValue
+  %0 = onnx.Clip %x, %none, %hi : (tensor<3xf32>, none, tensor<f32>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// Integer Mod follows the divisor's sign (Python's %), unless fmod = 1.
+// CHECK-LABEL: func.func @mod
+// CHECK: arith.remsi
+// CHECK: arith.xori
+// CHECK: arith.addi
+// CHECK: arith.select
+func.func @mod(%a: tensor<3xi32>, %b: tensor<3xi32>) -> tensor<3xi32> {
+  %0 = onnx.Mod %a, %b : (tensor<3xi32>, tensor<3xi32>) -> tensor<3xi32>
+  return %0 : tensor<3xi32>
+}
+
+// Math functions go through the math dialect (expanded before LLVM).
+// CHECK-LABEL: func.func @gelu_tanh
+// CHECK: math.tanh
+func.func @gelu_tanh(%x: tensor<3xf32>) -> tensor<3xf32> {
+  %0 = onnx.Gelu %x {approximate = "tanh"} : (tensor<3xf32>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
