@@ -23,6 +23,11 @@ void populateMatMulPatterns(mlir::TypeConverter &converter,
 void populateGemmPatterns(mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
 void populateConstantPatterns(mlir::TypeConverter &converter,
                               mlir::RewritePatternSet &patterns);
+void populateDataMovementPatterns(mlir::TypeConverter &converter,
+                                  mlir::RewritePatternSet &patterns);
+void populateReductionPatterns(mlir::TypeConverter &converter,
+                               mlir::RewritePatternSet &patterns);
+void populateSoftmaxPatterns(mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
 
 inline void populateONNXToKrnlConversionPatterns(mlir::TypeConverter &converter,
                                                  mlir::RewritePatternSet &patterns) {
@@ -30,6 +35,9 @@ inline void populateONNXToKrnlConversionPatterns(mlir::TypeConverter &converter,
   populateMatMulPatterns(converter, patterns);
   populateGemmPatterns(converter, patterns);
   populateConstantPatterns(converter, patterns);
+  populateDataMovementPatterns(converter, patterns);
+  populateReductionPatterns(converter, patterns);
+  populateSoftmaxPatterns(converter, patterns);
 }
 
 //===----------------------------------------------------------------------===//

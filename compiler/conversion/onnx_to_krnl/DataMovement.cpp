@@ -1,0 +1,267 @@
+//===- DataMovement.cpp - ops that move elements without computing ------------===//
+//
+// Reshape, Flatten, Squeeze and Unsqueeze keep the row-major order of the elements:
+// the result buffer is viewed with the input's shape and the input copied into it.
+// Transpose, Concat, Expand and Gather store each input element where it goes.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/conversion/onnx_to_krnl/ONNXToKrnl.h"
+
+#include "compiler/dialect/krnl/KrnlOps.h"
+#include "compiler/dialect/onnx/ONNXOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+
+using namespace mlir;
+
+namespace omc {
+namespace {
+
+MemRefType convertedResult(const TypeConverter *converter, Value result) {
+  return dyn_cast_or_null<MemRefType>(converter->convertType(result.getType()));
+}
+
+// Copies `input` into `result` (same element count) in row-major order.
+void copyReshaped(OpBuilder &b, Location loc, Value input, Value result) {
+  auto inputType = cast<MemRefType>(input.getType());
+  SmallVector<Value> dims = getDims(b, loc, input);
+  // Row-major strides of the input's shape, static where the dims are.
+  int64_t rank = inputType.getRank();
+  SmallVector<int64_t> staticStrides(rank, 1);
+  SmallVector<OpFoldResult> strides(rank), sizes;
+  Value stride = arith::ConstantIndexOp::create(b, loc, 1);
+  int64_t staticStride = 1;
+  for (int64_t d = rank - 1; d >= 0; --d) {
+    strides[d] = staticStride != ShapedType::kDynamic ? OpFoldResult(b.getIndexAttr(staticStride))
+                                                      : OpFoldResult(stride);
+    staticStrides[d] = staticStride;
+    stride = arith::MulIOp::create(b, loc, stride, dims[d]);
+    if (staticStride != ShapedType::kDynamic && !inputType.isDynamicDim(d))
+      staticStride *= inputType.getDimSize(d);
+    else
+      staticStride = ShapedType::kDynamic;
+  }
+  for (int64_t d = 0; d < rank; ++d)
+    sizes.push_back(inputType.isDynamicDim(d) ? OpFoldResult(dims[d])
+                                              : OpFoldResult(b.getIndexAttr(inputType.getDimSize(d))));
+  auto viewType = MemRefType::get(inputType.getShape(), inputType.getElementType(),
+                                  StridedLayoutAttr::get(b.getContext(), 0, staticStrides));
+  Value view = memref::ReinterpretCastOp::create(b, loc, viewType, result, b.getIndexAttr(0),
+                                                 sizes, strides);
+  buildLoopNest(b, loc, dims, [&](OpBuilder &b, Location loc, ValueRange ivs) {
+    Value value = krnl::LoadOp::create(b, loc, input, ivs);
+    krnl::StoreOp::create(b, loc, value, view, ivs);
+  });
+}
+
+// Result dims of a reshape whose dynamic dims come from the input's (Squeeze,
+// Unsqueeze, Flatten): `fromInput[d]` names the input dims whose product dim d is.
+SmallVector<Value> reshapedDims(OpBuilder &b, Location loc, Value input, MemRefType resultType,
+                                ArrayRef<SmallVector<int64_t>> fromInput) {
+  SmallVector<Value> inputDims = getDims(b, loc, input), dims;
+  for (int64_t d = 0; d < resultType.getRank(); ++d) {
+    if (!resultType.isDynamicDim(d)) {
+      dims.push_back(arith::ConstantIndexOp::create(b, loc, resultType.getDimSize(d)));
+      continue;
+    }
+    Value product = arith::ConstantIndexOp::create(b, loc, 1);
+    for (int64_t k : fromInput[d])
+      product = arith::MulIOp::create(b, loc, product, inputDims[k]);
+    dims.push_back(product);
+  }
+  return dims;
+}
+
+template <typename OpTy>
+struct ReshapeLikeLowering : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+
+  LogicalResult matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value input = adaptor.getOperands()[0];
+    auto inputType = dyn_cast<MemRefType>(input.getType());
+    MemRefType resultType = convertedResult(this->getTypeConverter(), op->getResult(0));
+    if (!inputType || !resultType)
+      return rewriter.notifyMatchFailure(op, "needs ranked types");
+    auto sources = dimSources(op, inputType, resultType);
+    if (!sources)
+      return rewriter.notifyMatchFailure(op, "result dims not derivable from the input's");
+    SmallVector<Value> dims = reshapedDims(rewriter, loc, input, resultType, *sources);
+    Value result = allocBuffer(rewriter, loc, resultType, dims);
+    copyReshaped(rewriter, loc, input, result);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+
+  // For each result dim, the input dims it is the product of (only needed for
+  // dynamic result dims).
+  std::optional<SmallVector<SmallVector<int64_t>>>
+  dimSources(OpTy op, MemRefType input, MemRefType result) const {
+    SmallVector<SmallVector<int64_t>> sources(result.getRank());
+    if (result.hasStaticShape())
+      return sources;
+    if constexpr (std::is_same_v<OpTy, onnx::FlattenOp>) {
+      int64_t axis = op.getAxis() < 0 ? op.getAxis() + input.getRank() : op.getAxis();
+      for (int64_t k = 0; k < input.getRank(); ++k)
+        sources[k < axis ? 0 : 1].push_back(k);
+      return sources;
+    } else if constexpr (std::is_same_v<OpTy, onnx::SqueezeOp> ||
+                         std::is_same_v<OpTy, onnx::UnsqueezeOp>) {
+      // The non-1 dims keep their order: match them up.
+      SmallVector<int64_t> inputKept, resultKept;
+      for (int64_t k = 0; k < input.getRank(); ++k)
+        if (input.getDimSize(k) != 1)
+          inputKept.push_back(k);
+      for (int64_t d = 0; d < result.getRank(); ++d)
+        if (result.getDimSize(d) != 1)
+          resultKept.push_back(d);
+      if (inputKept.size() != resultKept.size())
+        return std::nullopt;
+      for (auto [k, d] : llvm::zip(inputKept, resultKept))
+        sources[d].push_back(k);
+      return sources;
+    }
+    return std::nullopt; // a Reshape to a shape known only when the model runs
+  }
+};
+
+struct TransposeLowering : OpConversionPattern<onnx::TransposeOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult matchAndRewrite(onnx::TransposeOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value input = adaptor.getData();
+    auto inputType = dyn_cast<MemRefType>(input.getType());
+    MemRefType resultType = convertedResult(getTypeConverter(), op.getTransposed());
+    if (!inputType || !resultType)
+      return rewriter.notifyMatchFailure(op, "needs ranked types");
+    int64_t rank = inputType.getRank();
+    SmallVector<int64_t> perm;
+    if (auto attr = op.getPerm())
+      for (Attribute p : *attr)
+        perm.push_back(cast<IntegerAttr>(p).getInt());
+    else
+      for (int64_t d = rank - 1; d >= 0; --d)
+        perm.push_back(d);
+    SmallVector<Value> inputDims = getDims(rewriter, loc, input), dims;
+    for (int64_t p : perm)
+      dims.push_back(inputDims[p]);
+    Value result = allocBuffer(rewriter, loc, resultType, dims);
+    buildLoopNest(rewriter, loc, inputDims, [&](OpBuilder &b, Location loc, ValueRange ivs) {
+      SmallVector<Value> to;
+      for (int64_t p : perm)
+        to.push_back(ivs[p]);
+      krnl::StoreOp::create(b, loc, krnl::LoadOp::create(b, loc, input, ivs), result, to);
+    });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct ConcatLowering : OpConversionPattern<onnx::ConcatOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult matchAndRewrite(onnx::ConcatOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MemRefType resultType = convertedResult(getTypeConverter(), op.getConcatResult());
+    if (!resultType)
+      return rewriter.notifyMatchFailure(op, "needs a ranked result");
+    int64_t rank = resultType.getRank();
+    int64_t axis = op.getAxis() < 0 ? op.getAxis() + rank : op.getAxis();
+    // The result's dims: the first input's, with the axis summed over all inputs.
+    SmallVector<Value> dims = getDims(rewriter, loc, adaptor.getInputs()[0]);
+    dims[axis] = arith::ConstantIndexOp::create(rewriter, loc, 0);
+    for (Value input : adaptor.getInputs())
+      dims[axis] = arith::AddIOp::create(rewriter, loc, dims[axis],
+                                         getDims(rewriter, loc, input)[axis]);
+    Value result = allocBuffer(rewriter, loc, resultType, dims);
+    Value offset = arith::ConstantIndexOp::create(rewriter, loc, 0);
+    for (Value input : adaptor.getInputs()) {
+      SmallVector<Value> inputDims = getDims(rewriter, loc, input);
+      buildLoopNest(rewriter, loc, inputDims, [&](OpBuilder &b, Location loc, ValueRange ivs) {
+        SmallVector<Value> to(ivs);
+        to[axis] = arith::AddIOp::create(b, loc, ivs[axis], offset);
+        krnl::StoreOp::create(b, loc, krnl::LoadOp::create(b, loc, input, ivs), result, to);
+      });
+      offset = arith::AddIOp::create(rewriter, loc, offset, inputDims[axis]);
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct ExpandLowering : OpConversionPattern<onnx::ExpandOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult matchAndRewrite(onnx::ExpandOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MemRefType resultType = convertedResult(getTypeConverter(), op.getOutput());
+    if (!resultType || !resultType.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "needs a static result (a constant shape)");
+    Value input = adaptor.getInput();
+    SmallVector<Value> dims;
+    for (int64_t dim : resultType.getShape())
+      dims.push_back(arith::ConstantIndexOp::create(rewriter, loc, dim));
+    Value result = allocBuffer(rewriter, loc, resultType, dims);
+    buildLoopNest(rewriter, loc, dims, [&](OpBuilder &b, Location loc, ValueRange ivs) {
+      Value value = krnl::LoadOp::create(b, loc, input, broadcastIndices(b, loc, input, ivs));
+      krnl::StoreOp::create(b, loc, value, result, ivs);
+    });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct GatherLowering : OpConversionPattern<onnx::GatherOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult matchAndRewrite(onnx::GatherOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value data = adaptor.getData(), indices = adaptor.getIndices();
+    auto dataType = dyn_cast<MemRefType>(data.getType());
+    auto indexType = dyn_cast<MemRefType>(indices.getType());
+    MemRefType resultType = convertedResult(getTypeConverter(), op.getOutput());
+    if (!dataType || !indexType || !resultType)
+      return rewriter.notifyMatchFailure(op, "needs ranked types");
+    int64_t axis = op.getAxis() < 0 ? op.getAxis() + dataType.getRank() : op.getAxis();
+    int64_t indexRank = indexType.getRank();
+    SmallVector<Value> dataDims = getDims(rewriter, loc, data);
+    SmallVector<Value> dims(dataDims.begin(), dataDims.begin() + axis);
+    llvm::append_range(dims, getDims(rewriter, loc, indices));
+    dims.append(dataDims.begin() + axis + 1, dataDims.end());
+    Value result = allocBuffer(rewriter, loc, resultType, dims);
+    Value axisDim = dataDims[axis];
+    buildLoopNest(rewriter, loc, dims, [&](OpBuilder &b, Location loc, ValueRange ivs) {
+      Value raw = krnl::LoadOp::create(b, loc, indices, ivs.slice(axis, indexRank));
+      Value index = arith::IndexCastOp::create(b, loc, b.getIndexType(), raw);
+      // Negative indices count from the end.
+      Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+      Value negative = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, index, zero);
+      index = arith::SelectOp::create(b, loc, negative,
+                                      arith::AddIOp::create(b, loc, index, axisDim), index);
+      SmallVector<Value> from(ivs.take_front(axis));
+      from.push_back(index);
+      llvm::append_range(from, ivs.drop_front(axis + indexRank));
+      krnl::StoreOp::create(b, loc, krnl::LoadOp::create(b, loc, data, from), result, ivs);
+    });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+} // namespace
+
+void populateDataMovementPatterns(TypeConverter &converter, RewritePatternSet &patterns) {
+  patterns.add<ReshapeLikeLowering<onnx::ReshapeOp>, ReshapeLikeLowering<onnx::FlattenOp>,
+               ReshapeLikeLowering<onnx::SqueezeOp>, ReshapeLikeLowering<onnx::UnsqueezeOp>,
+               TransposeLowering, ConcatLowering, ExpandLowering, GatherLowering>(
+      converter, patterns.getContext());
+}
+
+} // namespace omc

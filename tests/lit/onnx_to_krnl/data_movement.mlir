@@ -1,0 +1,35 @@
+// RUN: omc-opt %s --convert-onnx-to-krnl | FileCheck %s
+
+// A reshape copies the input, in row-major order, into the result viewed with the
+// input's shape.
+// CHECK-LABEL: func.func @reshape
+// CHECK: %[[OUT:.*]] = memref.alloc() {alignment = 64 : i64} : memref<3x4xf32>
+// CHECK: %[[VIEW:.*]] = memref.reinterpret_cast %[[OUT]] to offset: [0], sizes: [2, 6], strides: [6, 1]
+// CHECK: krnl.iterate
+// CHECK: krnl.store %{{.*}}, %[[VIEW]]
+func.func @reshape(%a: tensor<2x6xf32>) -> tensor<3x4xf32> {
+  %shape = onnx.Constant {value = dense<[3, 4]> : tensor<2xi64>} : tensor<2xi64>
+  %0 = onnx.Reshape %a, %shape : (tensor<2x6xf32>, tensor<2xi64>) -> tensor<3x4xf32>
+  return %0 : tensor<3x4xf32>
+}
+
+// Transpose stores each element at its permuted index.
+// CHECK-LABEL: func.func @transpose
+// CHECK: ^bb0(%[[I:.*]]: index, %[[J:.*]]: index, %[[K:.*]]: index):
+// CHECK: %[[V:.*]] = krnl.load %{{.*}}[%[[I]], %[[J]], %[[K]]]
+// CHECK: krnl.store %[[V]], %{{.*}}[%[[K]], %[[I]], %[[J]]]
+func.func @transpose(%a: tensor<2x3x4xf32>) -> tensor<4x2x3xf32> {
+  %0 = onnx.Transpose %a {perm = [2, 0, 1]} : (tensor<2x3x4xf32>) -> tensor<4x2x3xf32>
+  return %0 : tensor<4x2x3xf32>
+}
+
+// Gather reads the index, wraps a negative one, and loads from the data.
+// CHECK-LABEL: func.func @gather
+// CHECK: arith.index_cast
+// CHECK: arith.cmpi slt
+// CHECK: arith.select
+// CHECK: krnl.load
+func.func @gather(%a: tensor<5x3xf32>, %i: tensor<2xi64>) -> tensor<2x3xf32> {
+  %0 = onnx.Gather %a, %i : (tensor<5x3xf32>, tensor<2xi64>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
