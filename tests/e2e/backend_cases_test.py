@@ -23,84 +23,23 @@ Uses only the standard library, numpy and onnx (run it with /usr/bin/python3).
 
 import argparse
 import os
-import re
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 
-import numpy as np
-import onnx
-from onnx import numpy_helper
+# The test data loading and comparison live in tests/common/, shared with the conformance
+# runner; that folder sits at the same relative place in the repository and in Bazel's runfiles.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from onnx_outputs import CheckFailure, compare, load_tensor, numbered  # noqa: E402
 
-RTOL = 1e-3
-ATOL = 1e-7
 COMPILE_TIMEOUT_S = 600
 RUN_TIMEOUT_S = 300
 
 
 class CaseFailure(Exception):
     """One (target, case) failed; the message says why."""
-
-
-def numbered(folder, prefix):
-    """The files PREFIX_K.pb in FOLDER, ordered by K (so input_10 comes after input_9)."""
-    pattern = re.compile(re.escape(prefix) + r"_(\d+)\.pb$")
-    found = []
-    for name in os.listdir(folder):
-        match = pattern.match(name)
-        if match:
-            found.append((int(match.group(1)), os.path.join(folder, name)))
-    found.sort()
-    for expected_index, (index, path) in enumerate(found):
-        if index != expected_index:
-            raise CaseFailure(f"{folder}: {prefix}_{expected_index}.pb is missing")
-    return [path for _, path in found]
-
-
-def load_tensor(path):
-    tensor = onnx.TensorProto()
-    try:
-        with open(path, "rb") as f:
-            tensor.ParseFromString(f.read())
-    except OSError as e:
-        raise CaseFailure(f"cannot read {path}: {e.strerror}")
-    except Exception as e:  # protobuf's DecodeError and friends
-        raise CaseFailure(f"{path} is not a TensorProto: {e}")
-    try:
-        return numpy_helper.to_array(tensor)
-    except Exception as e:
-        raise CaseFailure(f"{path}: cannot convert the TensorProto to an array: {e}")
-
-
-def compare(name, actual, expected):
-    """Raises CaseFailure when ACTUAL is not EXPECTED within the tolerances."""
-    if actual.dtype != expected.dtype:
-        raise CaseFailure(f"{name}: element type {actual.dtype}, expected {expected.dtype}")
-    if actual.shape != expected.shape:
-        raise CaseFailure(f"{name}: shape {list(actual.shape)}, expected {list(expected.shape)}")
-    if actual.size == 0:
-        return
-    if np.issubdtype(expected.dtype, np.inexact):
-        ok = np.isclose(actual, expected, rtol=RTOL, atol=ATOL, equal_nan=True)
-    else:  # integers, bool, strings: exact
-        ok = actual == expected
-    ok = np.asarray(ok)
-    if ok.all():
-        return
-    bad = int(ok.size - np.count_nonzero(ok))
-    first = tuple(int(i) for i in np.argwhere(~ok)[0])
-    detail = f"{bad} of {ok.size} values differ; first at {list(first)}: got {actual[first]!r}, expected {expected[first]!r}"
-    if np.issubdtype(expected.dtype, np.inexact):
-        with np.errstate(invalid="ignore", over="ignore"):
-            diff = np.abs(actual.astype(np.float64) - expected.astype(np.float64))
-        diff = diff[~ok]
-        diff = diff[np.isfinite(diff)]
-        if diff.size:
-            detail += f"; max abs diff {diff.max():.6g}"
-        detail += f" (rtol {RTOL:g}, atol {ATOL:g})"
-    raise CaseFailure(f"{name}: {detail}")
 
 
 def describe_exit(code):
@@ -198,7 +137,7 @@ def main():
                 os.makedirs(work)
                 try:
                     run_case(args, target, case, work)
-                except CaseFailure as e:
+                except (CaseFailure, CheckFailure) as e:
                     failed += 1
                     print(f"FAIL {target} {case}: {e}", flush=True)
                 except Exception as e:  # a bug here must not hide the other cases

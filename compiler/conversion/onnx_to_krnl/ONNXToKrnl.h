@@ -28,6 +28,11 @@ void populateDataMovementPatterns(mlir::TypeConverter &converter,
 void populateReductionPatterns(mlir::TypeConverter &converter,
                                mlir::RewritePatternSet &patterns);
 void populateSoftmaxPatterns(mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
+void populateArgMinMaxPatterns(mlir::TypeConverter &converter,
+                               mlir::RewritePatternSet &patterns);
+void populateTriluPatterns(mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
+void populateLayerNormPatterns(mlir::TypeConverter &converter,
+                               mlir::RewritePatternSet &patterns);
 
 inline void populateONNXToKrnlConversionPatterns(mlir::TypeConverter &converter,
                                                  mlir::RewritePatternSet &patterns) {
@@ -38,6 +43,9 @@ inline void populateONNXToKrnlConversionPatterns(mlir::TypeConverter &converter,
   populateDataMovementPatterns(converter, patterns);
   populateReductionPatterns(converter, patterns);
   populateSoftmaxPatterns(converter, patterns);
+  populateArgMinMaxPatterns(converter, patterns);
+  populateTriluPatterns(converter, patterns);
+  populateLayerNormPatterns(converter, patterns);
 }
 
 //===----------------------------------------------------------------------===//
