@@ -16,6 +16,7 @@
 #include "compiler/dialect/onnx/ONNXOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/Matchers.h"
 
 using namespace mlir;
@@ -94,8 +95,11 @@ struct ReduceLowering : OpConversionPattern<OpTy> {
       return rewriter.notifyMatchFailure(op, "element type not supported");
 
     auto axes = reducedAxes(op);
-    if (!axes)
+    if (!axes) {
+      if constexpr (std::is_same_v<OpTy, onnx::ReduceSumOp>)
+        return lowerRuntimeAxes(op, adaptor, rewriter, dataType, resultType, onnxType);
       return rewriter.notifyMatchFailure(op, "axes are not constant");
+    }
     int64_t rank = dataType.getRank();
     SmallVector<bool> reduced(rank, false);
     bool noop = false;
@@ -161,10 +165,85 @@ struct ReduceLowering : OpConversionPattern<OpTy> {
     return success();
   }
 
+  // ReduceSum's axes tensor holds values known only when the model runs: whether dim d
+  // is reduced becomes a flag computed from them, and each input element goes to the
+  // result element at select(flag, 0, index). The sum lands in a buffer that keeps every
+  // dim (reduced ones as 1); without keepdims the result is that buffer seen with the
+  // result's (static) shape, which has the same elements in the same order.
+  LogicalResult lowerRuntimeAxes(OpTy op, typename OpTy::Adaptor adaptor,
+                                 ConversionPatternRewriter &rewriter, MemRefType dataType,
+                                 MemRefType resultType, Type onnxType) const {
+    Location loc = op.getLoc();
+    Value data = adaptor.getData();
+    auto axesType = dyn_cast<MemRefType>(adaptor.getAxes().getType());
+    if (!axesType || axesType.getRank() != 1 || axesType.isDynamicDim(0))
+      return rewriter.notifyMatchFailure(op, "runtime axes need a 1-D tensor of static length");
+    bool keepDims = op.getKeepdims() != 0;
+    if (!keepDims && !resultType.hasStaticShape())
+      return rewriter.notifyMatchFailure(
+          op, "runtime axes without keepdims need a static result shape");
+    int64_t rank = dataType.getRank();
+
+    Value rankValue = arith::ConstantIntOp::create(rewriter, loc, rank, 64);
+    Value zero64 = arith::ConstantIntOp::create(rewriter, loc, 0, 64);
+    SmallVector<Value> flags(rank, arith::ConstantIntOp::create(rewriter, loc, 0, 1));
+    for (int64_t k = 0; k < axesType.getDimSize(0); ++k) {
+      Value at = arith::ConstantIndexOp::create(rewriter, loc, k);
+      Value axis = krnl::LoadOp::create(rewriter, loc, adaptor.getAxes(), ValueRange{at});
+      Value negative =
+          arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::slt, axis, zero64);
+      axis = arith::SelectOp::create(rewriter, loc, negative,
+                                     arith::AddIOp::create(rewriter, loc, axis, rankValue),
+                                     axis);
+      for (int64_t d = 0; d < rank; ++d) {
+        Value isD = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, axis,
+                                          arith::ConstantIntOp::create(rewriter, loc, d, 64));
+        flags[d] = arith::OrIOp::create(rewriter, loc, flags[d], isD);
+      }
+    }
+
+    SmallVector<Value> dataDims = getDims(rewriter, loc, data), keptDims;
+    Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
+    for (int64_t d = 0; d < rank; ++d)
+      keptDims.push_back(arith::SelectOp::create(rewriter, loc, flags[d], one, dataDims[d]));
+    Type storage = resultType.getElementType();
+    MemRefType keptType =
+        keepDims ? resultType
+                 : MemRefType::get(SmallVector<int64_t>(rank, ShapedType::kDynamic), storage);
+    Value sums = allocBuffer(rewriter, loc, keptType, keptDims);
+    buildLoopNest(rewriter, loc, keptDims, [&](OpBuilder &b, Location loc, ValueRange ivs) {
+      krnl::StoreOp::create(b, loc, identity(b, loc, kind, onnxType, storage), sums, ivs);
+    });
+    buildLoopNest(rewriter, loc, dataDims, [&](OpBuilder &b, Location loc, ValueRange ivs) {
+      Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+      SmallVector<Value> to;
+      for (int64_t d = 0; d < rank; ++d)
+        to.push_back(arith::SelectOp::create(b, loc, flags[d], zero, ivs[d]));
+      Value x = contribution(b, loc, kind, krnl::LoadOp::create(b, loc, data, ivs));
+      Value acc = krnl::LoadOp::create(b, loc, sums, to);
+      krnl::StoreOp::create(b, loc, combine(b, loc, kind, onnxType, acc, x), sums, to);
+    });
+    if (keepDims) {
+      rewriter.replaceOp(op, sums);
+      return success();
+    }
+    SmallVector<int64_t> strides(resultType.getRank(), 1);
+    for (int64_t d = resultType.getRank() - 2; d >= 0; --d)
+      strides[d] = strides[d + 1] * resultType.getDimSize(d + 1);
+    Value view = memref::ReinterpretCastOp::create(rewriter, loc, resultType, sums, 0,
+                                                   resultType.getShape(), strides);
+    rewriter.replaceOp(op, view);
+    return success();
+  }
+
   std::optional<SmallVector<int64_t>> reducedAxes(OpTy op) const {
     SmallVector<int64_t> axes;
     if constexpr (std::is_same_v<OpTy, onnx::ReduceSumOp>) {
       if (isa<NoneType>(op.getAxes().getType()))
+        return axes;
+      // An axes tensor of length 0 is empty whatever its values.
+      if (auto type = dyn_cast<ShapedType>(op.getAxes().getType());
+          type && type.hasStaticShape() && type.getNumElements() == 0)
         return axes;
       Attribute attr;
       if (!matchPattern(op.getAxes(), m_Constant(&attr)))
