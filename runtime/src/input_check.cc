@@ -20,8 +20,8 @@ std::optional<std::string> checkInput(const TensorSignature &expected, int64_t i
     return where + "expected element type " + describeElemType(expected.elemType) + ", got " +
            describeElemType(tensor.elem_type);
   if (static_cast<size_t>(tensor.rank) != expected.shape.size())
-    return where + "expected rank " + std::to_string(expected.shape.size()) + ", got " +
-           std::to_string(tensor.rank) + " (shape " + formatShape(expected.shape) + ")";
+    return where + "expected rank " + std::to_string(expected.shape.size()) + " (shape " +
+           formatShape(expected.shape) + "), got rank " + std::to_string(tensor.rank);
   for (int32_t d = 0; d < tensor.rank; ++d) {
     int64_t dim = tensor.shape[d], want = expected.shape[d];
     if (dim < 0)

@@ -68,6 +68,35 @@ def graph_kinds(model_path):
             [value_kind(v.type) for v in model.graph.output])
 
 
+def graph_bfloat16(model_path):
+    """({input indices}, {output indices}) of the graph's bfloat16 tensors.
+
+    ONNX 1.12's backend test data stores bfloat16 values as UINT16 tensors holding their
+    bits; a runner retags those files as BFLOAT16 (retag_bfloat16, load_value's
+    as_bfloat16) rather than weaken the type checks of the tools."""
+    model = onnx.load(model_path, load_external_data=False)
+
+    def positions(values):
+        return {i for i, v in enumerate(values) if v.type.WhichOneof("value") == "tensor_type"
+                and v.type.tensor_type.elem_type == onnx.TensorProto.BFLOAT16}
+    return positions(model.graph.input), positions(model.graph.output)
+
+
+def _retagged(proto):
+    """PROTO as BFLOAT16 when it is a UINT16 tensor (the bits are the same); else PROTO."""
+    if isinstance(proto, onnx.TensorProto) and proto.data_type == onnx.TensorProto.UINT16:
+        proto.data_type = onnx.TensorProto.BFLOAT16
+    return proto
+
+
+def retag_bfloat16(path, out_path):
+    """Writes PATH's tensor to OUT_PATH retagged as BFLOAT16 (see graph_bfloat16)."""
+    proto = _parse(path, onnx.TensorProto)
+    with open(out_path, "wb") as f:
+        f.write(_retagged(proto).SerializeToString())
+    return out_path
+
+
 _PROTOS = {
     "tensor": (onnx.TensorProto, numpy_helper.to_array),
     "sequence": (onnx.SequenceProto, numpy_helper.to_list),
@@ -75,11 +104,7 @@ _PROTOS = {
 }
 
 
-def load_value(path, kind="tensor"):
-    """The value in PATH, parsed as the proto for KIND (see value_kind)."""
-    if kind not in _PROTOS:
-        raise CheckFailure(f"{path}: cannot load a {kind} value")
-    proto_class, convert = _PROTOS[kind]
+def _parse(path, proto_class):
     proto = proto_class()
     try:
         with open(path, "rb") as f:
@@ -88,6 +113,18 @@ def load_value(path, kind="tensor"):
         raise CheckFailure(f"cannot read {path}: {e.strerror}")
     except Exception as e:  # protobuf's DecodeError and friends
         raise CheckFailure(f"{path} is not a {proto_class.__name__}: {e}")
+    return proto
+
+
+def load_value(path, kind="tensor", as_bfloat16=False):
+    """The value in PATH, parsed as the proto for KIND (see value_kind); with AS_BFLOAT16, a
+    UINT16 tensor is read as the bfloat16 bits it holds (see graph_bfloat16)."""
+    if kind not in _PROTOS:
+        raise CheckFailure(f"{path}: cannot load a {kind} value")
+    proto_class, convert = _PROTOS[kind]
+    proto = _parse(path, proto_class)
+    if as_bfloat16:
+        proto = _retagged(proto)
     try:
         return convert(proto)
     except Exception as e:

@@ -17,7 +17,8 @@ output_K.pb (tests/common/onnx_outputs.py: rtol 1e-3 / atol 1e-7, exact for inte
 and strings, NaN equals NaN). Cases whose graph has sequence or optional inputs or outputs fail
 without being compiled: tools/run takes and writes tensors only. The cases run in parallel
 (--jobs, default the CPU count); each case, compile and all its runs, has --timeout seconds
-(default 300).
+(default 300). ONNX 1.12's test data holds bfloat16 values as UINT16 tensors of their bits: for
+the graph's bfloat16 inputs and outputs, those files are read as BFLOAT16.
 
 Sharding: the sorted cases are split by index modulo the shard count, and this process checks
 those of its shard. --shard-index/--shard-count, or else Bazel's TEST_SHARD_INDEX and
@@ -63,7 +64,8 @@ import time
 # The test data loading and comparison live in tests/common/, shared with tests/e2e; that folder
 # sits at the same relative place in the repository and in Bazel's runfiles.
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
-from onnx_outputs import CheckFailure, compare, graph_kinds, load_value, numbered  # noqa: E402
+from onnx_outputs import (CheckFailure, compare, graph_bfloat16, graph_kinds,  # noqa: E402
+                          load_value, numbered, retag_bfloat16)
 
 PROGRESS_EVERY = 100
 MAX_DETAIL = 300
@@ -203,6 +205,7 @@ class Case:
     def check(self):
         model = os.path.join(self.dir, "model.onnx")
         input_kinds, output_kinds = graph_kinds(model)
+        bf16_inputs, bf16_outputs = graph_bfloat16(model)
         others = sorted({kind for kind in input_kinds + output_kinds if kind != "tensor"})
         if others:
             if set(others) <= {"sequence", "optional"}:
@@ -229,7 +232,9 @@ class Case:
                                 f"the graph {len(output_kinds)}")
             out_dir = os.path.join(self.work, data_set)
             argv = [self.args.run, library]
-            for path in inputs:
+            for k, path in enumerate(inputs):
+                if k in bf16_inputs:
+                    path = retag_bfloat16(path, os.path.join(self.work, f"bf16_input_{k}.pb"))
                 argv += ["--input", path]
             self.invoke("run", argv + ["--output-dir", out_dir])
             produced = numbered(out_dir, "output") if os.path.isdir(out_dir) else []
@@ -238,7 +243,8 @@ class Case:
                                 f"{len(produced)} output(s), expected {len(expected)}")
             for k, (got, want) in enumerate(zip(produced, expected)):
                 kind = output_kinds[k]
-                compare(f"{data_set}/output_{k}", load_value(got, kind), load_value(want, kind))
+                compare(f"{data_set}/output_{k}", load_value(got, kind),
+                        load_value(want, kind, as_bfloat16=k in bf16_outputs))
 
 
 def check_case(args, key, tmp_root):

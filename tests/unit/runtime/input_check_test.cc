@@ -60,7 +60,7 @@ TEST_F(InputCheck, ElementType) {
 TEST_F(InputCheck, Rank) {
   omc_tensor t = tensor(x, OMC_FLOAT, {5, 4, 1});
   EXPECT_EQ(checkInput(kSignature[0], 0, t),
-            "input 0 ('x'): expected rank 2, got 3 (shape [-1,4])");
+            "input 0 ('x'): expected rank 2 (shape [-1,4]), got rank 3");
   t.rank = OMC_MAX_RANK + 1;
   EXPECT_EQ(checkInput(kSignature[0], 0, t), "input 0 ('x'): rank 17 is outside 0..16");
   t.rank = -1;

@@ -205,7 +205,7 @@ TEST_F(Loader, InputTypeMismatch) {
 TEST_F(Loader, InputRankMismatch) {
   EXPECT_EQ(runError({tensor(a, OMC_FLOAT, {12}), tensor(b, OMC_FLOAT, {3, 4})},
                      OMC_ERR_INPUT_MISMATCH),
-            "input 0 ('A'): expected rank 2, got 1 (shape [-1,4])");
+            "input 0 ('A'): expected rank 2 (shape [-1,4]), got rank 1");
 }
 
 TEST_F(Loader, InputDimMismatch) {
