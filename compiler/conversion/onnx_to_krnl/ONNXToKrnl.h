@@ -33,6 +33,8 @@ void populateArgMinMaxPatterns(mlir::TypeConverter &converter,
 void populateTriluPatterns(mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
 void populateLayerNormPatterns(mlir::TypeConverter &converter,
                                mlir::RewritePatternSet &patterns);
+void populateIndexingPatterns(mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
+void populateScatterPatterns(mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
 
 inline void populateONNXToKrnlConversionPatterns(mlir::TypeConverter &converter,
                                                  mlir::RewritePatternSet &patterns) {
@@ -46,6 +48,8 @@ inline void populateONNXToKrnlConversionPatterns(mlir::TypeConverter &converter,
   populateArgMinMaxPatterns(converter, patterns);
   populateTriluPatterns(converter, patterns);
   populateLayerNormPatterns(converter, patterns);
+  populateIndexingPatterns(converter, patterns);
+  populateScatterPatterns(converter, patterns);
 }
 
 //===----------------------------------------------------------------------===//
@@ -81,6 +85,15 @@ llvm::SmallVector<mlir::Value> broadcastIndices(mlir::OpBuilder &builder,
 // A constant of `type` (int or float) holding `value`.
 mlir::Value constantOf(mlir::OpBuilder &builder, mlir::Location loc, mlir::Type type,
                        double value);
+
+// The index an element read from an index tensor stands for: integers are
+// sign- or zero-extended, floats truncated toward zero (as a cast to int64 does).
+mlir::Value toIndex(mlir::OpBuilder &builder, mlir::Location loc, mlir::Value value,
+                    bool isUnsigned = false);
+
+// `index` counted from the end of a dim of size `dim` when it is negative.
+mlir::Value wrapNegativeIndex(mlir::OpBuilder &builder, mlir::Location loc, mlir::Value index,
+                              mlir::Value dim);
 
 } // namespace omc
 
