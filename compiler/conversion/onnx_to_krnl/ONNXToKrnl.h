@@ -35,6 +35,9 @@ void populateLayerNormPatterns(mlir::TypeConverter &converter,
                                mlir::RewritePatternSet &patterns);
 void populateIndexingPatterns(mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
 void populateScatterPatterns(mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
+void populateSelectionPatterns(mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
+void populateCumSumPatterns(mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
+void populateEinsumPatterns(mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
 
 inline void populateONNXToKrnlConversionPatterns(mlir::TypeConverter &converter,
                                                  mlir::RewritePatternSet &patterns) {
@@ -50,6 +53,9 @@ inline void populateONNXToKrnlConversionPatterns(mlir::TypeConverter &converter,
   populateLayerNormPatterns(converter, patterns);
   populateIndexingPatterns(converter, patterns);
   populateScatterPatterns(converter, patterns);
+  populateSelectionPatterns(converter, patterns);
+  populateCumSumPatterns(converter, patterns);
+  populateEinsumPatterns(converter, patterns);
 }
 
 //===----------------------------------------------------------------------===//
