@@ -194,11 +194,13 @@ struct NonZeroLowering : OpConversionPattern<onnx::NonZeroOp> {
     Value result = allocBuffer(rewriter, loc, resultType,
                                {indexConstant(rewriter, loc, rank), count});
 
+    // A static result type is trusted, but never written past.
+    Value columns = arith::MinSIOp::create(rewriter, loc, count, getDims(rewriter, loc, result)[1]);
     Value columnBuffer = counter(rewriter, loc);
     Value one = indexConstant(rewriter, loc, 1);
-    Value last = arith::SubIOp::create(rewriter, loc, count, one);
-    // An outer loop of one step when there is a nonzero element, none otherwise.
-    SmallVector<Value> dims = {arith::MinSIOp::create(rewriter, loc, count, one)};
+    Value last = arith::SubIOp::create(rewriter, loc, columns, one);
+    // An outer loop of one step when there is a column to fill, none otherwise.
+    SmallVector<Value> dims = {arith::MinSIOp::create(rewriter, loc, columns, one)};
     dims.append(xDims);
     buildLoopNest(rewriter, loc, dims, [&](OpBuilder &b, Location loc, ValueRange ivs) {
       Value nonZero = isNonZero(b, loc, krnl::LoadOp::create(b, loc, x, ivs.drop_front()));
@@ -288,6 +290,10 @@ struct CompressLowering : OpConversionPattern<onnx::CompressOp> {
       dims[*axis] = count;
     }
     Value result = allocBuffer(rewriter, loc, resultType, dims);
+    // A static result type is trusted, but never read or written past.
+    int64_t keptDim = axis ? *axis : 0;
+    dims[keptDim] =
+        arith::MinSIOp::create(rewriter, loc, count, getDims(rewriter, loc, result)[keptDim]);
     buildLoopNest(rewriter, loc, dims, [&](OpBuilder &b, Location loc, ValueRange ivs) {
       SmallVector<Value> from;
       if (axis) {

@@ -28,7 +28,8 @@ func.func @top_k(%x: tensor<3x4xf32>, %k: tensor<1xi64>) -> (tensor<3x2xf32>, te
 // CHECK: krnl.iterate
 // CHECK: arith.cmpi ne
 // CHECK: %[[OUT:.*]] = memref.alloc(%[[COUNT:.*]]) {alignment = 64 : i64} : memref<2x?xi64>
-// CHECK: %[[ONCE:.*]] = arith.minsi %[[COUNT]]
+// CHECK: %[[COLUMNS:.*]] = arith.minsi %[[COUNT]]
+// CHECK: %[[ONCE:.*]] = arith.minsi %[[COLUMNS]]
 // CHECK: krnl.iterate({{.*}}) from({{.*}}) to(%[[ONCE]], %c2, %c3)
 // CHECK: krnl.store %{{.*}}, %[[OUT]]
 // CHECK: krnl.store %{{.*}}, %[[OUT]]
