@@ -184,6 +184,8 @@ struct NonZeroLowering : OpConversionPattern<onnx::NonZeroOp> {
         !(isa<FloatType>(xType.getElementType()) || isa<IntegerType>(xType.getElementType())))
       return rewriter.notifyMatchFailure(op, "needs a ranked int, bool or float input");
     int64_t rank = xType.getRank();
+    if (!resultType.isDynamicDim(0) && resultType.getDimSize(0) != rank)
+      return rewriter.notifyMatchFailure(op, "the result must have one row per input dim");
 
     SmallVector<Value> xDims = getDims(rewriter, loc, x);
     Value countBuffer = counter(rewriter, loc);
