@@ -112,4 +112,21 @@ Value constantOf(OpBuilder &builder, Location loc, Type type, double value) {
                                    builder.getIntegerAttr(type, static_cast<int64_t>(value)));
 }
 
+Value toIndex(OpBuilder &builder, Location loc, Value value, bool isUnsigned) {
+  if (value.getType().isIndex())
+    return value;
+  if (isa<FloatType>(value.getType()))
+    value = arith::FPToSIOp::create(builder, loc, builder.getI64Type(), value);
+  else if (isUnsigned)
+    return arith::IndexCastUIOp::create(builder, loc, builder.getIndexType(), value);
+  return arith::IndexCastOp::create(builder, loc, builder.getIndexType(), value);
+}
+
+Value wrapNegativeIndex(OpBuilder &builder, Location loc, Value index, Value dim) {
+  Value zero = arith::ConstantIndexOp::create(builder, loc, 0);
+  Value negative = arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::slt, index, zero);
+  return arith::SelectOp::create(builder, loc, negative,
+                                 arith::AddIOp::create(builder, loc, index, dim), index);
+}
+
 } // namespace omc

@@ -34,6 +34,11 @@ void populateTriluPatterns(mlir::TypeConverter &converter, mlir::RewritePatternS
 void populateLayerNormPatterns(mlir::TypeConverter &converter,
                                mlir::RewritePatternSet &patterns);
 void populateLossPatterns(mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
+void populateIndexingPatterns(mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
+void populateScatterPatterns(mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
+void populateSelectionPatterns(mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
+void populateCumSumPatterns(mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
+void populateEinsumPatterns(mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
 
 inline void populateONNXToKrnlConversionPatterns(mlir::TypeConverter &converter,
                                                  mlir::RewritePatternSet &patterns) {
@@ -48,6 +53,11 @@ inline void populateONNXToKrnlConversionPatterns(mlir::TypeConverter &converter,
   populateTriluPatterns(converter, patterns);
   populateLayerNormPatterns(converter, patterns);
   populateLossPatterns(converter, patterns);
+  populateIndexingPatterns(converter, patterns);
+  populateScatterPatterns(converter, patterns);
+  populateSelectionPatterns(converter, patterns);
+  populateCumSumPatterns(converter, patterns);
+  populateEinsumPatterns(converter, patterns);
 }
 
 //===----------------------------------------------------------------------===//
@@ -83,6 +93,15 @@ llvm::SmallVector<mlir::Value> broadcastIndices(mlir::OpBuilder &builder,
 // A constant of `type` (int or float) holding `value`.
 mlir::Value constantOf(mlir::OpBuilder &builder, mlir::Location loc, mlir::Type type,
                        double value);
+
+// The index an element read from an index tensor stands for: integers are
+// sign- or zero-extended, floats truncated toward zero (as a cast to int64 does).
+mlir::Value toIndex(mlir::OpBuilder &builder, mlir::Location loc, mlir::Value value,
+                    bool isUnsigned = false);
+
+// `index` counted from the end of a dim of size `dim` when it is negative.
+mlir::Value wrapNegativeIndex(mlir::OpBuilder &builder, mlir::Location loc, mlir::Value index,
+                              mlir::Value dim);
 
 } // namespace omc
 
