@@ -34,6 +34,8 @@ void populateTriluPatterns(mlir::TypeConverter &converter, mlir::RewritePatternS
 void populateLayerNormPatterns(mlir::TypeConverter &converter,
                                mlir::RewritePatternSet &patterns);
 void populateSlicingPatterns(mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
+void populateTensorCreationPatterns(mlir::TypeConverter &converter,
+                                    mlir::RewritePatternSet &patterns);
 
 inline void populateONNXToKrnlConversionPatterns(mlir::TypeConverter &converter,
                                                  mlir::RewritePatternSet &patterns) {
@@ -48,6 +50,7 @@ inline void populateONNXToKrnlConversionPatterns(mlir::TypeConverter &converter,
   populateTriluPatterns(converter, patterns);
   populateLayerNormPatterns(converter, patterns);
   populateSlicingPatterns(converter, patterns);
+  populateTensorCreationPatterns(converter, patterns);
 }
 
 //===----------------------------------------------------------------------===//
