@@ -39,6 +39,9 @@ void populateScatterPatterns(mlir::TypeConverter &converter, mlir::RewritePatter
 void populateSelectionPatterns(mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
 void populateCumSumPatterns(mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
 void populateEinsumPatterns(mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
+void populateSlicingPatterns(mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
+void populateTensorCreationPatterns(mlir::TypeConverter &converter,
+                                    mlir::RewritePatternSet &patterns);
 
 inline void populateONNXToKrnlConversionPatterns(mlir::TypeConverter &converter,
                                                  mlir::RewritePatternSet &patterns) {
@@ -58,6 +61,8 @@ inline void populateONNXToKrnlConversionPatterns(mlir::TypeConverter &converter,
   populateSelectionPatterns(converter, patterns);
   populateCumSumPatterns(converter, patterns);
   populateEinsumPatterns(converter, patterns);
+  populateSlicingPatterns(converter, patterns);
+  populateTensorCreationPatterns(converter, patterns);
 }
 
 //===----------------------------------------------------------------------===//
