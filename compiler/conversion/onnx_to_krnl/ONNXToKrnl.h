@@ -42,6 +42,7 @@ void populateEinsumPatterns(mlir::TypeConverter &converter, mlir::RewritePattern
 void populateSlicingPatterns(mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
 void populateTensorCreationPatterns(mlir::TypeConverter &converter,
                                     mlir::RewritePatternSet &patterns);
+void populateConvPatterns(mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
 
 inline void populateONNXToKrnlConversionPatterns(mlir::TypeConverter &converter,
                                                  mlir::RewritePatternSet &patterns) {
@@ -63,6 +64,7 @@ inline void populateONNXToKrnlConversionPatterns(mlir::TypeConverter &converter,
   populateEinsumPatterns(converter, patterns);
   populateSlicingPatterns(converter, patterns);
   populateTensorCreationPatterns(converter, patterns);
+  populateConvPatterns(converter, patterns);
 }
 
 //===----------------------------------------------------------------------===//
