@@ -33,6 +33,9 @@ void populateArgMinMaxPatterns(mlir::TypeConverter &converter,
 void populateTriluPatterns(mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
 void populateLayerNormPatterns(mlir::TypeConverter &converter,
                                mlir::RewritePatternSet &patterns);
+void populatePoolingPatterns(mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
+void populateNormalizationPatterns(mlir::TypeConverter &converter,
+                                   mlir::RewritePatternSet &patterns);
 
 inline void populateONNXToKrnlConversionPatterns(mlir::TypeConverter &converter,
                                                  mlir::RewritePatternSet &patterns) {
@@ -46,6 +49,8 @@ inline void populateONNXToKrnlConversionPatterns(mlir::TypeConverter &converter,
   populateArgMinMaxPatterns(converter, patterns);
   populateTriluPatterns(converter, patterns);
   populateLayerNormPatterns(converter, patterns);
+  populatePoolingPatterns(converter, patterns);
+  populateNormalizationPatterns(converter, patterns);
 }
 
 //===----------------------------------------------------------------------===//
