@@ -273,8 +273,8 @@ struct MeanVarianceNormLowering : OpConversionPattern<onnx::MeanVarianceNormaliz
       Type t = g.type;
       Value mean, variance;
       std::tie(mean, variance) = g.meanAndVariance(b, loc, x);
-      Value denominator = arith::AddFOp::create(b, loc, math::SqrtOp::create(b, loc, variance),
-                                                constantOf(b, loc, t, 1e-9));
+      Value deviation = math::SqrtOp::create(b, loc, variance);
+      Value denominator = arith::AddFOp::create(b, loc, deviation, constantOf(b, loc, t, 1e-9));
       g.forEach(b, loc, [&](OpBuilder &b, Location loc, ArrayRef<Value> index) {
         Value d = arith::SubFOp::create(b, loc, loadAs(b, loc, x, index, t), mean);
         Value v = arith::DivFOp::create(b, loc, d, denominator);
