@@ -43,6 +43,9 @@ void populateSlicingPatterns(mlir::TypeConverter &converter, mlir::RewritePatter
 void populateTensorCreationPatterns(mlir::TypeConverter &converter,
                                     mlir::RewritePatternSet &patterns);
 void populateConvPatterns(mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
+void populatePoolingPatterns(mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
+void populateNormalizationPatterns(mlir::TypeConverter &converter,
+                                   mlir::RewritePatternSet &patterns);
 
 inline void populateONNXToKrnlConversionPatterns(mlir::TypeConverter &converter,
                                                  mlir::RewritePatternSet &patterns) {
@@ -65,6 +68,8 @@ inline void populateONNXToKrnlConversionPatterns(mlir::TypeConverter &converter,
   populateSlicingPatterns(converter, patterns);
   populateTensorCreationPatterns(converter, patterns);
   populateConvPatterns(converter, patterns);
+  populatePoolingPatterns(converter, patterns);
+  populateNormalizationPatterns(converter, patterns);
 }
 
 //===----------------------------------------------------------------------===//
