@@ -33,6 +33,7 @@ void populateArgMinMaxPatterns(mlir::TypeConverter &converter,
 void populateTriluPatterns(mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
 void populateLayerNormPatterns(mlir::TypeConverter &converter,
                                mlir::RewritePatternSet &patterns);
+void populateResizePatterns(mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
 
 inline void populateONNXToKrnlConversionPatterns(mlir::TypeConverter &converter,
                                                  mlir::RewritePatternSet &patterns) {
@@ -46,6 +47,7 @@ inline void populateONNXToKrnlConversionPatterns(mlir::TypeConverter &converter,
   populateArgMinMaxPatterns(converter, patterns);
   populateTriluPatterns(converter, patterns);
   populateLayerNormPatterns(converter, patterns);
+  populateResizePatterns(converter, patterns);
 }
 
 //===----------------------------------------------------------------------===//
