@@ -46,6 +46,7 @@ void populateConvPatterns(mlir::TypeConverter &converter, mlir::RewritePatternSe
 void populatePoolingPatterns(mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
 void populateNormalizationPatterns(mlir::TypeConverter &converter,
                                    mlir::RewritePatternSet &patterns);
+void populateResizePatterns(mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
 
 inline void populateONNXToKrnlConversionPatterns(mlir::TypeConverter &converter,
                                                  mlir::RewritePatternSet &patterns) {
@@ -70,6 +71,7 @@ inline void populateONNXToKrnlConversionPatterns(mlir::TypeConverter &converter,
   populateConvPatterns(converter, patterns);
   populatePoolingPatterns(converter, patterns);
   populateNormalizationPatterns(converter, patterns);
+  populateResizePatterns(converter, patterns);
 }
 
 //===----------------------------------------------------------------------===//
