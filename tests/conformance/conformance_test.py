@@ -39,7 +39,9 @@ comment line and blank lines are ignored. The test fails (exit 1) when
     be set aside deliberately, but one listed for another reason that starts to hang is caught.
 --update rewrites FILE from this run's failures instead (keeping its leading comments and the
 entries of suites and shards not run), grouped by cause, each group after a `# N cases: CAUSE`
-line; the exit status then still reports crashes, timeouts not listed as such before, and a
+line, except that an entry whose reason starts with `known: ` (a cause written by hand, such as
+a flaw of the test data) keeps its reason while the case still fails; the exit status then still
+reports crashes, timeouts not listed as such before, and a
 list over --max-expected.
 
 Prints `FAIL SUITE/CASE: CAUSE; DETAIL` per failing case, the problems above, a line
@@ -73,6 +75,7 @@ ENTRY = re.compile(r"^([^/\s:]+)/([^/\s:]+):\s*(.*)$")
 GROUP_COMMENT = re.compile(r"^#\s*\d+ cases?: ")
 NOT_SUPPORTED_BY_RUN = "sequence/optional inputs or outputs are not supported by tools/run yet"
 TIMEOUT_CAUSE = "timeout"
+KNOWN_PREFIX = "known: "
 
 
 class UsageError(Exception):
@@ -488,7 +491,10 @@ def main():
     if args.update:
         kept = {k: v for k, v in expected.items() if not ours(k)}
         for r in failures:
-            kept[r.key] = r.reason
+            # A reason written by hand (`known: ...`) says more than the tools can; keep it
+            # while the case still fails.
+            listed = expected.get(r.key, "")
+            kept[r.key] = listed if listed.startswith(KNOWN_PREFIX) else r.reason
         write_expected(args.expected_failures, header, kept)
         print(f"wrote {len(kept)} entries to {args.expected_failures}", file=sys.stderr)
         causes = collections.Counter(r.error.cause for r in failures)
