@@ -18,10 +18,6 @@ using namespace mlir;
 namespace omc {
 namespace {
 
-MemRefType convertedResult(const TypeConverter *converter, Value result) {
-  return dyn_cast_or_null<MemRefType>(converter->convertType(result.getType()));
-}
-
 // Copies `input` into `result` (same element count) in row-major order.
 void copyReshaped(OpBuilder &b, Location loc, Value input, Value result) {
   auto inputType = cast<MemRefType>(input.getType());

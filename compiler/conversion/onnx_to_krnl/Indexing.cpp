@@ -18,10 +18,6 @@ using namespace mlir;
 namespace omc {
 namespace {
 
-MemRefType convertedResult(const TypeConverter *converter, Value result) {
-  return dyn_cast_or_null<MemRefType>(converter->convertType(result.getType()));
-}
-
 bool hasUnsignedElements(Value tensor) {
   return cast<ShapedType>(tensor.getType()).getElementType().isUnsignedInteger();
 }

@@ -32,21 +32,6 @@ using namespace mlir;
 namespace omc {
 namespace {
 
-// f16/bf16 compute in f32; wider floats in themselves.
-Type computeType(Type element) {
-  if (element.getIntOrFloatBitWidth() < 32)
-    return Float32Type::get(element.getContext());
-  return element;
-}
-
-Value widen(OpBuilder &b, Location loc, Value v, Type to) {
-  return v.getType() == to ? v : arith::ExtFOp::create(b, loc, to, v).getResult();
-}
-
-Value narrow(OpBuilder &b, Location loc, Value v, Type to) {
-  return v.getType() == to ? v : arith::TruncFOp::create(b, loc, to, v).getResult();
-}
-
 Value loadScalar(OpBuilder &b, Location loc, Value buffer) {
   return krnl::LoadOp::create(b, loc, buffer, ValueRange{});
 }
@@ -87,7 +72,7 @@ Value lowerNLL(ConversionPatternRewriter &rewriter, Location loc, Value logp, Va
                Value weight, std::optional<int64_t> ignoreIndex, StringRef reduction,
                MemRefType resultType) {
   bool reduce = reduction != "none";
-  Type element = resultType.getElementType(), compute = computeType(element);
+  Type element = resultType.getElementType(), compute = floatComputeType(element);
   SmallVector<Value> sampleDims = getDims(rewriter, loc, target);
   Value lastClass = arith::SubIOp::create(rewriter, loc, getDims(rewriter, loc, logp)[1],
                                           arith::ConstantIndexOp::create(rewriter, loc, 1));
@@ -116,19 +101,20 @@ Value lowerNLL(ConversionPatternRewriter &rewriter, Location loc, Value logp, Va
     c = arith::MinSIOp::create(b, loc, c, lastClass);
 
     Value zero = constantOf(b, loc, compute, 0);
-    Value w = weight ? widen(b, loc, krnl::LoadOp::create(b, loc, weight, ValueRange{c}), compute)
+    Value w = weight ? castFloat(b, loc, krnl::LoadOp::create(b, loc, weight, ValueRange{c}),
+                                 compute)
                      : constantOf(b, loc, compute, 1);
     if (ignored)
       w = arith::SelectOp::create(b, loc, ignored, zero, w);
     SmallVector<Value> at(ivs);
     at.insert(at.begin() + 1, c);
-    Value x = widen(b, loc, krnl::LoadOp::create(b, loc, logp, at), compute);
+    Value x = castFloat(b, loc, krnl::LoadOp::create(b, loc, logp, at), compute);
     Value loss = arith::NegFOp::create(b, loc, arith::MulFOp::create(b, loc, w, x));
     // An ignored sample contributes 0 even where its (clamped) read is infinite.
     if (ignored)
       loss = arith::SelectOp::create(b, loc, ignored, zero, loss);
     if (!reduce) {
-      krnl::StoreOp::create(b, loc, narrow(b, loc, loss, element), result, ivs);
+      krnl::StoreOp::create(b, loc, castFloat(b, loc, loss, element), result, ivs);
       return;
     }
     storeScalar(b, loc, arith::AddFOp::create(b, loc, loadScalar(b, loc, lossSum), loss), lossSum);
@@ -139,7 +125,7 @@ Value lowerNLL(ConversionPatternRewriter &rewriter, Location loc, Value logp, Va
     Value total = loadScalar(rewriter, loc, lossSum);
     if (reduction == "mean")
       total = arith::DivFOp::create(rewriter, loc, total, loadScalar(rewriter, loc, weightSum));
-    storeScalar(rewriter, loc, narrow(rewriter, loc, total, element), result);
+    storeScalar(rewriter, loc, castFloat(rewriter, loc, total, element), result);
   }
   return result;
 }
@@ -193,7 +179,7 @@ struct SoftmaxCrossEntropyLossLowering : OpConversionPattern<onnx::SoftmaxCrossE
       return failure();
 
     // log_prob = x - max - log(sum(exp(x - max))) along the classes.
-    Type element = scoresType.getElementType(), compute = computeType(element);
+    Type element = scoresType.getElementType(), compute = floatComputeType(element);
     SmallVector<Value> dims = getDims(rewriter, loc, scores);
     Value logProb = allocBuffer(rewriter, loc, logProbType, dims);
     auto scalar = MemRefType::get({}, compute);
@@ -208,7 +194,7 @@ struct SoftmaxCrossEntropyLossLowering : OpConversionPattern<onnx::SoftmaxCrossE
         return index;
       };
       auto score = [&](OpBuilder &b, Location loc, Value c) {
-        return widen(b, loc, krnl::LoadOp::create(b, loc, scores, at(c)), compute);
+        return castFloat(b, loc, krnl::LoadOp::create(b, loc, scores, at(c)), compute);
       };
       storeScalar(b, loc, constantOf(b, loc, compute, -INFINITY), maxBuf);
       storeScalar(b, loc, constantOf(b, loc, compute, 0), sumBuf);
@@ -226,7 +212,7 @@ struct SoftmaxCrossEntropyLossLowering : OpConversionPattern<onnx::SoftmaxCrossE
         Value shifted = arith::SubFOp::create(b, loc, score(b, loc, c[0]), loadScalar(b, loc, maxBuf));
         Value value = arith::SubFOp::create(b, loc, shifted,
                                             math::LogOp::create(b, loc, loadScalar(b, loc, sumBuf)));
-        krnl::StoreOp::create(b, loc, narrow(b, loc, value, element), logProb, at(c[0]));
+        krnl::StoreOp::create(b, loc, castFloat(b, loc, value, element), logProb, at(c[0]));
       });
     });
 
@@ -256,7 +242,7 @@ struct DetLowering : OpConversionPattern<onnx::DetOp> {
     if (!ShapedType::isDynamic(rows) && !ShapedType::isDynamic(cols) && rows != cols)
       return rewriter.notifyMatchFailure(op, "the matrices must be square");
 
-    Type element = type.getElementType(), compute = computeType(element);
+    Type element = type.getElementType(), compute = floatComputeType(element);
     SmallVector<Value> dims = getDims(rewriter, loc, x);
     Value m = dims[rank - 1];
     SmallVector<Value> batchDims(dims.begin(), dims.end() - 2);
@@ -272,7 +258,7 @@ struct DetLowering : OpConversionPattern<onnx::DetOp> {
       buildLoopNest(b, loc, {m, m}, [&](OpBuilder &b, Location loc, ValueRange ij) {
         SmallVector<Value> from(batch);
         from.append(ij.begin(), ij.end());
-        krnl::StoreOp::create(b, loc, widen(b, loc, krnl::LoadOp::create(b, loc, x, from), compute),
+        krnl::StoreOp::create(b, loc, castFloat(b, loc, krnl::LoadOp::create(b, loc, x, from), compute),
                               a, ij);
       });
       storeScalar(b, loc, constantOf(b, loc, compute, 1), detBuf);
@@ -323,7 +309,7 @@ struct DetLowering : OpConversionPattern<onnx::DetOp> {
           });
         });
       });
-      krnl::StoreOp::create(b, loc, narrow(b, loc, loadScalar(b, loc, detBuf), element), result,
+      krnl::StoreOp::create(b, loc, castFloat(b, loc, loadScalar(b, loc, detBuf), element), result,
                             batch);
     });
     rewriter.replaceOp(op, result);

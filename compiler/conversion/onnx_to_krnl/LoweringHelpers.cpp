@@ -25,6 +25,29 @@ ONNXToKrnlTypeConverter::ONNXToKrnlTypeConverter() {
   addTargetMaterialization(cast);
 }
 
+MemRefType convertedResult(const TypeConverter *converter, Value result) {
+  return dyn_cast_or_null<MemRefType>(converter->convertType(result.getType()));
+}
+
+Value indexConstant(OpBuilder &builder, Location loc, int64_t value) {
+  return arith::ConstantIndexOp::create(builder, loc, value);
+}
+
+Type floatComputeType(Type element) {
+  if (isa<FloatType>(element) && element.getIntOrFloatBitWidth() < 32)
+    return Float32Type::get(element.getContext());
+  return element;
+}
+
+Value castFloat(OpBuilder &builder, Location loc, Value value, Type type) {
+  unsigned from = value.getType().getIntOrFloatBitWidth(), to = type.getIntOrFloatBitWidth();
+  if (value.getType() == type)
+    return value;
+  if (from < to)
+    return arith::ExtFOp::create(builder, loc, type, value);
+  return arith::TruncFOp::create(builder, loc, type, value);
+}
+
 SmallVector<Value> getDims(OpBuilder &builder, Location loc, Value memref) {
   auto type = cast<MemRefType>(memref.getType());
   SmallVector<Value> dims;

@@ -27,23 +27,9 @@ using namespace mlir;
 namespace omc {
 namespace {
 
-Type computeType(Type element) {
-  if (element.getIntOrFloatBitWidth() < 32)
-    return Float32Type::get(element.getContext());
-  return element;
-}
-
-Value toType(OpBuilder &b, Location loc, Value v, Type type) {
-  if (v.getType() == type)
-    return v;
-  if (v.getType().getIntOrFloatBitWidth() < type.getIntOrFloatBitWidth())
-    return arith::ExtFOp::create(b, loc, type, v);
-  return arith::TruncFOp::create(b, loc, type, v);
-}
-
 // Loads `buffer[index]` in the compute type.
 Value loadAs(OpBuilder &b, Location loc, Value buffer, ValueRange index, Type type) {
-  return toType(b, loc, krnl::LoadOp::create(b, loc, buffer, index), type);
+  return castFloat(b, loc, krnl::LoadOp::create(b, loc, buffer, index), type);
 }
 
 using IndexFn = function_ref<SmallVector<Value>(ValueRange inner)>;
@@ -106,7 +92,7 @@ void forEachGroup(OpBuilder &rb, Location loc, Value x, ArrayRef<bool> reduced,
   SmallVector<Value> dims = getDims(rb, loc, x), outer, inner;
   for (size_t d = 0; d < dims.size(); ++d)
     (reduced[d] ? inner : outer).push_back(dims[d]);
-  Type type = computeType(cast<MemRefType>(x.getType()).getElementType());
+  Type type = floatComputeType(cast<MemRefType>(x.getType()).getElementType());
   Value acc = memref::AllocaOp::create(rb, loc, MemRefType::get({}, type));
   buildLoopNest(rb, loc, outer, [&](OpBuilder &b, Location loc, ValueRange o) {
     auto full = [&](ValueRange i) {
@@ -190,7 +176,7 @@ struct BatchNormLowering : OpConversionPattern<onnx::BatchNormalizationOp> {
                                      .getResult()
                                : inputs[i];
         Type stored = cast<MemRefType>(running[i].getType()).getElementType();
-        krnl::StoreOp::create(b, loc, toType(b, loc, value, stored), running[i], c);
+        krnl::StoreOp::create(b, loc, castFloat(b, loc, value, stored), running[i], c);
       }
       Value factor = arith::MulFOp::create(b, loc, loadAs(b, loc, adaptor.getScale(), c, t),
                                            invSqrt(b, loc, variance, epsilon));
@@ -198,7 +184,7 @@ struct BatchNormLowering : OpConversionPattern<onnx::BatchNormalizationOp> {
       g.forEach(b, loc, [&](OpBuilder &b, Location loc, ArrayRef<Value> index) {
         Value d = arith::SubFOp::create(b, loc, loadAs(b, loc, x, index, t), mean);
         Value v = arith::AddFOp::create(b, loc, arith::MulFOp::create(b, loc, d, factor), bias);
-        krnl::StoreOp::create(b, loc, toType(b, loc, v, element), y, index);
+        krnl::StoreOp::create(b, loc, castFloat(b, loc, v, element), y, index);
       });
     });
 
@@ -238,7 +224,7 @@ struct InstanceNormLowering : OpConversionPattern<onnx::InstanceNormalizationOp>
       g.forEach(b, loc, [&](OpBuilder &b, Location loc, ArrayRef<Value> index) {
         Value d = arith::SubFOp::create(b, loc, loadAs(b, loc, x, index, t), mean);
         Value v = arith::AddFOp::create(b, loc, arith::MulFOp::create(b, loc, d, factor), shift);
-        krnl::StoreOp::create(b, loc, toType(b, loc, v, element), y, index);
+        krnl::StoreOp::create(b, loc, castFloat(b, loc, v, element), y, index);
       });
     });
     rewriter.replaceOp(op, y);
@@ -278,7 +264,7 @@ struct MeanVarianceNormLowering : OpConversionPattern<onnx::MeanVarianceNormaliz
       g.forEach(b, loc, [&](OpBuilder &b, Location loc, ArrayRef<Value> index) {
         Value d = arith::SubFOp::create(b, loc, loadAs(b, loc, x, index, t), mean);
         Value v = arith::DivFOp::create(b, loc, d, denominator);
-        krnl::StoreOp::create(b, loc, toType(b, loc, v, element), y, index);
+        krnl::StoreOp::create(b, loc, castFloat(b, loc, v, element), y, index);
       });
     });
     rewriter.replaceOp(op, y);
@@ -323,7 +309,7 @@ struct LpNormLowering : OpConversionPattern<onnx::LpNormalizationOp> {
       g.forEach(b, loc, [&](OpBuilder &b, Location loc, ArrayRef<Value> index) {
         Value v = arith::DivFOp::create(b, loc, loadAs(b, loc, x, index, t), norm);
         v = arith::SelectOp::create(b, loc, isZero, zero, v);
-        krnl::StoreOp::create(b, loc, toType(b, loc, v, element), y, index);
+        krnl::StoreOp::create(b, loc, castFloat(b, loc, v, element), y, index);
       });
     });
     rewriter.replaceOp(op, y);
@@ -346,7 +332,7 @@ struct LRNLowering : OpConversionPattern<onnx::LRNOp> {
     int64_t size = op.getSize();
     if (size < 1)
       return rewriter.notifyMatchFailure(op, "size must be positive");
-    Type element = yType.getElementType(), t = computeType(element);
+    Type element = yType.getElementType(), t = floatComputeType(element);
     SmallVector<Value> dims = getDims(rewriter, loc, x);
     Value y = allocBuffer(rewriter, loc, yType, dims);
     Value acc = memref::AllocaOp::create(rewriter, loc, MemRefType::get({}, t));
@@ -380,7 +366,7 @@ struct LRNLowering : OpConversionPattern<onnx::LRNOp> {
       Value base = arith::AddFOp::create(b, loc, constantOf(b, loc, t, bias), scaled);
       Value denominator = math::PowFOp::create(b, loc, base, constantOf(b, loc, t, beta));
       Value v = arith::DivFOp::create(b, loc, loadAs(b, loc, x, ivs, t), denominator);
-      krnl::StoreOp::create(b, loc, toType(b, loc, v, element), y, ivs);
+      krnl::StoreOp::create(b, loc, castFloat(b, loc, v, element), y, ivs);
     });
     rewriter.replaceOp(op, y);
     return success();

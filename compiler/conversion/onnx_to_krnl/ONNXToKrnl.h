@@ -78,6 +78,20 @@ inline void populateONNXToKrnlConversionPatterns(mlir::TypeConverter &converter,
 // Helpers shared by the patterns (LoweringHelpers.cpp)
 //===----------------------------------------------------------------------===//
 
+// The buffer type the onnx value `result` converts to; null when it is not a ranked tensor.
+mlir::MemRefType convertedResult(const mlir::TypeConverter *converter, mlir::Value result);
+
+// An `index` constant.
+mlir::Value indexConstant(mlir::OpBuilder &builder, mlir::Location loc, int64_t value);
+
+// The type arithmetic on elements of `element` runs in: f16 and bf16 widen to f32 (16-bit
+// sums and variances lose too much), every other type is its own.
+mlir::Type floatComputeType(mlir::Type element);
+
+// The float `value` extended or truncated to the float type `type`.
+mlir::Value castFloat(mlir::OpBuilder &builder, mlir::Location loc, mlir::Value value,
+                      mlir::Type type);
+
 // The size of every dim of `memref`, as index values (constants where static).
 llvm::SmallVector<mlir::Value> getDims(mlir::OpBuilder &builder, mlir::Location loc,
                                        mlir::Value memref);

@@ -39,21 +39,6 @@ struct PoolSpec {
   SmallVector<int64_t> strides, dilations;
 };
 
-// Sums and averages of narrow floats accumulate in f32.
-Type computeType(Type element) {
-  if (isa<FloatType>(element) && element.getIntOrFloatBitWidth() < 32)
-    return Float32Type::get(element.getContext());
-  return element;
-}
-
-Value toType(OpBuilder &b, Location loc, Value v, Type type) {
-  if (v.getType() == type)
-    return v;
-  if (v.getType().getIntOrFloatBitWidth() < type.getIntOrFloatBitWidth())
-    return arith::ExtFOp::create(b, loc, type, v);
-  return arith::TruncFOp::create(b, loc, type, v);
-}
-
 // The smallest value of the element type: where a maximum starts.
 Value lowest(OpBuilder &b, Location loc, Type element, bool isUnsigned) {
   if (isa<FloatType>(element))
@@ -84,7 +69,7 @@ void emitPool(OpBuilder &rb, Location loc, const PoolSpec &spec, Value x, ArrayR
               Value y, Value indices) {
   auto xType = cast<MemRefType>(x.getType());
   Type element = xType.getElementType();
-  Type accType = spec.kind == Kind::Max ? element : computeType(element);
+  Type accType = spec.kind == Kind::Max ? element : floatComputeType(element);
   int64_t spatial = xType.getRank() - 2;
   SmallVector<Value> inDims = getDims(rb, loc, x);
   Value accBuf = memref::AllocaOp::create(rb, loc, MemRefType::get({}, accType));
@@ -166,7 +151,7 @@ void emitPool(OpBuilder &rb, Location loc, const PoolSpec &spec, Value x, ArrayR
         return;
       }
 
-      Value term = toType(b, loc, v, accType);
+      Value term = castFloat(b, loc, v, accType);
       if (spec.kind == Kind::Lp) {
         term = math::AbsFOp::create(b, loc, term);
         if (spec.p == 2)
@@ -189,7 +174,7 @@ void emitPool(OpBuilder &rb, Location loc, const PoolSpec &spec, Value x, ArrayR
     } else if (spec.kind == Kind::Lp && spec.p != 1) {
       acc = math::PowFOp::create(b, loc, acc, constantOf(b, loc, accType, 1.0 / spec.p));
     }
-    krnl::StoreOp::create(b, loc, toType(b, loc, acc, element), y, o);
+    krnl::StoreOp::create(b, loc, castFloat(b, loc, acc, element), y, o);
     if (indices) {
       Value arg = arith::IndexCastOp::create(b, loc, b.getI64Type(), load(argBuf));
       krnl::StoreOp::create(b, loc, arg, indices, o);

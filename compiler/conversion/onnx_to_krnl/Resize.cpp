@@ -332,10 +332,6 @@ LogicalResult lowerResize(Operation *op, ConversionPatternRewriter &rewriter,
   return success();
 }
 
-MemRefType convertedResult(const TypeConverter *converter, Value result) {
-  return dyn_cast_or_null<MemRefType>(converter->convertType(result.getType()));
-}
-
 // An absent optional operand (onnx.NoValue) converts to itself, a none value.
 Value present(Value operand) { return isa<NoneType>(operand.getType()) ? Value() : operand; }
 

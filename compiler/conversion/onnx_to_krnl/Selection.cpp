@@ -25,14 +25,6 @@ using namespace mlir;
 namespace omc {
 namespace {
 
-MemRefType convertedResult(const TypeConverter *converter, Value result) {
-  return dyn_cast_or_null<MemRefType>(converter->convertType(result.getType()));
-}
-
-Value indexConstant(OpBuilder &b, Location loc, int64_t value) {
-  return arith::ConstantIndexOp::create(b, loc, value);
-}
-
 // A rank-0 index buffer for a running count, set to 0.
 Value counter(OpBuilder &b, Location loc) {
   Value buffer = memref::AllocaOp::create(b, loc, MemRefType::get({}, b.getIndexType()));

@@ -23,14 +23,6 @@ using namespace mlir;
 namespace omc {
 namespace {
 
-MemRefType convertedResult(const TypeConverter *converter, Value result) {
-  return dyn_cast_or_null<MemRefType>(converter->convertType(result.getType()));
-}
-
-Value indexConst(OpBuilder &b, Location loc, int64_t value) {
-  return arith::ConstantIndexOp::create(b, loc, value);
-}
-
 // The values of a constant integer tensor (i32 or i64), or nothing.
 std::optional<SmallVector<int64_t>> constantInts(Value value) {
   Attribute attr;
@@ -43,7 +35,7 @@ bool isNone(Value value) { return isa<NoneType>(value.getType()); }
 
 // Element `i` of the 1-d integer buffer `values`, as an index.
 Value loadIndex(OpBuilder &b, Location loc, Value values, int64_t i) {
-  Value raw = krnl::LoadOp::create(b, loc, values, ValueRange{indexConst(b, loc, i)});
+  Value raw = krnl::LoadOp::create(b, loc, values, ValueRange{indexConstant(b, loc, i)});
   return arith::IndexCastOp::create(b, loc, b.getIndexType(), raw);
 }
 
@@ -53,7 +45,7 @@ SmallVector<Value> preferStatic(OpBuilder &b, Location loc, MemRefType resultTyp
   SmallVector<Value> dims(computed);
   for (int64_t d = 0; d < resultType.getRank(); ++d)
     if (!resultType.isDynamicDim(d))
-      dims[d] = indexConst(b, loc, resultType.getDimSize(d));
+      dims[d] = indexConstant(b, loc, resultType.getDimSize(d));
   return dims;
 }
 
@@ -72,15 +64,15 @@ std::pair<Value, Value> sliceRangeAtRunTime(OpBuilder &b, Location loc, Value di
   };
   auto fromEnd = [&](Value v) { // negative values count from the end
     Value negative = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, v,
-                                           indexConst(b, loc, 0));
+                                           indexConstant(b, loc, 0));
     return select(negative, arith::AddIOp::create(b, loc, v, dim), v);
   };
-  Value zero = indexConst(b, loc, 0), one = indexConst(b, loc, 1);
+  Value zero = indexConstant(b, loc, 0), one = indexConstant(b, loc, 1);
   Value forward = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, step, zero);
   // Forward, start and end clamp into [0, dim]; backward, into [0, dim-1] and [-1, dim-1].
   Value top = select(forward, dim, arith::SubIOp::create(b, loc, dim, one));
   Value first = clamp(fromEnd(start), zero, top);
-  Value last = clamp(fromEnd(end), select(forward, zero, indexConst(b, loc, -1)), top);
+  Value last = clamp(fromEnd(end), select(forward, zero, indexConstant(b, loc, -1)), top);
   // ceil(|last - first| / |step|) in the step's direction; a step of 0 takes nothing.
   Value span = select(forward, arith::SubIOp::create(b, loc, last, first),
                       arith::SubIOp::create(b, loc, first, last));
@@ -101,7 +93,7 @@ SmallVector<Value> indexValues(OpBuilder &b, Location loc, Value original, Value
   SmallVector<Value> values;
   if (auto ints = constantInts(original)) {
     for (int64_t v : *ints)
-      values.push_back(indexConst(b, loc, v));
+      values.push_back(indexConstant(b, loc, v));
     return values;
   }
   for (int64_t i = 0; i < count; ++i)
@@ -149,27 +141,27 @@ struct SliceLowering : OpConversionPattern<onnx::SliceOp> {
     SmallVector<Value> ends = indexValues(rewriter, loc, op.getEnds(), adaptor.getEnds(), count);
     SmallVector<Value> steps =
         hasSteps ? indexValues(rewriter, loc, op.getSteps(), adaptor.getSteps(), count)
-                 : SmallVector<Value>(count, indexConst(rewriter, loc, 1));
+                 : SmallVector<Value>(count, indexConstant(rewriter, loc, 1));
 
     // Per input dim: the first index read, the step and the count.
     SmallVector<Value> inputDims = getDims(rewriter, loc, data), dims(inputDims);
-    SmallVector<Value> first(rank, indexConst(rewriter, loc, 0));
-    SmallVector<Value> stepOf(rank, indexConst(rewriter, loc, 1));
+    SmallVector<Value> first(rank, indexConstant(rewriter, loc, 0));
+    SmallVector<Value> stepOf(rank, indexConstant(rewriter, loc, 1));
     SmallVector<bool> sliced(rank, !axes); // axes read when the model runs may name any dim
     for (int64_t i = 0; i < count; ++i) {
       if (!axes) {
         // Select this entry's range for the dim its axis names.
         Value axis = loadIndex(rewriter, loc, adaptor.getAxes(), i);
         Value negative = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::slt, axis,
-                                               indexConst(rewriter, loc, 0));
+                                               indexConstant(rewriter, loc, 0));
         axis = arith::SelectOp::create(
             rewriter, loc, negative,
-            arith::AddIOp::create(rewriter, loc, axis, indexConst(rewriter, loc, rank)), axis);
+            arith::AddIOp::create(rewriter, loc, axis, indexConstant(rewriter, loc, rank)), axis);
         for (int64_t d = 0; d < rank; ++d) {
           auto [f, c] =
               sliceRangeAtRunTime(rewriter, loc, inputDims[d], starts[i], ends[i], steps[i]);
           Value here = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, axis,
-                                             indexConst(rewriter, loc, d));
+                                             indexConstant(rewriter, loc, d));
           first[d] = arith::SelectOp::create(rewriter, loc, here, f, first[d]);
           dims[d] = arith::SelectOp::create(rewriter, loc, here, c, dims[d]);
           stepOf[d] = arith::SelectOp::create(rewriter, loc, here, steps[i], stepOf[d]);
@@ -184,8 +176,8 @@ struct SliceLowering : OpConversionPattern<onnx::SliceOp> {
       if (!dataType.isDynamicDim(*axis) && constStarts && constEnds && constSteps) {
         auto range = onnx::folding::sliceRange(dataType.getDimSize(*axis), (*constStarts)[i],
                                                (*constEnds)[i], (*constSteps)[i]);
-        first[*axis] = indexConst(rewriter, loc, range.first);
-        dims[*axis] = indexConst(rewriter, loc, range.count);
+        first[*axis] = indexConstant(rewriter, loc, range.first);
+        dims[*axis] = indexConstant(rewriter, loc, range.count);
       } else {
         std::tie(first[*axis], dims[*axis]) = sliceRangeAtRunTime(
             rewriter, loc, inputDims[*axis], starts[i], ends[i], steps[i]);
@@ -240,15 +232,15 @@ struct SplitLowering : OpConversionPattern<onnx::SplitOp> {
       if (split && static_cast<int64_t>(split->size()) != count)
         return rewriter.notifyMatchFailure(op, "split has a size per result");
       for (int64_t i = 0; i < count; ++i)
-        sizes.push_back(split ? indexConst(rewriter, loc, (*split)[i])
+        sizes.push_back(split ? indexConstant(rewriter, loc, (*split)[i])
                               : loadIndex(rewriter, loc, adaptor.getSplit(), i));
     } else {
-      Value dim = inputDims[*axis], parts = indexConst(rewriter, loc, count);
+      Value dim = inputDims[*axis], parts = indexConstant(rewriter, loc, count);
       // ceil(dim / count), spelled out: arith.ceildivui does not reach LLVM.
-      Value chunk = arith::AddIOp::create(rewriter, loc, dim, indexConst(rewriter, loc, count - 1));
+      Value chunk = arith::AddIOp::create(rewriter, loc, dim, indexConstant(rewriter, loc, count - 1));
       chunk = arith::DivUIOp::create(rewriter, loc, chunk, parts);
       for (int64_t i = 0; i < count; ++i) {
-        Value begin = arith::MulIOp::create(rewriter, loc, chunk, indexConst(rewriter, loc, i));
+        Value begin = arith::MulIOp::create(rewriter, loc, chunk, indexConstant(rewriter, loc, i));
         begin = arith::MinUIOp::create(rewriter, loc, begin, dim);
         Value left = arith::SubIOp::create(rewriter, loc, dim, begin);
         sizes.push_back(arith::MinUIOp::create(rewriter, loc, chunk, left));
@@ -256,7 +248,7 @@ struct SplitLowering : OpConversionPattern<onnx::SplitOp> {
     }
 
     SmallVector<Value> results;
-    Value offset = indexConst(rewriter, loc, 0);
+    Value offset = indexConstant(rewriter, loc, 0);
     for (int64_t i = 0; i < count; ++i) {
       SmallVector<Value> dims(inputDims);
       dims[*axis] = sizes[i];
@@ -316,7 +308,7 @@ struct PadLowering : OpConversionPattern<onnx::PadOp> {
           rewriter, loc, inputDims[d], arith::AddIOp::create(rewriter, loc, before[d], after[d])));
     dims = preferStatic(rewriter, loc, resultType, dims);
     Value result = allocBuffer(rewriter, loc, resultType, dims);
-    Value zero = indexConst(rewriter, loc, 0), one = indexConst(rewriter, loc, 1);
+    Value zero = indexConstant(rewriter, loc, 0), one = indexConstant(rewriter, loc, 1);
     auto positive = [&](OpBuilder &b, Value v) { return arith::MaxSIOp::create(b, loc, v, zero); };
     auto negated = [&](OpBuilder &b, Value v) { return arith::SubIOp::create(b, loc, zero, v); };
 
@@ -410,7 +402,7 @@ struct TileLowering : OpConversionPattern<onnx::TileOp> {
       SmallVector<Value> from(ivs);
       for (int64_t d = 0; d < rank; ++d) {
         if (inputType.getDimSize(d) == 1)
-          from[d] = indexConst(b, loc, 0);
+          from[d] = indexConstant(b, loc, 0);
         else if (inputType.getDimSize(d) != resultType.getDimSize(d) ||
                  inputType.isDynamicDim(d))
           from[d] = arith::RemUIOp::create(b, loc, ivs[d], inputDims[d]);
@@ -458,7 +450,7 @@ struct BlockMoveLowering : OpConversionPattern<OpTy> {
       return rewriter.notifyMatchFailure(op, "channels must be a multiple of blocksize^2");
 
     SmallVector<Value> in = getDims(rewriter, loc, input);
-    Value b = indexConst(rewriter, loc, block), bb = indexConst(rewriter, loc, block * block);
+    Value b = indexConstant(rewriter, loc, block), bb = indexConstant(rewriter, loc, block * block);
     SmallVector<Value> dims, nest;
     if constexpr (toSpace) {
       Value c = arith::DivUIOp::create(rewriter, loc, in[1], bb);

@@ -21,20 +21,12 @@ using namespace mlir;
 namespace omc {
 namespace {
 
-MemRefType convertedResult(const TypeConverter *converter, Value result) {
-  return dyn_cast_or_null<MemRefType>(converter->convertType(result.getType()));
-}
-
-Value indexConst(OpBuilder &b, Location loc, int64_t value) {
-  return arith::ConstantIndexOp::create(b, loc, value);
-}
-
 bool isNone(Value value) { return isa<NoneType>(value.getType()); }
 
 // The only element of a scalar (or one-element) buffer.
 Value loadScalar(OpBuilder &b, Location loc, Value buffer) {
   int64_t rank = cast<MemRefType>(buffer.getType()).getRank();
-  SmallVector<Value> zeros(rank, indexConst(b, loc, 0));
+  SmallVector<Value> zeros(rank, indexConstant(b, loc, 0));
   return krnl::LoadOp::create(b, loc, buffer, zeros);
 }
 
@@ -97,7 +89,7 @@ struct RangeLowering : OpConversionPattern<onnx::RangeOp> {
     count = arith::MaxSIOp::create(rewriter, loc, count, constantOf(rewriter, loc, i64, 0));
     Value size = resultType.isDynamicDim(0)
                      ? Value(arith::IndexCastOp::create(rewriter, loc, rewriter.getIndexType(), count))
-                     : indexConst(rewriter, loc, resultType.getDimSize(0));
+                     : indexConstant(rewriter, loc, resultType.getDimSize(0));
     Value result = allocBuffer(rewriter, loc, resultType, size);
     buildLoopNest(rewriter, loc, size, [&](OpBuilder &b, Location loc, ValueRange ivs) {
       Value i = arith::IndexCastOp::create(b, loc, isFloat ? i64 : type, ivs[0]);
@@ -146,11 +138,11 @@ struct ConstantOfShapeLowering : OpConversionPattern<onnx::ConstantOfShapeOp> {
     SmallVector<Value> dims;
     for (int64_t d = 0; d < resultType.getRank(); ++d) {
       if (!resultType.isDynamicDim(d)) {
-        dims.push_back(indexConst(rewriter, loc, resultType.getDimSize(d)));
+        dims.push_back(indexConstant(rewriter, loc, resultType.getDimSize(d)));
         continue;
       }
       Value raw = krnl::LoadOp::create(rewriter, loc, adaptor.getInput(),
-                                       ValueRange{indexConst(rewriter, loc, d)});
+                                       ValueRange{indexConstant(rewriter, loc, d)});
       dims.push_back(arith::IndexCastOp::create(rewriter, loc, rewriter.getIndexType(), raw));
     }
     Value fill = arith::ConstantOp::create(rewriter, loc, value);
@@ -174,7 +166,7 @@ struct EyeLikeLowering : OpConversionPattern<onnx::EyeLikeOp> {
     Type type = resultType.getElementType();
     SmallVector<Value> dims = getDims(rewriter, loc, input);
     Value result = allocBuffer(rewriter, loc, resultType, dims);
-    Value k = indexConst(rewriter, loc, op.getK());
+    Value k = indexConstant(rewriter, loc, op.getK());
     Value one = constantOf(rewriter, loc, type, 1), zero = constantOf(rewriter, loc, type, 0);
     buildLoopNest(rewriter, loc, dims, [&](OpBuilder &b, Location loc, ValueRange ivs) {
       Value offset = arith::SubIOp::create(b, loc, ivs[1], ivs[0]);
@@ -208,11 +200,11 @@ struct ShapeLowering : OpConversionPattern<onnx::ShapeOp> {
     int64_t start = clamp(op.getStart()), end = op.getEnd() ? clamp(*op.getEnd()) : rank;
     int64_t count = std::max<int64_t>(0, end - start);
     SmallVector<Value> dims = getDims(rewriter, loc, data);
-    Value result = allocBuffer(rewriter, loc, resultType, indexConst(rewriter, loc, count));
+    Value result = allocBuffer(rewriter, loc, resultType, indexConstant(rewriter, loc, count));
     for (int64_t d = start; d < end; ++d) {
       Value dim = arith::IndexCastOp::create(rewriter, loc, rewriter.getI64Type(), dims[d]);
       krnl::StoreOp::create(rewriter, loc, dim, result,
-                            ValueRange{indexConst(rewriter, loc, d - start)});
+                            ValueRange{indexConstant(rewriter, loc, d - start)});
     }
     rewriter.replaceOp(op, result);
     return success();
@@ -229,12 +221,12 @@ struct SizeLowering : OpConversionPattern<onnx::SizeOp> {
     MemRefType resultType = convertedResult(getTypeConverter(), op.getSize());
     if (!isa<MemRefType>(data.getType()) || !resultType)
       return rewriter.notifyMatchFailure(op, "needs ranked types");
-    Value size = indexConst(rewriter, loc, 1);
+    Value size = indexConstant(rewriter, loc, 1);
     for (Value dim : getDims(rewriter, loc, data))
       size = arith::MulIOp::create(rewriter, loc, size, dim);
     Value result = allocBuffer(rewriter, loc, resultType, ValueRange{});
     size = arith::IndexCastOp::create(rewriter, loc, rewriter.getI64Type(), size);
-    SmallVector<Value> zeros(resultType.getRank(), indexConst(rewriter, loc, 0));
+    SmallVector<Value> zeros(resultType.getRank(), indexConstant(rewriter, loc, 0));
     krnl::StoreOp::create(rewriter, loc, size, result, zeros);
     rewriter.replaceOp(op, result);
     return success();
@@ -328,7 +320,7 @@ struct DropoutLowering : OpConversionPattern<onnx::DropoutOp> {
     Value mask = maskType ? allocBuffer(rewriter, loc, maskType, dims) : Value();
     Value zero = constantOf(rewriter, loc, element, 0);
     buildLoopNest(rewriter, loc, dims, [&](OpBuilder &b, Location loc, ValueRange ivs) {
-      Value linear = indexConst(b, loc, 0);
+      Value linear = indexConstant(b, loc, 0);
       for (auto [iv, dim] : llvm::zip(ivs, dims))
         linear = arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, linear, dim), iv);
       Value key = arith::IndexCastOp::create(b, loc, b.getI64Type(), linear);
