@@ -39,10 +39,6 @@ Value mathUnary(const ScalarTypes &types, OpBuilder &b, Location loc, ValueRange
   return unaryFloat(types, args, [&](Value x) { return MathOp::create(b, loc, x); });
 }
 
-float attrOr(std::optional<APFloat> attr, float fallback) {
-  return attr ? attr->convertToFloat() : fallback;
-}
-
 Value select(OpBuilder &b, Location loc, Value condition, Value a, Value c) {
   return arith::SelectOp::create(b, loc, condition, a, c);
 }
