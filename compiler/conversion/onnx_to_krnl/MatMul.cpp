@@ -2,7 +2,8 @@
 //
 // numpy.matmul: batch dims broadcast, a 1-D A is a row vector and a 1-D B a
 // column vector whose promoted dim is dropped from the result. Each result
-// element is a reduction over K accumulated in place.
+// element is a reduction over K accumulated in place. MatMulInteger is the same
+// nest over int32 values: each 8-bit element widened and its zero point subtracted.
 //
 //===----------------------------------------------------------------------===//
 
@@ -24,17 +25,45 @@ Value multiplyAdd(OpBuilder &b, Location loc, Value acc, Value lhs, Value rhs) {
   return arith::AddIOp::create(b, loc, acc, arith::MulIOp::create(b, loc, lhs, rhs));
 }
 
-struct MatMulLowering : OpConversionPattern<onnx::MatMulOp> {
-  using OpConversionPattern::OpConversionPattern;
+// MatMulInteger's operand element as int32: widened by its ONNX signedness, minus its
+// zero point, which is a scalar or one per row of A / column of B (`line`).
+Value integerOperand(OpBuilder &b, Location loc, Value element, Type onnxType, Value zeroPoint,
+                     Value line) {
+  Type i32 = b.getI32Type();
+  auto widen = [&](Value v) -> Value {
+    if (onnxType.isUnsignedInteger())
+      return arith::ExtUIOp::create(b, loc, i32, v);
+    return arith::ExtSIOp::create(b, loc, i32, v);
+  };
+  Value value = widen(element);
+  auto zeroType = dyn_cast<MemRefType>(zeroPoint.getType());
+  if (!zeroType)
+    return value; // absent: 0
+  SmallVector<Value> at;
+  if (zeroType.getRank() == 1) {
+    Value zero = indexConstant(b, loc, 0);
+    Value size = getDims(b, loc, zeroPoint)[0];
+    Value single = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, size,
+                                         indexConstant(b, loc, 1));
+    at.push_back(arith::SelectOp::create(b, loc, single, zero, line));
+  }
+  Value point = widen(krnl::LoadOp::create(b, loc, zeroPoint, at));
+  return arith::SubIOp::create(b, loc, value, point);
+}
 
-  LogicalResult matchAndRewrite(onnx::MatMulOp op, OpAdaptor adaptor,
+template <typename OpTy>
+struct MatMulLowering : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  static constexpr bool isInteger = std::is_same_v<OpTy, onnx::MatMulIntegerOp>;
+
+  LogicalResult matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     Value a = adaptor.getA(), b = adaptor.getB();
     auto aType = dyn_cast<MemRefType>(a.getType());
     auto bType = dyn_cast<MemRefType>(b.getType());
-    auto resultType =
-        dyn_cast_or_null<MemRefType>(getTypeConverter()->convertType(op.getType()));
+    auto resultType = dyn_cast_or_null<MemRefType>(
+        this->getTypeConverter()->convertType(op->getResult(0).getType()));
     if (!aType || !bType || !resultType)
       return rewriter.notifyMatchFailure(op, "needs ranked operands and result");
     int64_t aRank = aType.getRank(), bRank = bType.getRank();
@@ -95,6 +124,16 @@ struct MatMulLowering : OpConversionPattern<onnx::MatMulOp> {
           bMatrix.push_back(ivs.back());
         Value lhs = krnl::LoadOp::create(builder, loc, a, operandIndices(a, aRank, aMatrix));
         Value rhs = krnl::LoadOp::create(builder, loc, b, operandIndices(b, bRank, bMatrix));
+        if constexpr (isInteger) {
+          auto onnxElement = [](Value v) {
+            return cast<ShapedType>(v.getType()).getElementType();
+          };
+          Value zero = indexConstant(builder, loc, 0);
+          lhs = integerOperand(builder, loc, lhs, onnxElement(op.getA()), adaptor.getAZeroPoint(),
+                               hasM ? ivs[batchRank] : zero);
+          rhs = integerOperand(builder, loc, rhs, onnxElement(op.getB()), adaptor.getBZeroPoint(),
+                               hasN ? ivs.back() : zero);
+        }
         Value acc = krnl::LoadOp::create(builder, loc, result, ivs);
         krnl::StoreOp::create(builder, loc, multiplyAdd(builder, loc, acc, lhs, rhs), result,
                               ivs);
@@ -108,7 +147,8 @@ struct MatMulLowering : OpConversionPattern<onnx::MatMulOp> {
 } // namespace
 
 void populateMatMulPatterns(TypeConverter &converter, RewritePatternSet &patterns) {
-  patterns.add<MatMulLowering>(converter, patterns.getContext());
+  patterns.add<MatMulLowering<onnx::MatMulOp>, MatMulLowering<onnx::MatMulIntegerOp>>(
+      converter, patterns.getContext());
 }
 
 } // namespace omc

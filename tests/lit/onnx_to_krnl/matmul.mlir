@@ -39,3 +39,23 @@ func.func @matvec(%a: tensor<2x3xf32>, %b: tensor<3xf32>) -> tensor<2xf32> {
   %0 = onnx.MatMul %a, %b : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2xf32>
   return %0 : tensor<2xf32>
 }
+
+// MatMulInteger: uint8 A zero-extends and int8 B sign-extends to int32, each minus its
+// zero point (A's one per row, B's a scalar) before the multiply-add.
+// CHECK-LABEL: func.func @matmul_integer
+// CHECK: ^bb0(%[[K:.*]]: index):
+// CHECK: %[[A:.*]] = krnl.load %arg0
+// CHECK: %[[B:.*]] = krnl.load %arg1
+// CHECK: %[[AW:.*]] = arith.extui %[[A]] : i8 to i32
+// CHECK: krnl.load %arg2
+// CHECK: %[[AZ:.*]] = arith.subi %[[AW]]
+// CHECK: %[[BW:.*]] = arith.extsi %[[B]] : i8 to i32
+// CHECK: %[[BZP:.*]] = krnl.load %arg3[] : memref<i8>
+// CHECK: arith.extsi %[[BZP]] : i8 to i32
+// CHECK: %[[BZ:.*]] = arith.subi %[[BW]]
+// CHECK: arith.muli %[[AZ]], %[[BZ]] : i32
+// CHECK: arith.addi
+func.func @matmul_integer(%a: tensor<2x3xui8>, %b: tensor<3x4xi8>, %az: tensor<2xui8>, %bz: tensor<i8>) -> tensor<2x4xi32> {
+  %0 = onnx.MatMulInteger %a, %b, %az, %bz : (tensor<2x3xui8>, tensor<3x4xi8>, tensor<2xui8>, tensor<i8>) -> tensor<2x4xi32>
+  return %0 : tensor<2x4xi32>
+}
