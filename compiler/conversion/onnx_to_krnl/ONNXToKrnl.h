@@ -47,6 +47,15 @@ void populatePoolingPatterns(mlir::TypeConverter &converter, mlir::RewritePatter
 void populateNormalizationPatterns(mlir::TypeConverter &converter,
                                    mlir::RewritePatternSet &patterns);
 void populateResizePatterns(mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
+void populateAttentionPatterns(mlir::TypeConverter &converter,
+                               mlir::RewritePatternSet &patterns);
+void populateRecurrentPatterns(mlir::TypeConverter &converter,
+                               mlir::RewritePatternSet &patterns);
+void populateQuantizationPatterns(mlir::TypeConverter &converter,
+                                  mlir::RewritePatternSet &patterns);
+void populateDetectionPatterns(mlir::TypeConverter &converter,
+                               mlir::RewritePatternSet &patterns);
+void populateSignalPatterns(mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
 
 inline void populateONNXToKrnlConversionPatterns(mlir::TypeConverter &converter,
                                                  mlir::RewritePatternSet &patterns) {
@@ -72,6 +81,11 @@ inline void populateONNXToKrnlConversionPatterns(mlir::TypeConverter &converter,
   populatePoolingPatterns(converter, patterns);
   populateNormalizationPatterns(converter, patterns);
   populateResizePatterns(converter, patterns);
+  populateAttentionPatterns(converter, patterns);
+  populateRecurrentPatterns(converter, patterns);
+  populateQuantizationPatterns(converter, patterns);
+  populateDetectionPatterns(converter, patterns);
+  populateSignalPatterns(converter, patterns);
 }
 
 //===----------------------------------------------------------------------===//
