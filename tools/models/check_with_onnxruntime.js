@@ -369,4 +369,6 @@ async function main() {
   }
 }
 
-main().catch((e) => fail(e.stack || String(e)));
+// Run as a script; other scripts `require` it for loadOrt.
+if (require.main === module) main().catch((e) => fail(e.stack || String(e)));
+module.exports = {loadOrt};

@@ -50,9 +50,17 @@ or with optimum: `optimum-cli export onnx --model gpt2 --task text-generation gp
 (that one also adds an attention_mask input, and with --task text-generation-with-past the
 key/value cache).
 
+With --with-past the model also takes and returns the key/value cache, as optimum's
+text-generation-with-past exports do: inputs past_key_values.N.key / .value [batch, head, past,
+head_dim] for each layer N after input_ids, outputs present.N.key / .value [batch, head,
+past + sequence, head_dim] after logits. The new positions are numbered from `past` on and attend
+to the cached ones too, so a generator runs the prompt once with a cache of length 0 and then
+one token per step (tools/run_inference.py does).
+
 Options: --seed N (default 0), --opset N (default 14; 11..17 export), --test-data DIR writes
 input_0.pb (random token ids, --test-shape BxS, default 1 x min(128, n_ctx)) and output_0.pb
-(torch's logits), for tools/run and check_with_onnxruntime.js.
+(torch's logits), for tools/run and check_with_onnxruntime.js; with --with-past also the cache
+inputs (computed for --test-past P earlier random tokens, default 0) and the present outputs.
 """
 
 import argparse
@@ -106,9 +114,14 @@ class Attention(nn.Module):
         x = x.view(x.size()[:-1] + (self.n_head, self.head_dim))
         return x.permute(0, 2, 1, 3)  # [batch, head, seq, head_dim]
 
-    def forward(self, x):
+    def forward(self, x, past_key=None, past_value=None):
         q, k, v = self.c_attn(x).split(self.d, dim=2)
         q, k, v = self.split_heads(q), self.split_heads(k), self.split_heads(v)
+        if past_key is not None:
+            # The cache holds the keys and values of the earlier positions: the new ones
+            # append to them, and the queries of the new positions attend to all.
+            k = torch.cat((past_key, k), dim=-2)
+            v = torch.cat((past_value, v), dim=-2)
         w = torch.matmul(q, k.transpose(-1, -2)) / math.sqrt(self.head_dim)
         q_len, k_len = q.size(-2), k.size(-2)
         causal = self.bias[:, :, k_len - q_len:k_len, :k_len]
@@ -118,7 +131,7 @@ class Attention(nn.Module):
         w = nn.functional.softmax(w, dim=-1)
         a = torch.matmul(w, v).permute(0, 2, 1, 3).contiguous()
         a = a.view(a.size()[:-2] + (self.d,))
-        return self.c_proj(a)
+        return self.c_proj(a), k, v
 
 
 def gelu_tanh(x):
@@ -155,9 +168,10 @@ class Block(nn.Module):
         self.ln_2 = layer_norm(d)
         self.mlp = MLP(d, n_layer)
 
-    def forward(self, x):
-        x = x + self.attn(self.ln_1(x))
-        return x + self.mlp(self.ln_2(x))
+    def forward(self, x, past_key=None, past_value=None):
+        a, present_key, present_value = self.attn(self.ln_1(x), past_key, past_value)
+        x = x + a
+        return x + self.mlp(self.ln_2(x)), present_key, present_value
 
 
 class GPT2LMHead(nn.Module):
@@ -170,16 +184,27 @@ class GPT2LMHead(nn.Module):
         self.h = nn.ModuleList(Block(d, n_head, n_ctx, n_layer) for _ in range(n_layer))
         self.ln_f = layer_norm(d)
 
-    def forward(self, input_ids):
+    def forward(self, input_ids, *past):
+        """Logits for `input_ids`; with `past` (a key and a value [batch, head, past, head_dim]
+        per layer, flattened), also each layer's keys and values including the new positions."""
         seq = input_ids.size(-1)
         input_ids = input_ids.view(-1, seq)
-        position_ids = torch.arange(0, seq, dtype=torch.long).unsqueeze(0).view(-1, seq)
+        start = past[0].size(-2) if past else 0
+        position_ids = torch.arange(start, start + seq, dtype=torch.long).unsqueeze(0).view(-1, seq)
         x = self.wte(input_ids) + self.wpe(position_ids)
-        for block in self.h:
-            x = block(x)
+        presents = []
+        for i, block in enumerate(self.h):
+            x, key, value = block(x, *(past[2 * i:2 * i + 2] if past else (None, None)))
+            presents += [key, value]
         x = self.ln_f(x)
         # Tied LM head, as GPT2LMHeadModel's lm_head (a bias-free Linear sharing wte's weight).
-        return nn.functional.linear(x, self.wte.weight)
+        logits = nn.functional.linear(x, self.wte.weight)
+        return (logits, *presents) if past else logits
+
+
+def cache_names(n_layer, prefix):
+    """optimum's names for the cache: past_key_values.0.key, ... / present.0.key, ..."""
+    return [f"{prefix}.{i}.{kind}" for i in range(n_layer) for kind in ("key", "value")]
 
 
 def parse_shape(text, n_ctx):
@@ -205,6 +230,14 @@ def main():
                         help="also write DIR/input_0.pb and torch's DIR/output_0.pb")
     parser.add_argument("--test-shape", metavar="BxS",
                         help="test input shape (1 x min(128, n_ctx))")
+    parser.add_argument("--with-past", action="store_true",
+                        help="add the key/value cache as inputs past_key_values.N.key/value "
+                             "[batch, head, past, head_dim] and outputs present.N.key/value "
+                             "(past + sequence positions), as optimum's text-generation-with-past "
+                             "exports do; a past of length 0 starts a generation")
+    parser.add_argument("--test-past", type=int, default=0, metavar="P",
+                        help="with --with-past: the test data's cache length (0); the cache is "
+                             "what the model computes for P random tokens before the test input")
     args = parser.parse_args()
 
     vocab, n_ctx, d, n_layer, n_head = CONFIGS[args.config]
@@ -217,22 +250,56 @@ def main():
         model = GPT2LMHead(vocab, n_ctx, d, n_layer, n_head).eval()
         num_params = sum(p.numel() for p in model.parameters())
 
-    # Trace with batch 2 and a sequence > 1 so neither axis is mistaken for a constant 1.
+    if args.test_past and not args.with_past:
+        util.die("--test-past needs --with-past")
+    if args.test_past < 0 or args.test_past + test_shape[1] > n_ctx:
+        util.die(f"--test-past {args.test_past}: need 0 <= past and past + sequence <= n_ctx")
+
+    # Trace with batch 2 and a sequence > 1 (and a past > 1) so no axis is mistaken for a
+    # constant 1.
     gen = torch.Generator().manual_seed(args.seed)
-    example = torch.randint(0, vocab, (2, min(16, n_ctx)), generator=gen)
+    example = torch.randint(0, vocab, (2, min(16, n_ctx // 2)), generator=gen)
+    input_names, output_names = ["input_ids"], ["logits"]
     axes = {"input_ids": {0: "batch", 1: "sequence"}, "logits": {0: "batch", 1: "sequence"}}
-    with util.Step(f"exporting (opset {args.opset})"):
-        util.export(model, (example,), args.output, ["input_ids"], ["logits"], axes, args.opset)
+    example_args = (example,)
+    if args.with_past:
+        with torch.no_grad():
+            example_past = model(example, *empty_cache(2, n_layer, n_head, d))[1:]
+        example_args += tuple(example_past)
+        input_names += cache_names(n_layer, "past_key_values")
+        output_names += cache_names(n_layer, "present")
+        axes.update({name: {0: "batch", 2: "past_sequence"}
+                     for name in cache_names(n_layer, "past_key_values")})
+        axes.update({name: {0: "batch", 2: "total_sequence"}
+                     for name in cache_names(n_layer, "present")})
+    with util.Step(f"exporting (opset {args.opset}{', with past' if args.with_past else ''})"):
+        util.export(model, example_args, args.output, input_names, output_names, axes,
+                    args.opset)
     util.check_and_summarize(args.output, num_params)
 
     if args.test_data:
         gen = torch.Generator().manual_seed(args.seed + 1)
-        ids = torch.randint(0, vocab, test_shape, generator=gen)
         batch, seq = test_shape
+        ids = torch.randint(0, vocab, test_shape, generator=gen)
+        inputs = [("input_ids", ids)]
         with util.Step(f"running torch on {batch}x{seq} test tokens"), torch.no_grad():
-            logits = model(ids)
-        util.write_test_data(args.test_data, [("input_ids", ids.numpy())],
-                             [("logits", logits.numpy().astype(np.float32))])
+            if args.with_past:
+                past = empty_cache(batch, n_layer, n_head, d)
+                if args.test_past:
+                    earlier = torch.randint(0, vocab, (batch, args.test_past), generator=gen)
+                    past = model(earlier, *past)[1:]
+                inputs += zip(cache_names(n_layer, "past_key_values"), past)
+                results = model(ids, *past)
+            else:
+                results = (model(ids),)
+        util.write_test_data(args.test_data, [(n, t.numpy()) for n, t in inputs],
+                             [(n, t.numpy().astype(np.float32))
+                              for n, t in zip(output_names, results)])
+
+
+def empty_cache(batch, n_layer, n_head, d):
+    """A key/value cache of length 0, which starts a generation."""
+    return [torch.zeros(batch, n_head, 0, d // n_head) for _ in range(2 * n_layer)]
 
 
 if __name__ == "__main__":
