@@ -68,6 +68,46 @@ def graph_kinds(model_path):
             [value_kind(v.type) for v in model.graph.output])
 
 
+# Ops whose outputs are random draws: no two runtimes (or two runs) agree on the values.
+RANDOM_OPS = {"Bernoulli", "Multinomial", "RandomNormal", "RandomNormalLike", "RandomUniform",
+              "RandomUniformLike"}
+
+
+def graph_random_outputs(model_path):
+    """{output indices} of the graph whose values depend on a random op's draw."""
+    model = onnx.load(model_path, load_external_data=False)
+    drawn = set()
+    for node in model.graph.node:  # ONNX graphs list nodes in topological order
+        if node.op_type in RANDOM_OPS or any(name in drawn for name in node.input):
+            drawn.update(name for name in node.output if name)
+    return {k for k, v in enumerate(model.graph.output) if v.name in drawn}
+
+
+def compare_random(name, actual, expected):
+    """Checks a random output by what does not depend on the draw: element type, shape,
+    and the values a draw can give: 0 or 1 where every expected value is 0 or 1 (a
+    Bernoulli draw), else finite numbers within the expected values' range widened by its
+    width on either side. (tests/e2e/random_ops_test.py checks the distributions.)"""
+    actual, expected = np.asarray(actual), np.asarray(expected)
+    if actual.dtype != expected.dtype or actual.shape != expected.shape or actual.size == 0:
+        _compare_arrays(name, actual, expected)  # reports the type or shape mismatch
+        return
+    wide_a, wide_e = actual.astype(np.float64), expected.astype(np.float64)
+    if np.isin(wide_e, (0, 1)).all():
+        bad = ~np.isin(wide_a, (0, 1))
+        allowed = "0 or 1"
+    else:
+        low, high = wide_e.min(), wide_e.max()
+        width = max(high - low, 1.0)
+        bad = ~(np.isfinite(wide_a) & (wide_a >= low - width) & (wide_a <= high + width))
+        allowed = f"finite and within [{low - width:g}, {high + width:g}]"
+    if bad.any():
+        first = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise CheckFailure(f"{name}: {int(bad.sum())} of {bad.size} random values are not "
+                           f"{allowed}; first at {list(first)}: {actual[first]!r}",
+                           cause="wrong values")
+
+
 def graph_bfloat16(model_path):
     """({input indices}, {output indices}) of the graph's bfloat16 tensors.
 

@@ -14,7 +14,9 @@ every folder of DIR that has SUITE/CASE/model.onnx) is checked by
 
 for every test_data_set_* of the case, comparing each TMP/OUT/output_K.pb with the expected
 output_K.pb (tests/common/onnx_outputs.py: rtol 1e-3 / atol 1e-7, exact for integers, booleans
-and strings, NaN equals NaN). Cases whose graph has sequence or optional inputs or outputs fail
+and strings, NaN equals NaN). An output that depends on a random op's draw (Bernoulli,
+RandomUniform, ...) is checked by type, shape and the values a draw can take
+(onnx_outputs.compare_random), since no two runtimes draw the same numbers. Cases whose graph has sequence or optional inputs or outputs fail
 without being compiled: tools/run takes and writes tensors only. The cases run in parallel
 (--jobs, default the CPU count); each case, compile and all its runs, has --timeout seconds
 (default 300). ONNX 1.12's test data holds bfloat16 values as UINT16 tensors of their bits: for
@@ -66,8 +68,9 @@ import time
 # The test data loading and comparison live in tests/common/, shared with tests/e2e; that folder
 # sits at the same relative place in the repository and in Bazel's runfiles.
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
-from onnx_outputs import (CheckFailure, compare, graph_bfloat16, graph_kinds,  # noqa: E402
-                          load_value, numbered, retag_bfloat16)
+from onnx_outputs import (CheckFailure, compare, compare_random, graph_bfloat16,  # noqa: E402
+                          graph_kinds, graph_random_outputs, load_value, numbered,
+                          retag_bfloat16)
 
 PROGRESS_EVERY = 100
 MAX_DETAIL = 300
@@ -209,6 +212,7 @@ class Case:
         model = os.path.join(self.dir, "model.onnx")
         input_kinds, output_kinds = graph_kinds(model)
         bf16_inputs, bf16_outputs = graph_bfloat16(model)
+        random_outputs = graph_random_outputs(model)
         others = sorted({kind for kind in input_kinds + output_kinds if kind != "tensor"})
         if others:
             if set(others) <= {"sequence", "optional"}:
@@ -246,8 +250,9 @@ class Case:
                                 f"{len(produced)} output(s), expected {len(expected)}")
             for k, (got, want) in enumerate(zip(produced, expected)):
                 kind = output_kinds[k]
-                compare(f"{data_set}/output_{k}", load_value(got, kind),
-                        load_value(want, kind, as_bfloat16=k in bf16_outputs))
+                check = compare_random if k in random_outputs else compare
+                check(f"{data_set}/output_{k}", load_value(got, kind),
+                      load_value(want, kind, as_bfloat16=k in bf16_outputs))
 
 
 def check_case(args, key, tmp_root):

@@ -4,11 +4,13 @@
 // Range (its length computed when the model runs), ConstantOfShape and EyeLike
 // (filled by a loop nest), Shape and Size of tensors with dynamic dims (the folders
 // take the static ones). Also the two simple ops left in the family: Dropout (at
-// inference the input passes through and the mask is all true) and Shrink.
+// inference the input passes through and the mask is all true) and Shrink. The random
+// tensors (RandomUniform, Bernoulli, ...) are in Random.cpp.
 //
 //===----------------------------------------------------------------------===//
 
 #include "compiler/conversion/onnx_to_krnl/ONNXToKrnl.h"
+#include "compiler/conversion/onnx_to_krnl/Random.h"
 
 #include "compiler/dialect/krnl/KrnlOps.h"
 #include "compiler/dialect/onnx/ConstantFolding.h"
@@ -237,40 +239,11 @@ struct SizeLowering : OpConversionPattern<onnx::SizeOp> {
 // Dropout and Shrink
 //===----------------------------------------------------------------------===//
 
-// Converts a float between float types.
-Value convertFloat(OpBuilder &b, Location loc, Value value, Type to) {
-  Type from = value.getType();
-  if (from == to)
-    return value;
-  if (from.getIntOrFloatBitWidth() == to.getIntOrFloatBitWidth()) // f16 <-> bf16
-    value = arith::ExtFOp::create(b, loc, b.getF32Type(), value);
-  if (value.getType().getIntOrFloatBitWidth() < to.getIntOrFloatBitWidth())
-    return arith::ExtFOp::create(b, loc, to, value);
-  return arith::TruncFOp::create(b, loc, to, value);
-}
-
-// A number in [0, 1) from the 64-bit `key`: the top 24 bits of splitmix64's mix.
-Value uniformOf(OpBuilder &b, Location loc, Value key) {
-  auto i64 = [&](uint64_t v) {
-    return arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(static_cast<int64_t>(v)));
-  };
-  auto mix = [&](Value z, int64_t shift, uint64_t factor) {
-    Value shifted = arith::ShRUIOp::create(b, loc, z, i64(shift));
-    return arith::MulIOp::create(b, loc, arith::XOrIOp::create(b, loc, z, shifted), i64(factor));
-  };
-  Value z = mix(key, 30, 0xBF58476D1CE4E5B9ULL);
-  z = mix(z, 27, 0x94D049BB133111EBULL);
-  z = arith::XOrIOp::create(b, loc, z, arith::ShRUIOp::create(b, loc, z, i64(31)));
-  Value top = arith::ShRUIOp::create(b, loc, z, i64(40));
-  Value u = arith::UIToFPOp::create(b, loc, b.getF32Type(), top);
-  return arith::MulFOp::create(b, loc, u, constantOf(b, loc, b.getF32Type(), 0x1p-24));
-}
-
 // At inference (training_mode absent or a constant false) the output is the input and
 // the mask all true. In training (decided when the model runs) an element is kept
 // where a hash of its position and the seed, read as u in [0, 1), is >= ratio, and
-// scaled by 1 / (1 - ratio): a ratio of 0 keeps the input exactly. The numbers are
-// deterministic for a seed (0 when absent), not those of any other runtime.
+// scaled by 1 / (1 - ratio): a ratio of 0 keeps the input exactly. With a seed the mask
+// is the same on every run (not that of any other runtime); without, new on every run.
 struct DropoutLowering : OpConversionPattern<onnx::DropoutOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -303,28 +276,23 @@ struct DropoutLowering : OpConversionPattern<onnx::DropoutOp> {
     Type f32 = rewriter.getF32Type(), element = dataType.getElementType();
     Value ratio = isNone(adaptor.getRatio())
                       ? constantOf(rewriter, loc, f32, 0.5)
-                      : convertFloat(rewriter, loc, loadScalar(rewriter, loc, adaptor.getRatio()), f32);
+                      : castFloat(rewriter, loc, loadScalar(rewriter, loc, adaptor.getRatio()), f32);
     Value training = loadScalar(rewriter, loc, adaptor.getTrainingMode());
     ratio = arith::SelectOp::create(rewriter, loc, training, ratio, constantOf(rewriter, loc, f32, 0));
     Value one = constantOf(rewriter, loc, f32, 1);
     Value scale = arith::DivFOp::create(rewriter, loc, one,
                                         arith::SubFOp::create(rewriter, loc, one, ratio));
-    scale = convertFloat(rewriter, loc, scale, element);
-    // Keys differ per element and per seed.
-    uint64_t seed = static_cast<uint64_t>(op.getSeed().value_or(0));
-    Value salt = arith::ConstantOp::create(
-        rewriter, loc,
-        rewriter.getI64IntegerAttr(static_cast<int64_t>((seed + 1) * 0x9E3779B97F4A7C15ULL)));
+    scale = castFloat(rewriter, loc, scale, element);
+    std::optional<uint64_t> seed;
+    if (auto attr = op.getSeed())
+      seed = static_cast<uint64_t>(*attr);
+    Value salt = randomSalt(rewriter, op, seed);
 
     Value result = allocBuffer(rewriter, loc, dataType, dims);
     Value mask = maskType ? allocBuffer(rewriter, loc, maskType, dims) : Value();
     Value zero = constantOf(rewriter, loc, element, 0);
     buildLoopNest(rewriter, loc, dims, [&](OpBuilder &b, Location loc, ValueRange ivs) {
-      Value linear = indexConstant(b, loc, 0);
-      for (auto [iv, dim] : llvm::zip(ivs, dims))
-        linear = arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, linear, dim), iv);
-      Value key = arith::IndexCastOp::create(b, loc, b.getI64Type(), linear);
-      key = arith::AddIOp::create(b, loc, key, salt);
+      Value key = randomKey(b, loc, salt, linearIndex(b, loc, ivs, dims));
       Value keep = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGE,
                                          uniformOf(b, loc, key), ratio);
       Value x = krnl::LoadOp::create(b, loc, data, ivs);
@@ -388,6 +356,7 @@ struct ShrinkLowering : OpConversionPattern<onnx::ShrinkOp> {
 void populateTensorCreationPatterns(TypeConverter &converter, RewritePatternSet &patterns) {
   patterns.add<RangeLowering, ConstantOfShapeLowering, EyeLikeLowering, ShapeLowering,
                SizeLowering, DropoutLowering, ShrinkLowering>(converter, patterns.getContext());
+  populateRandomPatterns(converter, patterns);
 }
 
 } // namespace omc
