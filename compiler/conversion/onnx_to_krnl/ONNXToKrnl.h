@@ -56,6 +56,9 @@ void populateQuantizationPatterns(mlir::TypeConverter &converter,
 void populateDetectionPatterns(mlir::TypeConverter &converter,
                                mlir::RewritePatternSet &patterns);
 void populateSignalPatterns(mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
+void populateControlFlowPatterns(mlir::TypeConverter &converter,
+                                 mlir::RewritePatternSet &patterns);
+void populateTextPatterns(mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
 
 inline void populateONNXToKrnlConversionPatterns(mlir::TypeConverter &converter,
                                                  mlir::RewritePatternSet &patterns) {
@@ -86,6 +89,8 @@ inline void populateONNXToKrnlConversionPatterns(mlir::TypeConverter &converter,
   populateQuantizationPatterns(converter, patterns);
   populateDetectionPatterns(converter, patterns);
   populateSignalPatterns(converter, patterns);
+  populateControlFlowPatterns(converter, patterns);
+  populateTextPatterns(converter, patterns);
 }
 
 //===----------------------------------------------------------------------===//
