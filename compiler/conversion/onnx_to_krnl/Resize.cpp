@@ -1,4 +1,4 @@
-//===- Resize.cpp - Resize and Upsample -> krnl -------------------------------===//
+//===- Resize.cpp - Resize, Upsample and GridSample -> krnl ---------------===//
 //
 // A gather: one krnl nest over the output, and for each output element, per dim, the
 // source coordinate (coordinate_transformation_mode) and the taps around it: nearest
@@ -10,6 +10,7 @@
 // scales, sizes and roi are read when the model runs (the backend cases feed them as
 // inputs); a dim whose input size is statically 1, or whose constant scale is 1, needs
 // no taps. Upsample (opset 9) is Resize with asymmetric coordinates (nearest: floor).
+// GridSample, at the end, interpolates the same way at points a grid tensor gives.
 //
 //===----------------------------------------------------------------------===//
 
@@ -368,10 +369,186 @@ struct UpsampleLowering : OpConversionPattern<onnx::UpsampleOp> {
   }
 };
 
+// GridSample (opset 16, 4-D): Y[n, c, i, j] samples X[n, c] at the point grid[n, i, j]
+// = (x, y), normalized to [-1, 1] over the width and height. The arithmetic is
+// torch.nn.functional.grid_sample's (which made the backend test data), in the
+// element's compute type: the point is unnormalized (align_corners: -1 and 1 are the
+// corner pixels' centers, else their outer edges); bilinear and nearest move it into
+// the input first as padding_mode says (border clamps, reflection mirrors at the
+// edges), bicubic applies the padding to each of its 4x4 taps instead. A tap outside
+// the input reads 0 (only zeros padding leaves any outside).
+struct GridSampleLowering : OpConversionPattern<onnx::GridSampleOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult matchAndRewrite(onnx::GridSampleOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value x = adaptor.getX(), grid = adaptor.getGrid();
+    auto xType = dyn_cast<MemRefType>(x.getType());
+    auto gridType = dyn_cast<MemRefType>(grid.getType());
+    MemRefType resultType = convertedResult(getTypeConverter(), op.getY());
+    if (!xType || !gridType || !resultType || xType.getRank() != 4 || gridType.getRank() != 4 ||
+        resultType.getRank() != 4)
+      return rewriter.notifyMatchFailure(
+          op, "needs a 4-D X [N, C, H, W] and grid [N, H_out, W_out, 2] (only 4-D is defined)");
+    Type element = xType.getElementType();
+    if (!isa<FloatType>(element) || !isa<FloatType>(gridType.getElementType()))
+      return rewriter.notifyMatchFailure(op, "needs float X and grid");
+    if (!gridType.isDynamicDim(3) && gridType.getDimSize(3) != 2)
+      return rewriter.notifyMatchFailure(op, "a grid point has 2 coordinates (x, y)");
+    StringRef mode = op.getMode(), padding = op.getPaddingMode();
+    if (mode != "bilinear" && mode != "nearest" && mode != "bicubic")
+      return rewriter.notifyMatchFailure(op, "mode must be bilinear, nearest or bicubic");
+    if (padding != "zeros" && padding != "border" && padding != "reflection")
+      return rewriter.notifyMatchFailure(op, "padding_mode must be zeros, border or reflection");
+    int64_t alignAttr = op.getAlignCorners();
+    if (alignAttr != 0 && alignAttr != 1)
+      return rewriter.notifyMatchFailure(op, "align_corners must be 0 or 1");
+    bool alignCorners = alignAttr == 1;
+    // The result's dims: N and C of X, H_out and W_out of the grid.
+    int64_t expected[4] = {xType.getDimSize(0), xType.getDimSize(1), gridType.getDimSize(1),
+                           gridType.getDimSize(2)};
+    for (int64_t d = 0; d < 4; ++d)
+      if (!resultType.isDynamicDim(d) && !ShapedType::isDynamic(expected[d]) &&
+          resultType.getDimSize(d) != expected[d])
+        return rewriter.notifyMatchFailure(op, "the result shape is not [N, C, H_out, W_out]");
+
+    SmallVector<Value> xDims = getDims(rewriter, loc, x), gridDims = getDims(rewriter, loc, grid);
+    SmallVector<Value> outDims = {xDims[0], xDims[1], gridDims[1], gridDims[2]};
+    Value result = allocBuffer(rewriter, loc, resultType, outDims);
+    Type ft = floatComputeType(element);
+    auto sizeOf = [&](Value dim) {
+      Value wide = arith::IndexCastOp::create(rewriter, loc, rewriter.getI64Type(), dim);
+      return arith::SIToFPOp::create(rewriter, loc, ft, wide).getResult();
+    };
+    Value height = sizeOf(xDims[2]), width = sizeOf(xDims[3]);
+    buildLoopNest(rewriter, loc, outDims, [&](OpBuilder &b, Location loc, ValueRange ivs) {
+      auto c = [&](double v) { return constantOf(b, loc, ft, v); };
+      auto add = [&](Value p, Value q) { return arith::AddFOp::create(b, loc, p, q).getResult(); };
+      auto sub = [&](Value p, Value q) { return arith::SubFOp::create(b, loc, p, q).getResult(); };
+      auto mul = [&](Value p, Value q) { return arith::MulFOp::create(b, loc, p, q).getResult(); };
+      auto div = [&](Value p, Value q) { return arith::DivFOp::create(b, loc, p, q).getResult(); };
+      auto floor = [&](Value p) { return math::FloorOp::create(b, loc, p).getResult(); };
+      auto cmp = [&](arith::CmpFPredicate pred, Value p, Value q) {
+        return arith::CmpFOp::create(b, loc, pred, p, q).getResult();
+      };
+      auto select = [&](Value cond, Value p, Value q) {
+        return arith::SelectOp::create(b, loc, cond, p, q).getResult();
+      };
+      auto andI = [&](Value p, Value q) { return arith::AndIOp::create(b, loc, p, q).getResult(); };
+      Value n = ivs[0], channel = ivs[1];
+      auto gridAt = [&](int64_t k) {
+        Value v = krnl::LoadOp::create(b, loc, grid,
+                                       ValueRange{n, ivs[2], ivs[3], indexConstant(b, loc, k)});
+        return castFloat(b, loc, v, ft);
+      };
+      auto unnormalize = [&](Value coord, Value size) {
+        Value one = c(1);
+        if (alignCorners)
+          return mul(div(add(coord, one), c(2)), sub(size, one));
+        return div(sub(mul(add(coord, one), size), one), c(2));
+      };
+      auto clip = [&](Value coord, Value size) {
+        return arith::MinimumFOp::create(b, loc, sub(size, c(1)),
+                                         arith::MaximumFOp::create(b, loc, coord, c(0)))
+            .getResult();
+      };
+      // Mirrors `coord` into [low, high] = [0, size - 1] (align_corners) or
+      // [-0.5, size - 0.5], bouncing as often as it takes.
+      auto reflect = [&](Value coord, Value size) {
+        Value low = alignCorners ? c(0) : c(-0.5);
+        Value span = alignCorners ? sub(size, c(1)) : size;
+        Value distance = math::AbsFOp::create(b, loc, sub(coord, low));
+        Value flips = floor(div(distance, span));
+        Value extra = sub(distance, mul(flips, span));
+        Value odd = cmp(arith::CmpFPredicate::OEQ, sub(flips, mul(c(2), floor(div(flips, c(2))))),
+                        c(1));
+        Value reflected = add(select(odd, sub(span, extra), extra), low);
+        // A single pixel (align_corners): every point is its center.
+        return select(cmp(arith::CmpFPredicate::OEQ, span, c(0)), c(0), reflected);
+      };
+      auto pad = [&](Value coord, Value size) {
+        if (padding == "border")
+          return clip(coord, size);
+        if (padding == "reflection")
+          return clip(reflect(coord, size), size);
+        return coord;
+      };
+      // X at the integral point (px, py), or 0 outside the input.
+      auto tap = [&](Value px, Value py) {
+        Value inX = andI(cmp(arith::CmpFPredicate::OGE, px, c(0)),
+                         cmp(arith::CmpFPredicate::OLE, px, sub(width, c(1))));
+        Value inY = andI(cmp(arith::CmpFPredicate::OGE, py, c(0)),
+                         cmp(arith::CmpFPredicate::OLE, py, sub(height, c(1))));
+        Value inside = andI(inX, inY);
+        auto index = [&](Value p) {
+          Value i = arith::FPToSIOp::create(b, loc, b.getI64Type(), select(inside, p, c(0)));
+          return arith::IndexCastOp::create(b, loc, b.getIndexType(), i).getResult();
+        };
+        Value v = krnl::LoadOp::create(b, loc, x, ValueRange{n, channel, index(py), index(px)});
+        return select(inside, castFloat(b, loc, v, ft), c(0));
+      };
+
+      Value ix = unnormalize(gridAt(0), width), iy = unnormalize(gridAt(1), height);
+      Value value;
+      if (mode == "nearest") {
+        ix = pad(ix, width);
+        iy = pad(iy, height);
+        // Halves round to even, as nearbyint does.
+        value = tap(math::RoundEvenOp::create(b, loc, ix), math::RoundEvenOp::create(b, loc, iy));
+      } else if (mode == "bilinear") {
+        ix = pad(ix, width);
+        iy = pad(iy, height);
+        Value x0 = floor(ix), y0 = floor(iy);
+        Value x1 = add(x0, c(1)), y1 = add(y0, c(1));
+        Value left = sub(x1, ix), right = sub(ix, x0), top = sub(y1, iy), bottom = sub(iy, y0);
+        // One statement per tap keeps the emitted order fixed.
+        value = mul(tap(x0, y0), mul(left, top));
+        value = add(value, mul(tap(x1, y0), mul(right, top)));
+        value = add(value, mul(tap(x0, y1), mul(left, bottom)));
+        value = add(value, mul(tap(x1, y1), mul(right, bottom)));
+      } else {
+        // Keys' cubic kernel with A = -0.75 over the taps floor - 1 .. floor + 2.
+        Value a = c(-0.75);
+        auto inner = [&](Value t) { // |t| < 1
+          return add(mul(mul(sub(mul(add(a, c(2)), t), add(a, c(3))), t), t), c(1));
+        };
+        auto outer = [&](Value t) { // 1 <= |t| < 2
+          Value p = add(mul(sub(mul(a, t), mul(c(5), a)), t), mul(c(8), a));
+          return sub(mul(p, t), mul(c(4), a));
+        };
+        auto weights = [&](Value t) {
+          return SmallVector<Value>{outer(add(t, c(1))), inner(t), inner(sub(c(1), t)),
+                                    outer(sub(c(2), t))};
+        };
+        Value x0 = floor(ix), y0 = floor(iy);
+        SmallVector<Value> wx = weights(sub(ix, x0)), wy = weights(sub(iy, y0));
+        SmallVector<Value> columns;
+        for (int64_t m = 0; m < 4; ++m)
+          columns.push_back(pad(add(x0, c(m - 1)), width));
+        for (int64_t k = 0; k < 4; ++k) {
+          Value row = pad(add(y0, c(k - 1)), height);
+          Value sum;
+          for (int64_t m = 0; m < 4; ++m) {
+            Value term = mul(tap(columns[m], row), wx[m]);
+            sum = sum ? add(sum, term) : term;
+          }
+          Value term = mul(sum, wy[k]);
+          value = value ? add(value, term) : term;
+        }
+      }
+      krnl::StoreOp::create(b, loc, castFloat(b, loc, value, element), result, ivs);
+    });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 } // namespace
 
 void populateResizePatterns(TypeConverter &converter, RewritePatternSet &patterns) {
-  patterns.add<ResizeLowering, UpsampleLowering>(converter, patterns.getContext());
+  patterns.add<ResizeLowering, UpsampleLowering, GridSampleLowering>(converter,
+                                                                     patterns.getContext());
 }
 
 } // namespace omc
