@@ -64,13 +64,16 @@ Value fromF64(OpBuilder &b, Location loc, Value value, Type type, bool isUnsigne
   if (isa<IntegerType>(type))
     return isUnsigned ? Value(arith::FPToUIOp::create(b, loc, type, value))
                       : Value(arith::FPToSIOp::create(b, loc, type, value));
-  if (type.isBF16()) // through f32: the bf16 expansion starts from f32
+  // 16-bit floats through f32: the bf16 expansion starts from f32, and x86 converts
+  // f16 to and from f32 only (f64 <-> f16 would call compiler-rt, which a model
+  // library cannot link).
+  if (type.getIntOrFloatBitWidth() < 32)
     value = arith::TruncFOp::create(b, loc, b.getF32Type(), value);
   return castFloat(b, loc, value, type);
 }
 
 Value toF64(OpBuilder &b, Location loc, Value value) {
-  if (value.getType().isBF16())
+  if (value.getType().getIntOrFloatBitWidth() < 32)
     value = arith::ExtFOp::create(b, loc, b.getF32Type(), value);
   return castFloat(b, loc, value, b.getF64Type());
 }
