@@ -7,7 +7,8 @@
 // (AveragePool) and the position of the maximum (MaxPool's Indices) live in rank-0
 // scratch buffers. The Global forms are the same with the window the whole spatial
 // extent. Output sizes come from the result type where static, else from ONNX's
-// formulas (ONNX 1.12: auto_pad, ceil_mode, pads).
+// formulas (ONNX 1.12: auto_pad, ceil_mode, pads). MaxUnpool scatters X into a
+// zero result at the positions I names.
 //
 //===----------------------------------------------------------------------===//
 
@@ -319,6 +320,99 @@ struct PoolLowering : OpConversionPattern<OpTy> {
   }
 };
 
+
+// MaxUnpool: a zero result, each element of X stored where its index in I says. As ONNX's
+// reference has it, an index is a row-major position in the inferred shape (N, C,
+// (D - 1) * stride + kernel - pads), with the pads ignored when output_shape is given;
+// a larger output_shape adds zeros at the end of each dim. Indices outside it are
+// dropped; where two elements name one position, the later one stays.
+struct MaxUnpoolLowering : OpConversionPattern<onnx::MaxUnpoolOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult matchAndRewrite(onnx::MaxUnpoolOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value x = adaptor.getX(), indices = adaptor.getI(), shape = adaptor.getOutputShape();
+    auto xType = dyn_cast<MemRefType>(x.getType());
+    auto indicesType = dyn_cast<MemRefType>(indices.getType());
+    MemRefType resultType = convertedResult(getTypeConverter(), op.getOutput());
+    bool hasShape = !isa<NoneType>(shape.getType());
+    if (!xType || !indicesType || !resultType || xType.getRank() < 3 ||
+        indicesType.getRank() != xType.getRank() || resultType.getRank() != xType.getRank())
+      return rewriter.notifyMatchFailure(op, "needs ranked (N, C, spatial...) X, I and result");
+    auto shapeType = hasShape ? dyn_cast<MemRefType>(shape.getType()) : MemRefType();
+    if (hasShape && (!shapeType || shapeType.getRank() != 1))
+      return rewriter.notifyMatchFailure(op, "output_shape must be a 1-d tensor");
+    int64_t rank = xType.getRank(), spatial = rank - 2;
+    SmallVector<int64_t> kernel = intsOr(op.getKernelShape(), 0, 0);
+    SmallVector<int64_t> strides = intsOr(op.getStrides(), spatial, 1);
+    SmallVector<int64_t> pads = intsOr(op.getPads(), 2 * spatial, 0);
+    if ((int64_t)kernel.size() != spatial || (int64_t)strides.size() != spatial ||
+        (int64_t)pads.size() != 2 * spatial)
+      return rewriter.notifyMatchFailure(
+          op, "kernel_shape, strides and pads must match the spatial rank");
+    if (llvm::any_of(kernel, [](int64_t v) { return v < 1; }) ||
+        llvm::any_of(strides, [](int64_t v) { return v < 1; }) ||
+        llvm::any_of(pads, [](int64_t v) { return v < 0; }))
+      return rewriter.notifyMatchFailure(op, "kernel_shape, strides, pads out of range");
+
+    IndexMath m{rewriter, loc};
+    SmallVector<Value> inDims = getDims(rewriter, loc, x);
+    SmallVector<Value> inferred = {inDims[0], inDims[1]};
+    for (int64_t i = 0; i < spatial; ++i) {
+      int64_t padding = hasShape ? 0 : pads[i] + pads[spatial + i];
+      Value size = m.add(m.mul(m.sub(inDims[2 + i], m.c(1)), m.c(strides[i])),
+                         m.c(kernel[i] - padding));
+      inferred.push_back(m.max(size, m.c(0)));
+    }
+    SmallVector<Value> outDims;
+    for (int64_t d = 0; d < rank; ++d) {
+      if (!resultType.isDynamicDim(d)) {
+        outDims.push_back(m.c(resultType.getDimSize(d)));
+      } else if (hasShape) {
+        Value dim = krnl::LoadOp::create(rewriter, loc, shape, ValueRange{m.c(d)});
+        outDims.push_back(m.max(toIndex(rewriter, loc, dim), m.c(0)));
+      } else {
+        outDims.push_back(inferred[d]);
+      }
+    }
+    Value y = allocBuffer(rewriter, loc, resultType, outDims);
+    Type element = resultType.getElementType();
+    buildLoopNest(rewriter, loc, outDims, [&](OpBuilder &b, Location loc, ValueRange ivs) {
+      krnl::StoreOp::create(b, loc, constantOf(b, loc, element, 0), y, ivs);
+    });
+    Value total = m.c(1);
+    for (Value dim : inferred)
+      total = m.mul(total, dim);
+
+    buildLoopNest(rewriter, loc, inDims, [&](OpBuilder &b, Location loc, ValueRange ivs) {
+      Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+      Value one = arith::ConstantIndexOp::create(b, loc, 1);
+      Value flat = toIndex(b, loc, krnl::LoadOp::create(b, loc, indices, ivs));
+      Value valid = arith::AndIOp::create(
+          b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, flat, zero),
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, flat, total));
+      flat = arith::SelectOp::create(b, loc, valid, flat, zero);
+      // The position in the inferred shape, then clamped into the result's.
+      SmallVector<Value> at(rank);
+      for (int64_t d = rank - 1; d >= 0; --d) {
+        at[d] = arith::RemUIOp::create(b, loc, flat, inferred[d]);
+        flat = arith::DivUIOp::create(b, loc, flat, inferred[d]);
+        valid = arith::AndIOp::create(
+            b, loc, valid, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, at[d], outDims[d]));
+        Value last = arith::MaxSIOp::create(b, loc, arith::SubIOp::create(b, loc, outDims[d], one),
+                                            zero);
+        at[d] = arith::MinSIOp::create(b, loc, at[d], last);
+      }
+      Value value = krnl::LoadOp::create(b, loc, x, ivs);
+      Value old = krnl::LoadOp::create(b, loc, y, at);
+      krnl::StoreOp::create(b, loc, arith::SelectOp::create(b, loc, valid, value, old), y, at);
+    });
+    rewriter.replaceOp(op, y);
+    return success();
+  }
+};
+
 } // namespace
 
 void populatePoolingPatterns(TypeConverter &converter, RewritePatternSet &patterns) {
@@ -327,7 +421,8 @@ void populatePoolingPatterns(TypeConverter &converter, RewritePatternSet &patter
                PoolLowering<onnx::LpPoolOp, Kind::Lp>,
                PoolLowering<onnx::GlobalMaxPoolOp, Kind::Max>,
                PoolLowering<onnx::GlobalAveragePoolOp, Kind::Average>,
-               PoolLowering<onnx::GlobalLpPoolOp, Kind::Lp>>(converter, patterns.getContext());
+               PoolLowering<onnx::GlobalLpPoolOp, Kind::Lp>, MaxUnpoolLowering>(
+      converter, patterns.getContext());
 }
 
 } // namespace omc

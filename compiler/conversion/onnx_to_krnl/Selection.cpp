@@ -1,4 +1,4 @@
-//===- Selection.cpp - TopK, NonZero and Compress -> krnl ---------------------===//
+//===- Selection.cpp - TopK, NonZero, Compress and Unique -> krnl -------------===//
 //
 // TopK keeps, for every position of the other dims, a sorted list of the best K
 // elements in the result buffers: each element along the axis, in index order, is
@@ -10,6 +10,7 @@
 // fills it, storing at a running column. The stores are unconditional: an element
 // that is not selected stores back what its column holds (the column is clamped to
 // the last one, and the pass runs only when there is one) so no branch is needed.
+// Unique counts its unique values the same way, after an O(n^2) scan for duplicates.
 //
 //===----------------------------------------------------------------------===//
 
@@ -303,11 +304,220 @@ struct CompressLowering : OpConversionPattern<onnx::CompressOp> {
   }
 };
 
+
+// Unique's items are the elements of the flattened X, or (with an axis) its slices
+// along the axis. A first O(M^2) scan finds each item's first occurrence; a second its
+// unique value's place: the number of unique values before it, in order of first
+// occurrence or, sorted, ascending (slices compared element by element in row-major
+// order, NaN after every number and equal to NaN, as numpy orders them). The results
+// are sized by the count of unique values and filled item by item: every item writes
+// its unique value's slot, all with the same values.
+struct UniqueLowering : OpConversionPattern<onnx::UniqueOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult matchAndRewrite(onnx::UniqueOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value x = adaptor.getX();
+    auto xType = dyn_cast<MemRefType>(x.getType());
+    Type onnxType = cast<ShapedType>(op.getX().getType()).getElementType();
+    MemRefType yType = convertedResult(getTypeConverter(), op.getY());
+    if (!xType || !yType || !(isa<FloatType>(onnxType) || isa<IntegerType>(onnxType)))
+      return rewriter.notifyMatchFailure(op, "needs a ranked int, bool or float input");
+    int64_t rank = xType.getRank();
+    std::optional<int64_t> axis = op.getAxis();
+    if (axis) {
+      if (*axis < 0)
+        *axis += rank;
+      if (*axis < 0 || *axis >= rank)
+        return rewriter.notifyMatchFailure(op, "axis out of range");
+    }
+    if (yType.getRank() != (axis ? rank : 1))
+      return rewriter.notifyMatchFailure(op, "Y must have X's rank with an axis, else rank 1");
+    // The optional outputs: 1-d i64 buffers, or absent.
+    SmallVector<MemRefType> extraTypes;
+    for (Value result : {op.getIndices(), op.getInverseIndices(), op.getCounts()}) {
+      if (isa<NoneType>(result.getType())) {
+        extraTypes.push_back(MemRefType());
+        continue;
+      }
+      MemRefType type = convertedResult(getTypeConverter(), result);
+      if (!type || type.getRank() != 1)
+        return rewriter.notifyMatchFailure(op, "indices, inverse_indices, counts must be 1-d");
+      extraTypes.push_back(type);
+    }
+    bool isUnsigned = onnxType.isUnsignedInteger() || onnxType.isInteger(1);
+    bool sorted = op.getSorted() != 0;
+
+    SmallVector<Value> xDims = getDims(rewriter, loc, x), sliceDims;
+    Value items = indexConstant(rewriter, loc, 1);
+    if (axis) {
+      items = xDims[*axis];
+      sliceDims = xDims;
+      sliceDims.erase(sliceDims.begin() + *axis);
+    } else {
+      for (Value dim : xDims)
+        items = arith::MulIOp::create(rewriter, loc, items, dim);
+    }
+    // Element `at` (of the slice) of item `item`.
+    auto element = [&](OpBuilder &b, Location loc, Value item, ValueRange at) -> Value {
+      SmallVector<Value> index;
+      if (axis) {
+        index.assign(at.begin(), at.end());
+        index.insert(index.begin() + *axis, item);
+      } else {
+        index = delinearize(b, loc, item, xDims);
+      }
+      return krnl::LoadOp::create(b, loc, x, index);
+    };
+    // a < b in numpy's sort order.
+    auto less = [&](OpBuilder &b, Location loc, Value lhs, Value rhs) -> Value {
+      if (isa<IntegerType>(onnxType))
+        return arith::CmpIOp::create(b, loc, isUnsigned ? arith::CmpIPredicate::ult
+                                                         : arith::CmpIPredicate::slt, lhs, rhs);
+      Value lhsNaN = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, lhs, lhs);
+      Value rhsNaN = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, rhs, rhs);
+      Value before = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, lhs, rhs);
+      Value notNaN = arith::XOrIOp::create(b, loc, lhsNaN, arith::ConstantIntOp::create(b, loc, 1, 1));
+      return arith::OrIOp::create(b, loc, before, arith::AndIOp::create(b, loc, rhsNaN, notNaN));
+    };
+    // The order of items i and j: -1, 0 or 1 (index values), the first difference's.
+    Value orderBuffer = memref::AllocaOp::create(rewriter, loc,
+                                                 MemRefType::get({}, rewriter.getIndexType()));
+    auto compare = [&](OpBuilder &b, Location loc, Value i, Value j) -> Value {
+      krnl::StoreOp::create(b, loc, indexConstant(b, loc, 0), orderBuffer, ValueRange{});
+      buildLoopNest(b, loc, sliceDims, [&](OpBuilder &b, Location loc, ValueRange at) {
+        Value lhs = element(b, loc, i, at), rhs = element(b, loc, j, at);
+        Value zero = indexConstant(b, loc, 0);
+        Value order = arith::SelectOp::create(
+            b, loc, less(b, loc, lhs, rhs), indexConstant(b, loc, -1),
+            arith::SelectOp::create(b, loc, less(b, loc, rhs, lhs), indexConstant(b, loc, 1), zero));
+        Value sofar = krnl::LoadOp::create(b, loc, orderBuffer, ValueRange{});
+        Value undecided = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, sofar, zero);
+        krnl::StoreOp::create(b, loc, arith::SelectOp::create(b, loc, undecided, order, sofar),
+                              orderBuffer, ValueRange{});
+      });
+      return krnl::LoadOp::create(b, loc, orderBuffer, ValueRange{});
+    };
+    auto indexBuffer = MemRefType::get({ShapedType::kDynamic}, rewriter.getIndexType());
+
+    // first[i]: the first item equal to item i.
+    Value first = allocBuffer(rewriter, loc, indexBuffer, {items});
+    Value foundBuffer = memref::AllocaOp::create(rewriter, loc,
+                                                 MemRefType::get({}, rewriter.getIndexType()));
+    buildLoopNest(rewriter, loc, {items}, [&](OpBuilder &b, Location loc, ValueRange i) {
+      krnl::StoreOp::create(b, loc, i[0], foundBuffer, ValueRange{});
+      buildLoopNest(b, loc, {i[0]}, [&](OpBuilder &b, Location loc, ValueRange j) {
+        Value found = krnl::LoadOp::create(b, loc, foundBuffer, ValueRange{});
+        Value equal = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                            compare(b, loc, j[0], i[0]), indexConstant(b, loc, 0));
+        Value none = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, found, i[0]);
+        krnl::StoreOp::create(b, loc,
+                              arith::SelectOp::create(b, loc, arith::AndIOp::create(b, loc, equal, none),
+                                                      j[0], found),
+                              foundBuffer, ValueRange{});
+      });
+      krnl::StoreOp::create(b, loc, krnl::LoadOp::create(b, loc, foundBuffer, ValueRange{}),
+                            first, i);
+    });
+    auto isFirst = [&](OpBuilder &b, Location loc, Value j) -> Value {
+      return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                   krnl::LoadOp::create(b, loc, first, j), j);
+    };
+    Value countBuffer = counter(rewriter, loc);
+    buildLoopNest(rewriter, loc, {items}, [&](OpBuilder &b, Location loc, ValueRange i) {
+      countIf(b, loc, countBuffer, isFirst(b, loc, i[0]));
+    });
+    Value unique = krnl::LoadOp::create(rewriter, loc, countBuffer, ValueRange{});
+
+    // slot[i]: the place of item i's unique value among them.
+    Value slot = allocBuffer(rewriter, loc, indexBuffer, {items});
+    Value placeBuffer = counter(rewriter, loc);
+    buildLoopNest(rewriter, loc, {items}, [&](OpBuilder &b, Location loc, ValueRange i) {
+      krnl::StoreOp::create(b, loc, indexConstant(b, loc, 0), placeBuffer, ValueRange{});
+      Value firstOfI = krnl::LoadOp::create(b, loc, first, i);
+      buildLoopNest(b, loc, {items}, [&](OpBuilder &b, Location loc, ValueRange j) {
+        Value before =
+            sorted ? arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
+                                           compare(b, loc, j[0], i[0]), indexConstant(b, loc, 0))
+                   : arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, j[0], firstOfI);
+        countIf(b, loc, placeBuffer, arith::AndIOp::create(b, loc, isFirst(b, loc, j[0]), before));
+      });
+      krnl::StoreOp::create(b, loc, krnl::LoadOp::create(b, loc, placeBuffer, ValueRange{}), slot,
+                            i);
+    });
+
+    SmallVector<Value> yDims = {unique};
+    if (axis) {
+      yDims = xDims;
+      yDims[*axis] = unique;
+    }
+    Value y = allocBuffer(rewriter, loc, yType, yDims);
+    SmallVector<Value> extras;
+    for (auto [k, type] : llvm::enumerate(extraTypes))
+      extras.push_back(type ? allocBuffer(rewriter, loc, type, {k == 1 ? items : unique})
+                            : Value());
+    Value indices = extras[0], inverse = extras[1], counts = extras[2];
+    // A static result type is trusted, but never written past.
+    auto lastOf = [&](Value buffer, int64_t d) {
+      Value last = arith::SubIOp::create(rewriter, loc, getDims(rewriter, loc, buffer)[d],
+                                         indexConstant(rewriter, loc, 1));
+      return arith::MaxSIOp::create(rewriter, loc, last, indexConstant(rewriter, loc, 0))
+          .getResult();
+    };
+    Value yLast = lastOf(y, axis ? *axis : 0);
+    if (counts) {
+      Value zero = constantOf(rewriter, loc, rewriter.getI64Type(), 0);
+      buildLoopNest(rewriter, loc, getDims(rewriter, loc, counts),
+                    [&](OpBuilder &b, Location loc, ValueRange u) {
+                      krnl::StoreOp::create(b, loc, zero, counts, u);
+                    });
+    }
+    Value indicesLast = indices ? lastOf(indices, 0) : Value();
+    Value inverseLast = inverse ? lastOf(inverse, 0) : Value();
+    Value countsLast = counts ? lastOf(counts, 0) : Value();
+    buildLoopNest(rewriter, loc, {items}, [&](OpBuilder &b, Location loc, ValueRange i) {
+      Value place = krnl::LoadOp::create(b, loc, slot, i);
+      Value from = krnl::LoadOp::create(b, loc, first, i);
+      auto asI64 = [&](Value index) {
+        return arith::IndexCastOp::create(b, loc, b.getI64Type(), index).getResult();
+      };
+      if (indices)
+        krnl::StoreOp::create(b, loc, asI64(from), indices,
+                              ValueRange{arith::MinSIOp::create(b, loc, place, indicesLast)});
+      if (inverse)
+        krnl::StoreOp::create(b, loc, asI64(place), inverse,
+                              ValueRange{arith::MinSIOp::create(b, loc, i[0], inverseLast)});
+      if (counts) {
+        Value at = arith::MinSIOp::create(b, loc, place, countsLast);
+        Value count = krnl::LoadOp::create(b, loc, counts, at);
+        krnl::StoreOp::create(b, loc,
+                              arith::AddIOp::create(b, loc, count,
+                                                    constantOf(b, loc, b.getI64Type(), 1)),
+                              counts, at);
+      }
+      Value to = arith::MinSIOp::create(b, loc, place, yLast);
+      buildLoopNest(b, loc, sliceDims, [&](OpBuilder &b, Location loc, ValueRange at) {
+        SmallVector<Value> yAt(at.begin(), at.end());
+        yAt.insert(yAt.begin() + (axis ? *axis : 0), to);
+        krnl::StoreOp::create(b, loc, element(b, loc, from, at), y, yAt);
+      });
+    });
+
+    SmallVector<Value> results = {y};
+    for (Value extra : extras)
+      results.push_back(extra ? extra
+                              : Value(onnx::NoValueOp::create(rewriter, loc, rewriter.getNoneType())));
+    rewriter.replaceOp(op, results);
+    return success();
+  }
+};
+
 } // namespace
 
 void populateSelectionPatterns(TypeConverter &converter, RewritePatternSet &patterns) {
-  patterns.add<TopKLowering, NonZeroLowering, CompressLowering>(converter,
-                                                                patterns.getContext());
+  patterns.add<TopKLowering, NonZeroLowering, CompressLowering, UniqueLowering>(
+      converter, patterns.getContext());
 }
 
 } // namespace omc

@@ -6,7 +6,8 @@
 // are, and read when the model runs where not; bounds that depend on those values or
 // on dynamic dims are clamped at run time the way ONNX clamps them. DepthToSpace and
 // SpaceToDepth loop over a 6-d nest in which both the input and the result index are
-// affine, so no division is needed.
+// affine, so no division is needed. ReverseSequence reads each batch's sequence
+// backwards up to its length.
 //
 //===----------------------------------------------------------------------===//
 
@@ -490,11 +491,53 @@ struct BlockMoveLowering : OpConversionPattern<OpTy> {
   }
 };
 
+
+// ReverseSequence: along time_axis, the first sequence_lens[b] elements of batch b in
+// reverse order, the rest as they are: result[.., t, ..] = input[.., len - 1 - t, ..]
+// for t < len (len clamped to [0, time dim]).
+struct ReverseSequenceLowering : OpConversionPattern<onnx::ReverseSequenceOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult matchAndRewrite(onnx::ReverseSequenceOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value input = adaptor.getInput(), lengths = adaptor.getSequenceLens();
+    auto inputType = dyn_cast<MemRefType>(input.getType());
+    auto lengthsType = dyn_cast<MemRefType>(lengths.getType());
+    MemRefType resultType = convertedResult(getTypeConverter(), op.getY());
+    if (!inputType || !lengthsType || !resultType || inputType.getRank() < 2 ||
+        lengthsType.getRank() != 1 || resultType.getRank() != inputType.getRank())
+      return rewriter.notifyMatchFailure(op, "needs an input of rank >= 2 and 1-d sequence_lens");
+    int64_t batchAxis = op.getBatchAxis(), timeAxis = op.getTimeAxis();
+    if (!((batchAxis == 0 && timeAxis == 1) || (batchAxis == 1 && timeAxis == 0)))
+      return rewriter.notifyMatchFailure(op, "batch_axis and time_axis must be 0 and 1, apart");
+
+    SmallVector<Value> dims = getDims(rewriter, loc, input);
+    Value result = allocBuffer(rewriter, loc, resultType, dims);
+    Value steps = dims[timeAxis];
+    buildLoopNest(rewriter, loc, dims, [&](OpBuilder &b, Location loc, ValueRange ivs) {
+      Value zero = indexConstant(b, loc, 0), one = indexConstant(b, loc, 1);
+      Value t = ivs[timeAxis];
+      Value length = toIndex(b, loc, krnl::LoadOp::create(b, loc, lengths, ivs[batchAxis]));
+      length = arith::MinSIOp::create(b, loc, arith::MaxSIOp::create(b, loc, length, zero), steps);
+      Value reversed = arith::SubIOp::create(
+          b, loc, arith::SubIOp::create(b, loc, length, one), t);
+      Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, t, length);
+      SmallVector<Value> from(ivs);
+      from[timeAxis] = arith::SelectOp::create(b, loc, inside, reversed, t);
+      krnl::StoreOp::create(b, loc, krnl::LoadOp::create(b, loc, input, from), result, ivs);
+    });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 } // namespace
 
 void populateSlicingPatterns(TypeConverter &converter, RewritePatternSet &patterns) {
   patterns.add<SliceLowering, SplitLowering, PadLowering, TileLowering,
-               BlockMoveLowering<onnx::DepthToSpaceOp>, BlockMoveLowering<onnx::SpaceToDepthOp>>(
+               BlockMoveLowering<onnx::DepthToSpaceOp>, BlockMoveLowering<onnx::SpaceToDepthOp>,
+               ReverseSequenceLowering>(
       converter, patterns.getContext());
 }
 

@@ -23,6 +23,26 @@ func.func @transpose(%a: tensor<2x3x4xf32>) -> tensor<4x2x3xf32> {
   return %0 : tensor<4x2x3xf32>
 }
 
+// ReverseSequence reads time step len - 1 - t of each batch's first len steps, the
+// rest in place; len is the batch's sequence_lens clamped to the time dim.
+// CHECK-LABEL: func.func @reverse_sequence
+// CHECK: %[[OUT:.*]] = memref.alloc() {alignment = 64 : i64} : memref<4x3x2xf32>
+// CHECK: ^bb0(%[[T:.*]]: index, %[[B:.*]]: index, %[[K:.*]]: index):
+// CHECK: %[[LEN0:.*]] = krnl.load %arg1[%[[B]]] : memref<3xi64>
+// CHECK: %[[LEN1:.*]] = arith.index_cast %[[LEN0]] : i64 to index
+// CHECK: %[[LEN2:.*]] = arith.maxsi %[[LEN1]], %c0
+// CHECK: %[[LEN:.*]] = arith.minsi %[[LEN2]], %c4
+// CHECK: %[[LAST:.*]] = arith.subi %[[LEN]], %c1
+// CHECK: %[[REV:.*]] = arith.subi %[[LAST]], %[[T]]
+// CHECK: %[[IN:.*]] = arith.cmpi slt, %[[T]], %[[LEN]]
+// CHECK: %[[FROM:.*]] = arith.select %[[IN]], %[[REV]], %[[T]]
+// CHECK: %[[V:.*]] = krnl.load %arg0[%[[FROM]], %[[B]], %[[K]]]
+// CHECK: krnl.store %[[V]], %[[OUT]][%[[T]], %[[B]], %[[K]]]
+func.func @reverse_sequence(%x: tensor<4x3x2xf32>, %lens: tensor<3xi64>) -> tensor<4x3x2xf32> {
+  %0 = onnx.ReverseSequence %x, %lens {batch_axis = 1 : si64, time_axis = 0 : si64} : (tensor<4x3x2xf32>, tensor<3xi64>) -> tensor<4x3x2xf32>
+  return %0 : tensor<4x3x2xf32>
+}
+
 // Gather reads the index, wraps a negative one, and loads from the data.
 // CHECK-LABEL: func.func @gather
 // CHECK: arith.index_cast

@@ -64,3 +64,35 @@ func.func @global_average_dynamic(%x: tensor<?x3x7xf32>) -> tensor<?x3x1xf32> {
   %y = onnx.GlobalAveragePool %x : (tensor<?x3x7xf32>) -> tensor<?x3x1xf32>
   return %y : tensor<?x3x1xf32>
 }
+
+// MaxUnpool: a zero result, then each X element stored at the position its index
+// names in the inferred 1x1x4x4 shape (delinearized with remui/divui), dropped when out
+// of range; output_shape pads the 4x4 to 5x5 at the end.
+// CHECK-LABEL: func.func @maxunpool_output_shape
+// CHECK: %[[OUT:.*]] = memref.alloc() {alignment = 64 : i64} : memref<1x1x5x5xf32>
+// CHECK: krnl.iterate
+// CHECK: krnl.store %cst{{.*}}, %[[OUT]]
+// CHECK: ^bb0(%[[N:.*]]: index, %[[C:.*]]: index, %[[H:.*]]: index, %[[W:.*]]: index):
+// CHECK: %[[I:.*]] = krnl.load %arg1[%[[N]], %[[C]], %[[H]], %[[W]]]
+// CHECK: arith.cmpi slt, %{{.*}}, %c16
+// CHECK: arith.remui %{{.*}}, %c4
+// CHECK: arith.divui %{{.*}}, %c4
+// CHECK: arith.remui %{{.*}}, %c4
+// CHECK: %[[X:.*]] = krnl.load %arg0[%[[N]], %[[C]], %[[H]], %[[W]]]
+// CHECK: %[[OLD:.*]] = krnl.load %[[OUT]]
+// CHECK: %[[V:.*]] = arith.select %{{.*}}, %[[X]], %[[OLD]]
+// CHECK: krnl.store %[[V]], %[[OUT]]
+func.func @maxunpool_output_shape(%x: tensor<1x1x2x2xf32>, %i: tensor<1x1x2x2xi64>, %shape: tensor<4xi64>) -> tensor<1x1x5x5xf32> {
+  %0 = onnx.MaxUnpool %x, %i, %shape {kernel_shape = [2, 2], strides = [2, 2]} : (tensor<1x1x2x2xf32>, tensor<1x1x2x2xi64>, tensor<4xi64>) -> tensor<1x1x5x5xf32>
+  return %0 : tensor<1x1x5x5xf32>
+}
+
+// Without output_shape and a static result, the sizes are (D - 1) * stride + kernel
+// - pads: (3 - 1) * 2 + 3 - 1 = 6.
+// CHECK-LABEL: func.func @maxunpool_inferred
+// CHECK: memref.alloc(%c6{{.*}}) {alignment = 64 : i64} : memref<1x2x?xf32>
+func.func @maxunpool_inferred(%x: tensor<1x2x3xf32>, %i: tensor<1x2x3xi64>) -> tensor<1x2x?xf32> {
+  %none = onnx.NoValue
+  %0 = onnx.MaxUnpool %x, %i, %none {kernel_shape = [3], strides = [2], pads = [1, 0]} : (tensor<1x2x3xf32>, tensor<1x2x3xi64>, none) -> tensor<1x2x?xf32>
+  return %0 : tensor<1x2x?xf32>
+}

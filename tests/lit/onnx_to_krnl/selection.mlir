@@ -53,6 +53,67 @@ func.func @compress(%x: tensor<3x2xf32>, %c: tensor<3xi1>) -> tensor<?x2xf32> {
   return %0 : tensor<?x2xf32>
 }
 
+// Unique without an axis, sorted: a scan for each element's first occurrence, the
+// count of first occurrences sizes the results; an element's place is the number of
+// unique values less than it; every element writes its unique value's slot.
+// CHECK-LABEL: func.func @unique_sorted
+// CHECK: %[[FIRST:.*]] = memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?xindex>
+// CHECK: krnl.iterate
+// CHECK: krnl.iterate
+// CHECK: arith.cmpf olt
+// CHECK: krnl.store %{{.*}}, %[[FIRST]]
+// CHECK: %[[SLOT:.*]] = memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?xindex>
+// CHECK: krnl.iterate
+// CHECK: krnl.iterate
+// CHECK: arith.cmpi slt, %{{.*}}, %c0
+// CHECK: krnl.store %{{.*}}, %[[SLOT]]
+// CHECK: %[[Y:.*]] = memref.alloc(%[[U:.*]]) {alignment = 64 : i64} : memref<?xf32>
+// CHECK: %[[IDX:.*]] = memref.alloc(%[[U]]) {alignment = 64 : i64} : memref<?xi64>
+// CHECK: %[[INV:.*]] = memref.alloc() {alignment = 64 : i64} : memref<6xi64>
+// CHECK: %[[CNT:.*]] = memref.alloc(%[[U]]) {alignment = 64 : i64} : memref<?xi64>
+// CHECK: ^bb0(%[[I:.*]]: index):
+// CHECK: %[[PLACE:.*]] = krnl.load %[[SLOT]][%[[I]]]
+// CHECK: %[[FROM:.*]] = krnl.load %[[FIRST]][%[[I]]]
+// CHECK: krnl.store %{{.*}}, %[[IDX]]
+// CHECK: krnl.store %{{.*}}, %[[INV]]
+// CHECK: arith.addi %{{.*}}, %c1_i64
+// CHECK: krnl.store %{{.*}}, %[[CNT]]
+// CHECK: %[[AT:.*]] = arith.remui %[[FROM]], %c6
+// CHECK: %[[V:.*]] = krnl.load %arg0[%[[AT]]]
+// CHECK: krnl.store %[[V]], %[[Y]]
+func.func @unique_sorted(%x: tensor<6xf32>) -> (tensor<?xf32>, tensor<?xi64>, tensor<6xi64>, tensor<?xi64>) {
+  %y, %i, %inv, %c = onnx.Unique %x : (tensor<6xf32>) -> (tensor<?xf32>, tensor<?xi64>, tensor<6xi64>, tensor<?xi64>)
+  return %y, %i, %inv, %c : tensor<?xf32>, tensor<?xi64>, tensor<6xi64>, tensor<?xi64>
+}
+
+// Unique along an axis, in order of first occurrence, Y only: slices compare element
+// by element over the other dims; the place counts first occurrences before the
+// item's own.
+// CHECK-LABEL: func.func @unique_axis_unsorted
+// CHECK: ^bb0(%[[I:.*]]: index):
+// CHECK: krnl.iterate(%{{.*}}) from(%{{.*}}) to(%[[I]])
+// CHECK: ^bb0(%[[J:.*]]: index):
+// CHECK: ^bb0(%[[R:.*]]: index):
+// CHECK-DAG: krnl.load %arg0[%[[R]], %[[J]]] : memref<2x5xi32>
+// CHECK-DAG: krnl.load %arg0[%[[R]], %[[I]]] : memref<2x5xi32>
+// CHECK: arith.cmpi slt, %{{.*}}, %{{.*}} : i32
+// CHECK: memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?xindex>
+// CHECK: ^bb0(%[[I2:.*]]: index):
+// CHECK: %[[FIRST:.*]] = krnl.load %{{.*}}[%[[I2]]] : memref<?xindex>
+// CHECK: ^bb0(%[[J2:.*]]: index):
+// CHECK: arith.cmpi slt, %[[J2]], %[[FIRST]] : index
+// CHECK: %[[Y:.*]] = memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<2x?xi32>
+// CHECK: %[[PLACE:.*]] = krnl.load %{{.*}} : memref<?xindex>
+// CHECK: %[[FROM:.*]] = krnl.load %{{.*}} : memref<?xindex>
+// CHECK: %[[TO:.*]] = arith.minsi %[[PLACE]]
+// CHECK: ^bb0(%[[ROW:.*]]: index):
+// CHECK: %[[V:.*]] = krnl.load %arg0[%[[ROW]], %[[FROM]]]
+// CHECK: krnl.store %[[V]], %[[Y]][%[[ROW]], %[[TO]]]
+func.func @unique_axis_unsorted(%x: tensor<2x5xi32>) -> tensor<2x?xi32> {
+  %y, %i, %inv, %c = onnx.Unique %x {axis = -1 : si64, sorted = 0 : si64} : (tensor<2x5xi32>) -> (tensor<2x?xi32>, none, none, none)
+  return %y : tensor<2x?xi32>
+}
+
 // CumSum with a run-time axis: the axis position and the previous element along it
 // are picked with selects; exclusive adds the previous input element.
 // CHECK-LABEL: func.func @cum_sum
