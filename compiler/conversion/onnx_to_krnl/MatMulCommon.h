@@ -138,10 +138,13 @@ inline void emitNest(mlir::OpBuilder &builder, mlir::Location loc, mlir::Value a
       if (hooks.bFactor)
         rhs = hooks.bFactor(builder, loc, rhs, col);
       Value sum = krnl::LoadOp::create(builder, loc, acc, accIndices);
-      if (isa<FloatType>(accType))
-        sum = arith::AddFOp::create(builder, loc, sum, arith::MulFOp::create(builder, loc, lhs, rhs));
-      else
-        sum = arith::AddIOp::create(builder, loc, sum, arith::MulIOp::create(builder, loc, lhs, rhs));
+      if (isa<FloatType>(accType)) {
+        Value product = arith::MulFOp::create(builder, loc, lhs, rhs);
+        sum = arith::AddFOp::create(builder, loc, sum, product);
+      } else {
+        Value product = arith::MulIOp::create(builder, loc, lhs, rhs);
+        sum = arith::AddIOp::create(builder, loc, sum, product);
+      }
       krnl::StoreOp::create(builder, loc, sum, acc, accIndices);
     });
     if (hooks.finish) {
