@@ -4,11 +4,13 @@
 // column vector whose promoted dim is dropped from the result. Each result
 // element is a reduction over K accumulated in place. MatMulInteger is the same
 // nest over int32 values: each 8-bit element widened and its zero point subtracted.
+// The nest lives in MatMulCommon.h, shared with QLinearMatMul (Quantization.cpp).
 //
 //===----------------------------------------------------------------------===//
 
 #include "compiler/conversion/onnx_to_krnl/ONNXToKrnl.h"
 
+#include "compiler/conversion/onnx_to_krnl/MatMulCommon.h"
 #include "compiler/dialect/krnl/KrnlOps.h"
 #include "compiler/dialect/onnx/ONNXOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -17,13 +19,6 @@ using namespace mlir;
 
 namespace omc {
 namespace {
-
-// acc + a * b in the element type.
-Value multiplyAdd(OpBuilder &b, Location loc, Value acc, Value lhs, Value rhs) {
-  if (isa<FloatType>(acc.getType()))
-    return arith::AddFOp::create(b, loc, acc, arith::MulFOp::create(b, loc, lhs, rhs));
-  return arith::AddIOp::create(b, loc, acc, arith::MulIOp::create(b, loc, lhs, rhs));
-}
 
 // MatMulInteger's operand element as int32: widened by its ONNX signedness, minus its
 // zero point, which is a scalar or one per row of A / column of B (`line`).
@@ -66,79 +61,31 @@ struct MatMulLowering : OpConversionPattern<OpTy> {
         this->getTypeConverter()->convertType(op->getResult(0).getType()));
     if (!aType || !bType || !resultType)
       return rewriter.notifyMatchFailure(op, "needs ranked operands and result");
-    int64_t aRank = aType.getRank(), bRank = bType.getRank();
-    int64_t rank = resultType.getRank();
-    bool hasM = aRank >= 2, hasN = bRank >= 2;
-    int64_t batchRank = rank - hasM - hasN;
+    FailureOr<matmul::Shape> shape = matmul::shapeOf(rewriter, loc, a, b, resultType);
+    if (failed(shape))
+      return rewriter.notifyMatchFailure(op, "the result's rank does not match A's and B's");
 
-    // Result dims: broadcast batch dims, then M from A and N from B.
-    SmallVector<Value> aDims = getDims(rewriter, loc, a), bDims = getDims(rewriter, loc, b);
-    SmallVector<Value> dims;
-    for (int64_t d = 0; d < batchRank; ++d) {
-      if (!resultType.isDynamicDim(d)) {
-        dims.push_back(arith::ConstantIndexOp::create(rewriter, loc, resultType.getDimSize(d)));
-        continue;
-      }
-      Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
-      Value dim = one;
-      for (auto [dimsOf, operandRank] : {std::pair{&aDims, aRank}, std::pair{&bDims, bRank}}) {
-        int64_t k = d - (batchRank - (operandRank - 2));
-        if (operandRank < 3 || k < 0)
-          continue;
-        Value isOne = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, dim, one);
-        dim = arith::SelectOp::create(rewriter, loc, isOne, (*dimsOf)[k], dim);
-      }
-      dims.push_back(dim);
+    Value result = allocBuffer(rewriter, loc, resultType, shape->dims);
+    matmul::NestHooks hooks;
+    hooks.accType = resultType.getElementType();
+    // MatMulInteger widens each element and subtracts its zero point.
+    Value aZeroPoint, bZeroPoint;
+    if constexpr (isInteger) {
+      aZeroPoint = adaptor.getAZeroPoint();
+      bZeroPoint = adaptor.getBZeroPoint();
     }
-    if (hasM)
-      dims.push_back(aDims[aRank - 2]);
-    if (hasN)
-      dims.push_back(bDims[bRank - 1]);
-    Value k = aDims[aRank - 1];
-
-    Value result = allocBuffer(rewriter, loc, resultType, dims);
-    Type elementType = resultType.getElementType();
-    buildLoopNest(rewriter, loc, dims, [&](OpBuilder &builder, Location loc, ValueRange ivs) {
-      ValueRange batch = ivs.take_front(batchRank);
-      Value zero = constantOf(builder, loc, elementType, 0);
-      krnl::StoreOp::create(builder, loc, zero, result, ivs);
-      buildLoopNest(builder, loc, {k}, [&](OpBuilder &builder, Location loc, ValueRange kv) {
-        // Batch indices of an operand: its own batch dims, right-aligned.
-        auto operandIndices = [&](Value operand, int64_t operandRank,
-                                  ArrayRef<Value> matrixIndices) {
-          SmallVector<Value> indices;
-          if (operandRank > 2) {
-            SmallVector<Value> resultBatch(batch.begin(), batch.end());
-            resultBatch.append(matrixIndices.begin(), matrixIndices.end());
-            return broadcastIndices(builder, loc, operand, resultBatch);
-          }
-          indices.append(matrixIndices.begin(), matrixIndices.end());
-          return indices;
-        };
-        SmallVector<Value> aMatrix, bMatrix;
-        if (hasM)
-          aMatrix.push_back(ivs[batchRank]);
-        aMatrix.push_back(kv[0]);
-        bMatrix.push_back(kv[0]);
-        if (hasN)
-          bMatrix.push_back(ivs.back());
-        Value lhs = krnl::LoadOp::create(builder, loc, a, operandIndices(a, aRank, aMatrix));
-        Value rhs = krnl::LoadOp::create(builder, loc, b, operandIndices(b, bRank, bMatrix));
-        if constexpr (isInteger) {
-          auto onnxElement = [](Value v) {
-            return cast<ShapedType>(v.getType()).getElementType();
-          };
-          Value zero = indexConstant(builder, loc, 0);
-          lhs = integerOperand(builder, loc, lhs, onnxElement(op.getA()), adaptor.getAZeroPoint(),
-                               hasM ? ivs[batchRank] : zero);
-          rhs = integerOperand(builder, loc, rhs, onnxElement(op.getB()), adaptor.getBZeroPoint(),
-                               hasN ? ivs.back() : zero);
-        }
-        Value acc = krnl::LoadOp::create(builder, loc, result, ivs);
-        krnl::StoreOp::create(builder, loc, multiplyAdd(builder, loc, acc, lhs, rhs), result,
-                              ivs);
-      });
-    });
+    auto onnxElement = [](Value v) { return cast<ShapedType>(v.getType()).getElementType(); };
+    auto aFactor = [&](OpBuilder &b, Location loc, Value element, Value row) {
+      return integerOperand(b, loc, element, onnxElement(op.getA()), aZeroPoint, row);
+    };
+    auto bFactor = [&](OpBuilder &b, Location loc, Value element, Value col) {
+      return integerOperand(b, loc, element, onnxElement(op.getB()), bZeroPoint, col);
+    };
+    if (isInteger) {
+      hooks.aFactor = aFactor;
+      hooks.bFactor = bFactor;
+    }
+    matmul::emitNest(rewriter, loc, a, b, result, *shape, hooks);
     rewriter.replaceOp(op, result);
     return success();
   }
