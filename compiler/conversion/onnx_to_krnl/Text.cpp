@@ -8,7 +8,7 @@
 // (start, skip) occurrence counts once. Unigrams do not depend on the skip and count once per
 // position. The count lands at the output column ngram_indexes[k] of pool n-gram k; the mode
 // then turns counts into TF (the count), IDF (weight where the count is > 0) or TFIDF
-// (count * weight), weights indexed by output column (1 when absent), as the reference does.
+// (count * weight), with the weight of the column's pool n-gram (1 when absent).
 //
 //===----------------------------------------------------------------------===//
 
@@ -97,13 +97,15 @@ struct TfIdfVectorizerLowering : OpConversionPattern<onnx::TfIdfVectorizerOp> {
         resultType.getShape().back() != columns)
       return rewriter.notifyMatchFailure(
           op, "the output's last dim must be max(ngram_indexes) + 1");
+    // weights[k] belongs to pool n-gram k (as the ONNX spec and onnxruntime have it), so
+    // it weighs that n-gram's output column.
     SmallVector<float> weights(columns, 1.0f);
     if (auto w = op.getWeights()) {
-      if ((int64_t)w->size() < columns)
+      if (w->size() != indexes.size())
         return rewriter.notifyMatchFailure(
-            op, "weights must have one entry per output column (max(ngram_indexes) + 1)");
-      for (int64_t i = 0; i < columns; ++i)
-        weights[i] = (float)cast<FloatAttr>((*w)[i]).getValueAsDouble();
+            op, "weights must have one entry per n-gram of the pool");
+      for (auto [k, column] : llvm::enumerate(indexes))
+        weights[column] = (float)cast<FloatAttr>((*w)[k]).getValueAsDouble();
     }
 
     // The output, zeroed: counts accumulate into it.

@@ -61,11 +61,12 @@ func.func @idf_batch(%x: tensor<2x6xi64>) -> tensor<2x7xf32> {
   return %0 : tensor<2x7xf32>
 }
 
-// TFIDF multiplies the counts by the column's weight.
+// TFIDF multiplies the counts by the weight of the column's pool n-gram: n-gram k lands
+// in column ngram_indexes[k] = [2, 0, 1][k], so the columns weigh [1.0, 2.0, 0.5].
 // CHECK-LABEL: func.func @tfidf
-// CHECK: krnl.global "tfidf_weights" {value = dense<[5.000000e-01, 1.000000e+00, 2.000000e+00]> : tensor<3xf32>} : memref<3xf32>
+// CHECK: krnl.global "tfidf_weights" {value = dense<[1.000000e+00, 2.000000e+00, 5.000000e-01]> : tensor<3xf32>} : memref<3xf32>
 // CHECK: arith.mulf
 func.func @tfidf(%x: tensor<12xi32>) -> tensor<3xf32> {
-  %0 = onnx.TfIdfVectorizer %x {max_gram_length = 2 : si64, max_skip_count = 0 : si64, min_gram_length = 2 : si64, mode = "TFIDF", ngram_counts = [0, 0], ngram_indexes = [0, 1, 2], pool_int64s = [5, 6, 7, 8, 6, 7], weights = [0.5 : f32, 1.0 : f32, 2.0 : f32]} : (tensor<12xi32>) -> tensor<3xf32>
+  %0 = onnx.TfIdfVectorizer %x {max_gram_length = 2 : si64, max_skip_count = 0 : si64, min_gram_length = 2 : si64, mode = "TFIDF", ngram_counts = [0, 0], ngram_indexes = [2, 0, 1], pool_int64s = [5, 6, 7, 8, 6, 7], weights = [0.5 : f32, 1.0 : f32, 2.0 : f32]} : (tensor<12xi32>) -> tensor<3xf32>
   return %0 : tensor<3xf32>
 }
