@@ -234,6 +234,10 @@ void emitRecurrence(OpBuilder &rb, Location loc, const RecurrentSpec &spec,
   Value hg = scratch(rb, loc, ct, {batch, gateCols});
   bool gruResetFirst = spec.cell == Cell::GRU && !spec.linearBeforeReset;
   Value resetH = gruResetFirst ? scratch(rb, loc, ct, {batch, hidden}) : Value();
+  // GRU's z and r columns: the hidden gate's start.
+  Value resetCols = gruResetFirst ? rb.createOrFold<arith::MulIOp>(
+                                       loc, hidden, indexConstant(rb, loc, 2))
+                                 : Value();
 
   auto load = [&](OpBuilder &b, Value buf, ValueRange at) {
     return castFloat(b, loc, krnl::LoadOp::create(b, loc, buf, at), ct);
@@ -299,14 +303,17 @@ void emitRecurrence(OpBuilder &rb, Location loc, const RecurrentSpec &spec,
       };
       Value zero = indexConstant(b, loc, 0);
 
-      // 1. Every gate's pre-activation, the input's and the state's parts apart.
+      // 1. Every gate's pre-activation, the input's and the state's parts apart (but
+      // the GRU hidden gate's state part, when it comes from r (.) H below).
       buildLoopNest(b, loc, {batch, gateCols}, [&](OpBuilder &b, Location loc, ValueRange at) {
-        Value bi = at[0], col = at[1];
-        gateProduct(b, loc, xg, at, col, io.w, input, zero, [&](OpBuilder &b, Value k) {
-          return load(b, io.x, xAt(t, bi, k));
+        gateProduct(b, loc, xg, at, at[1], io.w, input, zero, [&](OpBuilder &b, Value k) {
+          return load(b, io.x, xAt(t, at[0], k));
         });
-        gateProduct(b, loc, hg, at, col, io.r, hidden, gateCols, [&](OpBuilder &b, Value k) {
-          return krnl::LoadOp::create(b, loc, h, ValueRange{bi, k}).getResult();
+      });
+      Value stateCols = gruResetFirst ? resetCols : gateCols;
+      buildLoopNest(b, loc, {batch, stateCols}, [&](OpBuilder &b, Location loc, ValueRange at) {
+        gateProduct(b, loc, hg, at, at[1], io.r, hidden, gateCols, [&](OpBuilder &b, Value k) {
+          return krnl::LoadOp::create(b, loc, h, ValueRange{at[0], k}).getResult();
         });
       });
 
@@ -322,9 +329,8 @@ void emitRecurrence(OpBuilder &rb, Location loc, const RecurrentSpec &spec,
           Value state = krnl::LoadOp::create(b, loc, h, bk);
           krnl::StoreOp::create(b, loc, arith::MulFOp::create(b, loc, r, state), resetH, bk);
         });
-        Value hiddenBlock = arith::MulIOp::create(b, loc, hidden, indexConstant(b, loc, 2));
         buildLoopNest(b, loc, {batch, hidden}, [&](OpBuilder &b, Location loc, ValueRange bj) {
-          Value row = arith::AddIOp::create(b, loc, hiddenBlock, bj[1]);
+          Value row = arith::AddIOp::create(b, loc, resetCols, bj[1]);
           gateProduct(b, loc, hg, {bj[0], row}, row, io.r, hidden, gateCols,
                       [&](OpBuilder &b, Value k) {
                         return krnl::LoadOp::create(b, loc, resetH, ValueRange{bj[0], k})
@@ -336,12 +342,13 @@ void emitRecurrence(OpBuilder &rb, Location loc, const RecurrentSpec &spec,
       // 2. The cell update.
       buildLoopNest(b, loc, {batch, hidden}, [&](OpBuilder &b, Location loc, ValueRange bj) {
         Value bi = bj[0], j = bj[1];
-        auto column = [&](int64_t gate) {
-          return arith::AddIOp::create(
-              b, loc, arith::MulIOp::create(b, loc, hidden, indexConstant(b, loc, gate)), j);
-        };
+        // Column gate * hidden + j of each gate (and of each peephole, P having 3 blocks).
+        SmallVector<Value> column{j};
+        for (int64_t g = 1; g < std::max<int64_t>(spec.gates, io.p ? 3 : 0); ++g)
+          column.push_back(arith::AddIOp::create(
+              b, loc, b.createOrFold<arith::MulIOp>(loc, hidden, indexConstant(b, loc, g)), j));
         auto part = [&](Value buf, int64_t gate) {
-          return krnl::LoadOp::create(b, loc, buf, ValueRange{bi, column(gate)}).getResult();
+          return krnl::LoadOp::create(b, loc, buf, ValueRange{bi, column[gate]}).getResult();
         };
         auto add = [&](Value l, Value r) { return arith::AddFOp::create(b, loc, l, r).getResult(); };
         auto mul = [&](Value l, Value r) { return arith::MulFOp::create(b, loc, l, r).getResult(); };
@@ -371,7 +378,7 @@ void emitRecurrence(OpBuilder &rb, Location loc, const RecurrentSpec &spec,
           auto peep = [&](int64_t which, Value pre, Value state) {
             if (!io.p)
               return pre;
-            return add(pre, mul(load(b, io.p, {d, column(which)}), state));
+            return add(pre, mul(load(b, io.p, {d, column[which]}), state));
           };
           Value in = activate(b, loc, 0, peep(0, gate(0), prevC));
           Value forget = spec.inputForget ? sub(one, in)
