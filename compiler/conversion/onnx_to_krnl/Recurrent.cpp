@@ -8,8 +8,8 @@
 //
 //   1. the gate pre-activations, for every (batch, gate * hidden + j):
 //        xg = X[t] * W^T + Wb      hg = H * R^T + Rb
-//      (GRU without linear_before_reset then redoes the hidden gate's hg from
-//      (r (.) H) * Rh^T + Rbh, with r from the first nest);
+//      (GRU without linear_before_reset takes the hidden gate's hg from
+//      (r (.) H) * Rh^T + Rbh instead, with r from the gates before it);
 //   2. the cell update, for every (batch, j): the gates' activations, the new H (and C),
 //      written to the state and to Y.
 //
@@ -502,10 +502,29 @@ struct RecurrentLowering : OpConversionPattern<OpTy> {
     if (auto attr = op.getHiddenSize(); attr && !ShapedType::isDynamic(hiddenSize) &&
                                         (int64_t)*attr != hiddenSize)
       return rewriter.notifyMatchFailure(op, "hidden_size does not match R's last dim");
-    if (!ShapedType::isDynamic(hiddenSize) &&
-        ((!wType.isDynamicDim(1) && wType.getDimSize(1) != spec.gates * hiddenSize) ||
-         (!rType.isDynamicDim(1) && rType.getDimSize(1) != spec.gates * hiddenSize)))
+    // Whether `v`'s dim `i` is known and differs from `size` (unknown when negative).
+    auto differs = [](Value v, int64_t i, int64_t size) {
+      auto type = cast<MemRefType>(v.getType());
+      return size >= 0 && !ShapedType::isDynamic(size) && !type.isDynamicDim(i) &&
+             type.getDimSize(i) != size;
+    };
+    int64_t h = ShapedType::isDynamic(hiddenSize) ? -1 : hiddenSize;
+    auto xType = cast<MemRefType>(io.x.getType());
+    int64_t batchSize = xType.getDimSize(spec.layout == 1 ? 0 : 1);
+    int64_t inputSize = xType.getDimSize(2);
+    if (differs(io.w, 1, spec.gates * h) || differs(io.r, 1, spec.gates * h))
       return rewriter.notifyMatchFailure(op, "W and R need gates * hidden_size rows");
+    if (differs(io.w, 2, inputSize))
+      return rewriter.notifyMatchFailure(op, "W's last dim must match X's input size");
+    if (io.b && differs(io.b, 1, 2 * spec.gates * h))
+      return rewriter.notifyMatchFailure(op, "B needs 2 * gates * hidden_size columns");
+    if (io.p && differs(io.p, 1, 3 * h))
+      return rewriter.notifyMatchFailure(op, "P needs 3 * hidden_size columns");
+    if (io.seqLens && differs(io.seqLens, 0, batchSize))
+      return rewriter.notifyMatchFailure(op, "sequence_lens needs one length per batch entry");
+    for (Value init : {io.initH, io.initC})
+      if (init && (differs(init, spec.layout == 1 ? 0 : 1, batchSize) || differs(init, 2, h)))
+        return rewriter.notifyMatchFailure(op, "initial_h/_c need [batch, hidden_size] states");
 
     // Outputs: checked before anything is built, then allocated when used (onnx.NoValue
     // otherwise).

@@ -214,3 +214,13 @@ func.func @gru_direction_mismatch(%x: tensor<3x2x4xf32>, %w: tensor<1x15x4xf32>,
   %y, %yh = onnx.GRU %x, %w, %r, %none, %none, %none {hidden_size = 5 : si64, direction = "bidirectional"} : (tensor<3x2x4xf32>, tensor<1x15x4xf32>, tensor<1x15x5xf32>, none, none, none) -> (none, tensor<2x2x5xf32>)
   return %yh : tensor<2x2x5xf32>
 }
+
+// -----
+
+// B with too few columns (LSTM needs 2 * 4 * hidden_size) would be read past its end.
+func.func @lstm_short_bias(%x: tensor<3x2x4xf32>, %w: tensor<1x20x4xf32>, %r: tensor<1x20x5xf32>, %b: tensor<1x20xf32>) -> tensor<1x2x5xf32> {
+  %none = onnx.NoValue
+  // expected-error @+1 {{failed to legalize operation 'onnx.LSTM'}}
+  %y, %yh, %yc = onnx.LSTM %x, %w, %r, %b, %none, %none, %none, %none {hidden_size = 5 : si64} : (tensor<3x2x4xf32>, tensor<1x20x4xf32>, tensor<1x20x5xf32>, tensor<1x20xf32>, none, none, none, none) -> (none, tensor<1x2x5xf32>, none)
+  return %yh : tensor<1x2x5xf32>
+}
