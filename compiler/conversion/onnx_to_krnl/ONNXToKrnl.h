@@ -59,6 +59,8 @@ void populateSignalPatterns(mlir::TypeConverter &converter, mlir::RewritePattern
 void populateControlFlowPatterns(mlir::TypeConverter &converter,
                                  mlir::RewritePatternSet &patterns);
 void populateTextPatterns(mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
+void populateTrainingPatterns(mlir::TypeConverter &converter,
+                              mlir::RewritePatternSet &patterns);
 
 inline void populateONNXToKrnlConversionPatterns(mlir::TypeConverter &converter,
                                                  mlir::RewritePatternSet &patterns) {
@@ -91,6 +93,7 @@ inline void populateONNXToKrnlConversionPatterns(mlir::TypeConverter &converter,
   populateSignalPatterns(converter, patterns);
   populateControlFlowPatterns(converter, patterns);
   populateTextPatterns(converter, patterns);
+  populateTrainingPatterns(converter, patterns);
 }
 
 //===----------------------------------------------------------------------===//
