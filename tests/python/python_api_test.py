@@ -355,6 +355,8 @@ def main():
     parser.add_argument("--compile", required=True)
     parser.add_argument("--data-dir", required=True)
     ARGS, rest = parser.parse_known_args()
+    # Never the user's ~/.cache: every compilation here goes to the test's directory.
+    os.environ["OMC_CACHE_DIR"] = tmp_path("omc-cache")
     unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
 
 

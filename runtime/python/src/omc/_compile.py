@@ -150,15 +150,18 @@ def compile_model(model_path, target=None, shapes=None, opt_level=2, cache_dir=N
     # and concurrent compilations of the same model just replace each other's result.
     fd, partial = tempfile.mkstemp(prefix=f".{key[:40]}.", suffix=".so", dir=cache_dir)
     os.close(fd)
+    note = partial[:-len(".so")] + ".json"
     try:
         _run_compiler(compiler, flags, model_path, partial)
-        with open(os.path.splitext(library)[0] + ".json", "w") as f:
+        with open(note, "w") as f:
             json.dump(dict(identity, model_path=os.path.abspath(model_path)), f,
                       indent=1, sort_keys=True)
+        os.replace(note, os.path.splitext(library)[0] + ".json")
         os.replace(partial, library)
     finally:
-        if os.path.exists(partial):
-            os.unlink(partial)
+        for leftover in (partial, note):
+            if os.path.exists(leftover):
+                os.unlink(leftover)
     return CompiledModel(library, False)
 
 
