@@ -66,3 +66,10 @@ __all__ = [
     "default_cache_dir",
     "find_compiler",
 ]
+
+# Everything above is public as omc.NAME: say so in reprs and tracebacks.
+for _name in __all__:
+    _value = globals()[_name]
+    if isinstance(_value, type) and _value.__module__.startswith("omc."):
+        _value.__module__ = "omc"
+del _name, _value
