@@ -44,6 +44,7 @@ readonly PINNED=(
   python3-torch=1.13.1+dfsg-4
   python3-torchvision=0.14.1-2
   pybind11-dev=2.10.3-1
+  python3-dev=3.11.2-1+b1
 )
 
 # Unpinned: the host C++ toolchain Bazel's autoconfigured cc toolchain uses.
