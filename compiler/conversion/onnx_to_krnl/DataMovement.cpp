@@ -2,6 +2,7 @@
 //
 // Reshape, Flatten, Squeeze and Unsqueeze keep the row-major order of the elements:
 // the result buffer is viewed with the input's shape and the input copied into it.
+// A Reshape whose shape is computed when the model runs reads its dims from it.
 // Transpose, Concat, Expand and Gather store each input element where it goes.
 //
 //===----------------------------------------------------------------------===//
@@ -9,9 +10,11 @@
 #include "compiler/conversion/onnx_to_krnl/ONNXToKrnl.h"
 
 #include "compiler/dialect/krnl/KrnlOps.h"
+#include "compiler/dialect/onnx/ConstantFolding.h"
 #include "compiler/dialect/onnx/ONNXOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/Matchers.h"
 
 using namespace mlir;
 
@@ -69,6 +72,83 @@ SmallVector<Value> reshapedDims(OpBuilder &b, Location loc, Value input, MemRefT
   return dims;
 }
 
+// Reshape's result dims from its shape tensor, read when the model runs: an entry 0
+// copies the input's dim (unless allowzero), -1 takes what the others leave of the
+// element count. Static result dims are taken from the type.
+SmallVector<Value> shapeAtRunTime(OpBuilder &b, Location loc, Value input, Value shape,
+                                  MemRefType resultType, bool allowZero) {
+  SmallVector<Value> inputDims = getDims(b, loc, input);
+  Value one = indexConstant(b, loc, 1), zero = indexConstant(b, loc, 0);
+  Value total = one;
+  for (Value dim : inputDims)
+    total = arith::MulIOp::create(b, loc, total, dim);
+  int64_t rank = resultType.getRank();
+  SmallVector<Value> entries, isInferred;
+  Value known = one;
+  for (int64_t d = 0; d < rank; ++d) {
+    Value raw = krnl::LoadOp::create(b, loc, shape, ValueRange{indexConstant(b, loc, d)});
+    Value entry = arith::IndexCastOp::create(b, loc, b.getIndexType(), raw);
+    if (!allowZero && d < static_cast<int64_t>(inputDims.size())) {
+      Value isZero = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, entry, zero);
+      entry = arith::SelectOp::create(b, loc, isZero, inputDims[d], entry);
+    }
+    Value inferred = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, entry,
+                                           indexConstant(b, loc, -1));
+    known = arith::MulIOp::create(b, loc, known,
+                                  arith::SelectOp::create(b, loc, inferred, one, entry));
+    entries.push_back(entry);
+    isInferred.push_back(inferred);
+  }
+  // Guard the division: a 0 among the other entries leaves nothing to infer.
+  Value knownIsZero = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, known, zero);
+  Value divisor = arith::SelectOp::create(b, loc, knownIsZero, one, known);
+  Value rest = arith::DivUIOp::create(b, loc, total, divisor);
+  SmallVector<Value> dims;
+  for (int64_t d = 0; d < rank; ++d) {
+    if (!resultType.isDynamicDim(d))
+      dims.push_back(indexConstant(b, loc, resultType.getDimSize(d)));
+    else
+      dims.push_back(arith::SelectOp::create(b, loc, isInferred[d], rest, entries[d]));
+  }
+  return dims;
+}
+
+// For Squeeze and Unsqueeze with constant axes: the input dims that stay and the
+// result dims they become, in order.
+template <typename OpTy>
+std::optional<std::pair<SmallVector<int64_t>, SmallVector<int64_t>>>
+keptDims(OpTy op, int64_t inputRank, int64_t resultRank) {
+  Value axesValue = op.getAxes();
+  if (isa<NoneType>(axesValue.getType()))
+    return std::nullopt;
+  Attribute attr;
+  if (!matchPattern(axesValue, m_Constant(&attr)))
+    return std::nullopt;
+  auto axes = onnx::folding::getInts(attr);
+  if (!axes)
+    return std::nullopt;
+  constexpr bool squeeze = std::is_same_v<OpTy, onnx::SqueezeOp>;
+  // The axes index the input for Squeeze and the result for Unsqueeze.
+  int64_t axesRank = squeeze ? inputRank : resultRank;
+  SmallVector<bool> named(axesRank, false);
+  for (int64_t axis : *axes) {
+    auto d = onnx::folding::normalizeAxis(axis, axesRank);
+    if (!d)
+      return std::nullopt;
+    named[*d] = true;
+  }
+  SmallVector<int64_t> inputKept, resultKept;
+  for (int64_t d = 0; d < axesRank; ++d)
+    if (!named[d])
+      (squeeze ? inputKept : resultKept).push_back(d);
+  SmallVector<int64_t> &other = squeeze ? resultKept : inputKept;
+  for (int64_t d = 0; d < (squeeze ? resultRank : inputRank); ++d)
+    other.push_back(d);
+  if (inputKept.size() != resultKept.size())
+    return std::nullopt;
+  return std::make_pair(inputKept, resultKept);
+}
+
 template <typename OpTy>
 struct ReshapeLikeLowering : OpConversionPattern<OpTy> {
   using OpConversionPattern<OpTy>::OpConversionPattern;
@@ -81,10 +161,18 @@ struct ReshapeLikeLowering : OpConversionPattern<OpTy> {
     MemRefType resultType = convertedResult(this->getTypeConverter(), op->getResult(0));
     if (!inputType || !resultType)
       return rewriter.notifyMatchFailure(op, "needs ranked types");
-    auto sources = dimSources(op, inputType, resultType);
-    if (!sources)
+    SmallVector<Value> dims;
+    if (auto sources = dimSources(op, inputType, resultType)) {
+      dims = reshapedDims(rewriter, loc, input, resultType, *sources);
+    } else if constexpr (std::is_same_v<OpTy, onnx::ReshapeOp>) {
+      auto shapeType = dyn_cast<MemRefType>(adaptor.getShape().getType());
+      if (!shapeType || shapeType.getRank() != 1 || shapeType.getDimSize(0) != resultType.getRank())
+        return rewriter.notifyMatchFailure(op, "the shape must be 1-d with one entry per result dim");
+      dims = shapeAtRunTime(rewriter, loc, input, adaptor.getShape(), resultType,
+                            op.getAllowzero() != 0);
+    } else {
       return rewriter.notifyMatchFailure(op, "result dims not derivable from the input's");
-    SmallVector<Value> dims = reshapedDims(rewriter, loc, input, resultType, *sources);
+    }
     Value result = allocBuffer(rewriter, loc, resultType, dims);
     copyReshaped(rewriter, loc, input, result);
     rewriter.replaceOp(op, result);
@@ -105,6 +193,13 @@ struct ReshapeLikeLowering : OpConversionPattern<OpTy> {
       return sources;
     } else if constexpr (std::is_same_v<OpTy, onnx::SqueezeOp> ||
                          std::is_same_v<OpTy, onnx::UnsqueezeOp>) {
+      // With constant axes the kept dims are known exactly (a dynamic dim may be squeezed:
+      // it is 1 when the model runs).
+      if (auto kept = keptDims(op, input.getRank(), result.getRank())) {
+        for (auto [k, d] : llvm::zip(kept->first, kept->second))
+          sources[d].push_back(k);
+        return sources;
+      }
       // The non-1 dims keep their order: match them up.
       SmallVector<int64_t> inputKept, resultKept;
       for (int64_t k = 0; k < input.getRank(); ++k)

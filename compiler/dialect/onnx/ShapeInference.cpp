@@ -59,6 +59,84 @@ static std::optional<SmallVector<int64_t>> constantInts(Value value) {
 }
 
 
+// What is known of the values of a shape-like tensor (an integer tensor of rank 0 or
+// 1 and static length), one entry per element, kDynamic where unknown. Models compute
+// shapes from Shape(x) with Gather/Slice/Squeeze/Unsqueeze/Concat: following those
+// back to x's type gives its static dims even where other dims of x are dynamic.
+std::optional<SmallVector<int64_t>> knownInts(Value value, int depth) {
+  auto type = dyn_cast<RankedTensorType>(value.getType());
+  if (!type || type.getRank() > 1 || !type.hasStaticShape() ||
+      !isa<IntegerType>(type.getElementType()))
+    return std::nullopt;
+  int64_t length = type.getRank() == 0 ? 1 : type.getDimSize(0);
+  if (length > 64)
+    return std::nullopt;
+  SmallVector<int64_t> unknown(length, ShapedType::kDynamic);
+  if (auto ints = constantInts(value))
+    return ints;
+  Operation *op = value.getDefiningOp();
+  if (!op || depth > 16)
+    return unknown;
+  auto sameLength = [&](std::optional<SmallVector<int64_t>> values) {
+    return values && static_cast<int64_t>(values->size()) == length ? values : unknown;
+  };
+  if (auto shape = dyn_cast<ShapeOp>(op)) {
+    auto input = rankedShape(shape.getData());
+    if (!input)
+      return unknown;
+    int64_t rank = input->size();
+    auto clamp = [&](int64_t v) { return std::clamp<int64_t>(v < 0 ? v + rank : v, 0, rank); };
+    int64_t start = clamp(shape.getStart()), end = shape.getEnd() ? clamp(*shape.getEnd()) : rank;
+    return sameLength(SmallVector<int64_t>(input->begin() + start,
+                                           input->begin() + std::max(start, end)));
+  }
+  if (auto concat = dyn_cast<ConcatOp>(op)) {
+    SmallVector<int64_t> values;
+    for (Value input : concat.getInputs()) {
+      auto part = knownInts(input, depth + 1);
+      if (!part)
+        return unknown;
+      values.append(*part);
+    }
+    return sameLength(values);
+  }
+  if (isa<UnsqueezeOp, SqueezeOp, CastOp, IdentityOp>(op))
+    return sameLength(knownInts(op->getOperand(0), depth + 1));
+  if (auto gather = dyn_cast<GatherOp>(op)) {
+    auto data = knownInts(gather.getData(), depth + 1);
+    auto indices = constantInts(gather.getIndices());
+    if (!data || !indices || rankedShape(gather.getData())->size() != 1)
+      return unknown;
+    SmallVector<int64_t> values;
+    int64_t size = data->size();
+    for (int64_t index : *indices) {
+      if (index < 0)
+        index += size;
+      if (index < 0 || index >= size)
+        return unknown;
+      values.push_back((*data)[index]);
+    }
+    return sameLength(values);
+  }
+  if (auto slice = dyn_cast<SliceOp>(op)) {
+    auto data = knownInts(slice.getData(), depth + 1);
+    auto starts = constantInts(slice.getStarts()), ends = constantInts(slice.getEnds());
+    std::optional<SmallVector<int64_t>> steps = SmallVector<int64_t>{1};
+    if (!isa<NoneType>(slice.getSteps().getType()))
+      steps = constantInts(slice.getSteps());
+    if (!data || rankedShape(slice.getData())->size() != 1 || !starts || !ends || !steps ||
+        starts->size() != 1 || ends->size() != 1 || steps->size() != 1 || (*steps)[0] == 0)
+      return unknown;
+    auto range = folding::sliceRange(data->size(), (*starts)[0], (*ends)[0], (*steps)[0]);
+    SmallVector<int64_t> values;
+    for (int64_t i = 0; i < range.count; ++i)
+      values.push_back((*data)[range.first + i * (*steps)[0]]);
+    return sameLength(values);
+  }
+  return unknown;
+}
+
+
 LogicalResult inferBroadcast(Operation *op, ValueRange operands, Value result) {
   SmallVector<int64_t> shape;
   bool first = true;
@@ -120,8 +198,9 @@ LogicalResult GemmOp::inferShapes() {
 //===----------------------------------------------------------------------===//
 
 LogicalResult ReshapeOp::inferShapes() {
-  auto requested = constantInts(getShape());
-  if (!requested)
+  // Entries computed when the model runs are dynamic dims; the rank is the shape's length.
+  auto requested = knownInts(getShape());
+  if (!requested || cast<ShapedType>(getShape().getType()).getRank() != 1)
     return success();
   auto input = rankedShape(getData());
   SmallVector<int64_t> shape;
@@ -310,14 +389,27 @@ LogicalResult SliceOp::inferShapes() {
     steps = constantInts(getSteps());
   SmallVector<int64_t> shape(*input);
   bool axesKnown = isa<NoneType>(getAxes().getType()) || axes;
+  int64_t rank = input->size();
   if (!starts || !ends || !axesKnown ||
       (!isa<NoneType>(getSteps().getType()) && !steps)) {
-    // Bounds unknown here: only the rank is.
+    // Bounds unknown here: the dims the axes name are dynamic, the others stay (with
+    // unknown axes, any dim may be sliced).
+    auto count = cast<ShapedType>(getStarts().getType());
+    if (axesKnown && count.hasStaticShape() && count.getRank() == 1) {
+      for (int64_t i = 0; i < count.getDimSize(0); ++i) {
+        if (axes && i >= static_cast<int64_t>(axes->size()))
+          return emitOpError() << "slice has fewer axes than starts";
+        auto axis = folding::normalizeAxis(axes ? (*axes)[i] : i, rank);
+        if (!axis)
+          return emitOpError() << "slice axis is out of range";
+        shape[*axis] = ShapedType::kDynamic;
+      }
+      return refineShape(*this, getOutput(), shape);
+    }
     for (int64_t &dim : shape)
       dim = ShapedType::kDynamic;
     return refineShape(*this, getOutput(), shape);
   }
-  int64_t rank = input->size();
   for (size_t i = 0; i < starts->size(); ++i) {
     auto axis = folding::normalizeAxis(axes ? (*axes)[i] : static_cast<int64_t>(i), rank);
     if (!axis)

@@ -20,6 +20,11 @@ std::optional<llvm::ArrayRef<int64_t>> rankedShape(mlir::Value value);
 mlir::LogicalResult inferBroadcast(mlir::Operation *op, mlir::ValueRange operands,
                                    mlir::Value result);
 
+// What is known of the values of a small integer tensor of rank 0 or 1 (a shape, or
+// an entry of one): one entry per element, ShapedType::kDynamic where it is known only
+// when the model runs. Nothing when the value is not such a tensor.
+std::optional<llvm::SmallVector<int64_t>> knownInts(mlir::Value value, int depth = 0);
+
 } // namespace omc::onnx
 
 #endif // OMC_COMPILER_DIALECT_ONNX_SHAPEINFERENCE_H

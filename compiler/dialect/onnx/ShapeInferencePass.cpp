@@ -8,10 +8,12 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "compiler/dialect/onnx/ConstantFolding.h"
 #include "compiler/dialect/onnx/ONNXOps.h"
 #include "compiler/dialect/onnx/Passes.h"
 #include "compiler/dialect/onnx/ShapeInference.h"
 
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Transforms/FoldUtils.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -38,6 +40,30 @@ LogicalResult inferOp(Operation *op) {
   if (op->hasTrait<BroadcastingResult>())
     return inferBroadcast(op, op->getOperands(), op->getResult(0));
   return success();
+}
+
+// A shape computation whose values are all known though its inputs are not constants
+// (an entry of Shape(x) that is a static dim of x, while x has dynamic ones) becomes a
+// constant, so that what reads it (Reshape, Slice, composite patterns) sees it.
+bool replaceByKnownInts(Operation *op) {
+  if (op->getNumResults() != 1 || isa<ConstantOp>(op))
+    return false;
+  Value result = op->getResult(0);
+  auto type = dyn_cast<RankedTensorType>(result.getType());
+  if (!type || !type.hasStaticShape() || type.getRank() > 1 ||
+      !isa<IntegerType>(type.getElementType()))
+    return false;
+  auto values = knownInts(result);
+  if (!values || llvm::any_of(*values, ShapedType::isDynamic))
+    return false;
+  OpBuilder builder(op);
+  auto constant = ConstantOp::create(builder, op->getLoc(), type,
+                                     folding::intsAttr(*values, type.getShape(),
+                                                       type.getElementType()));
+  result.replaceAllUsesWith(constant.getResult());
+  if (isOpTriviallyDead(op))
+    op->erase();
+  return true;
 }
 
 struct ONNXShapeInference : impl::ONNXShapeInferenceBase<ONNXShapeInference> {
@@ -67,7 +93,11 @@ struct ONNXShapeInference : impl::ONNXShapeInferenceBase<ONNXShapeInference> {
         changed |= !llvm::equal(before, op->getResultTypes());
         bool inPlace = false;
         // On success without inPlace the op is replaced by constants and erased.
-        if (succeeded(folder.tryToFold(op, &inPlace)))
+        if (succeeded(folder.tryToFold(op, &inPlace))) {
+          changed = true;
+          continue;
+        }
+        if (replaceByKnownInts(op))
           changed = true;
       }
       // Not converging within the driver's limits is no error: the next round goes on.
