@@ -40,6 +40,25 @@ LogicalResult inferOp(Operation *op) {
   return success();
 }
 
+// A Loop body may declare a carried input without a type (Range's function body
+// does): it takes the initial value's rank and element type, with every dim dynamic,
+// since a carried value may change shape between iterations.
+void refineLoopBodyInputs(func::FuncOp func) {
+  func.walk<WalkOrder::PreOrder>([](LoopOp loop) {
+    Block &body = loop.getBody().front();
+    if (body.getNumArguments() != loop.getVInitial().size() + 2)
+      return;
+    for (auto [init, arg] : llvm::zip(loop.getVInitial(), body.getArguments().drop_front(2))) {
+      auto initType = dyn_cast<RankedTensorType>(init.getType());
+      auto argType = dyn_cast<UnrankedTensorType>(arg.getType());
+      if (initType && argType && initType.getElementType() == argType.getElementType())
+        arg.setType(RankedTensorType::get(
+            SmallVector<int64_t>(initType.getRank(), ShapedType::kDynamic),
+            initType.getElementType()));
+    }
+  });
+}
+
 struct ONNXShapeInference : impl::ONNXShapeInferenceBase<ONNXShapeInference> {
   void runOnOperation() override {
     func::FuncOp func = getOperation();
@@ -51,6 +70,7 @@ struct ONNXShapeInference : impl::ONNXShapeInferenceBase<ONNXShapeInference> {
 
     for (int round = 0; round < kMaxRounds; ++round) {
       bool changed = false;
+      refineLoopBodyInputs(func);
       // Program order (a region's ops before the op holding it): an op sees its
       // operands' refined types, and the constants its operands folded to.
       SmallVector<Operation *> ops;
