@@ -26,7 +26,65 @@ namespace {
 
 constexpr int kMaxRounds = 16;
 
+// An If result takes what both branches agree on: the rank, and each dim the two
+// yield as the same static size.
+LogicalResult inferIf(IfOp op) {
+  auto thenYield = op.getThenBranch().front().getTerminator();
+  auto elseYield = op.getElseBranch().front().getTerminator();
+  if (thenYield->getNumOperands() != op.getNumResults() ||
+      elseYield->getNumOperands() != op.getNumResults())
+    return success();
+  for (auto [result, a, b] :
+       llvm::zip(op.getResults(), thenYield->getOperands(), elseYield->getOperands())) {
+    auto shapeA = rankedShape(a), shapeB = rankedShape(b);
+    if (!isa<UnrankedTensorType>(result.getType()) || !shapeA || !shapeB ||
+        shapeA->size() != shapeB->size())
+      continue;
+    SmallVector<int64_t> shape;
+    for (auto [x, y] : llvm::zip(*shapeA, *shapeB))
+      shape.push_back(x == y ? x : ShapedType::kDynamic);
+    if (failed(refineShape(op, result, shape)))
+      return failure();
+  }
+  return success();
+}
+
+// Loop results of unknown rank: a carried value's rank is its initial value's (its dims
+// dynamic unless the body yields them unchanged), a scan output's is one more than the
+// body's output.
+LogicalResult inferLoop(LoopOp op) {
+  Operation *yield = op.getBody().front().getTerminator();
+  size_t numCarried = op.getVInitial().size();
+  if (yield->getNumOperands() != op.getNumResults() + 1 || op.getNumResults() < numCarried)
+    return success();
+  for (auto [i, result] : llvm::enumerate(op.getResults())) {
+    if (!isa<UnrankedTensorType>(result.getType()))
+      continue;
+    auto out = rankedShape(yield->getOperand(i + 1));
+    if (!out)
+      continue;
+    SmallVector<int64_t> shape;
+    if (i < numCarried) {
+      auto init = rankedShape(op.getVInitial()[i]);
+      if (!init || init->size() != out->size())
+        continue;
+      for (auto [x, y] : llvm::zip(*init, *out))
+        shape.push_back(x == y ? x : ShapedType::kDynamic);
+    } else {
+      shape.push_back(ShapedType::kDynamic);
+      llvm::append_range(shape, *out);
+    }
+    if (failed(refineShape(op, result, shape)))
+      return failure();
+  }
+  return success();
+}
+
 LogicalResult inferOp(Operation *op) {
+  if (auto ifOp = dyn_cast<IfOp>(op))
+    return inferIf(ifOp);
+  if (auto loop = dyn_cast<LoopOp>(op))
+    return inferLoop(loop);
   if (auto shaped = dyn_cast<ShapeInferenceOpInterface>(op))
     return shaped.inferShapes();
   if (op->getNumResults() == 0 || op->getNumOperands() == 0)
