@@ -87,5 +87,3 @@ func.func @scan_reverse(%s: tensor<2xf32>, %x: tensor<2x4xf32>) -> (tensor<2xf32
   }) {num_scan_inputs = 1 : si64, scan_input_axes = [1], scan_input_directions = [1]} : (tensor<2xf32>, tensor<2x4xf32>) -> (tensor<2xf32>, tensor<4x2xf32>)
   return %0#0, %0#1 : tensor<2xf32>, tensor<4x2xf32>
 }
-
-// Sequence-valued loop state is not supported yet: the pattern says so.
