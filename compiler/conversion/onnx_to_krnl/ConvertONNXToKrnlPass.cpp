@@ -10,6 +10,7 @@
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 
 using namespace mlir;
 
@@ -42,12 +43,13 @@ void makeResultsOwned(func::FuncOp func) {
 
 // Frees every buffer the function allocated and does not return. ONNX graphs are
 // straight-line code, so the end of the function is after every use.
+// Buffers marked omc.loop_owned were handed to a loop (ControlFlow.cpp), which frees them.
 void freeTemporaries(func::FuncOp func) {
   auto returnOp = cast<func::ReturnOp>(func.getBody().back().getTerminator());
   llvm::SmallPtrSet<Value, 8> returned(returnOp->operand_begin(), returnOp->operand_end());
   OpBuilder builder(returnOp);
   for (auto alloc : llvm::to_vector(func.getBody().front().getOps<memref::AllocOp>()))
-    if (!returned.contains(alloc.getResult()))
+    if (!returned.contains(alloc.getResult()) && !alloc->hasAttr("omc.loop_owned"))
       memref::DeallocOp::create(builder, returnOp.getLoc(), alloc);
 }
 
@@ -86,7 +88,7 @@ struct ConvertONNXToKrnl : impl::ConvertONNXToKrnlBase<ConvertONNXToKrnl> {
 
     ConversionTarget target(*context);
     target.addLegalDialect<krnl::KrnlDialect, arith::ArithDialect, math::MathDialect,
-                           memref::MemRefDialect>();
+                           memref::MemRefDialect, scf::SCFDialect>();
     target.addLegalOp<ModuleOp>();
     target.addIllegalDialect<onnx::ONNXDialect>();
     // Absent optional inputs stay until their users are lowered, then die.

@@ -19,6 +19,7 @@ def ConvertONNXToKrnl : Pass<"convert-onnx-to-krnl", "::mlir::ModuleOp"> {
     "::mlir::arith::ArithDialect",
     "::mlir::math::MathDialect",
     "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
   ];
 }
 

@@ -28,7 +28,65 @@ namespace {
 
 constexpr int kMaxRounds = 16;
 
+// An If result takes what both branches agree on: the rank, and each dim the two
+// yield as the same static size.
+LogicalResult inferIf(IfOp op) {
+  auto thenYield = op.getThenBranch().front().getTerminator();
+  auto elseYield = op.getElseBranch().front().getTerminator();
+  if (thenYield->getNumOperands() != op.getNumResults() ||
+      elseYield->getNumOperands() != op.getNumResults())
+    return success();
+  for (auto [result, a, b] :
+       llvm::zip(op.getResults(), thenYield->getOperands(), elseYield->getOperands())) {
+    auto shapeA = rankedShape(a), shapeB = rankedShape(b);
+    if (!isa<UnrankedTensorType>(result.getType()) || !shapeA || !shapeB ||
+        shapeA->size() != shapeB->size())
+      continue;
+    SmallVector<int64_t> shape;
+    for (auto [x, y] : llvm::zip(*shapeA, *shapeB))
+      shape.push_back(x == y ? x : ShapedType::kDynamic);
+    if (failed(refineShape(op, result, shape)))
+      return failure();
+  }
+  return success();
+}
+
+// Loop results of unknown rank: a carried value's rank is its initial value's (its dims
+// dynamic unless the body yields them unchanged), a scan output's is one more than the
+// body's output.
+LogicalResult inferLoop(LoopOp op) {
+  Operation *yield = op.getBody().front().getTerminator();
+  size_t numCarried = op.getVInitial().size();
+  if (yield->getNumOperands() != op.getNumResults() + 1 || op.getNumResults() < numCarried)
+    return success();
+  for (auto [i, result] : llvm::enumerate(op.getResults())) {
+    if (!isa<UnrankedTensorType>(result.getType()))
+      continue;
+    auto out = rankedShape(yield->getOperand(i + 1));
+    if (!out)
+      continue;
+    SmallVector<int64_t> shape;
+    if (i < numCarried) {
+      auto init = rankedShape(op.getVInitial()[i]);
+      if (!init || init->size() != out->size())
+        continue;
+      for (auto [x, y] : llvm::zip(*init, *out))
+        shape.push_back(x == y ? x : ShapedType::kDynamic);
+    } else {
+      shape.push_back(ShapedType::kDynamic);
+      llvm::append_range(shape, *out);
+    }
+    if (failed(refineShape(op, result, shape)))
+      return failure();
+  }
+  return success();
+}
+
 LogicalResult inferOp(Operation *op) {
+  if (auto ifOp = dyn_cast<IfOp>(op))
+    return inferIf(ifOp);
+  if (auto loop = dyn_cast<LoopOp>(op))
+    return inferLoop(loop);
   if (auto shaped = dyn_cast<ShapeInferenceOpInterface>(op))
     return shaped.inferShapes();
   if (op->getNumResults() == 0 || op->getNumOperands() == 0)
@@ -66,6 +124,25 @@ bool replaceByKnownInts(Operation *op) {
   return true;
 }
 
+// A Loop body may declare a carried input without a type (Range's function body
+// does): it takes the initial value's rank and element type, with every dim dynamic,
+// since a carried value may change shape between iterations.
+void refineLoopBodyInputs(func::FuncOp func) {
+  func.walk<WalkOrder::PreOrder>([](LoopOp loop) {
+    Block &body = loop.getBody().front();
+    if (body.getNumArguments() != loop.getVInitial().size() + 2)
+      return;
+    for (auto [init, arg] : llvm::zip(loop.getVInitial(), body.getArguments().drop_front(2))) {
+      auto initType = dyn_cast<RankedTensorType>(init.getType());
+      auto argType = dyn_cast<UnrankedTensorType>(arg.getType());
+      if (initType && argType && initType.getElementType() == argType.getElementType())
+        arg.setType(RankedTensorType::get(
+            SmallVector<int64_t>(initType.getRank(), ShapedType::kDynamic),
+            initType.getElementType()));
+    }
+  });
+}
+
 struct ONNXShapeInference : impl::ONNXShapeInferenceBase<ONNXShapeInference> {
   void runOnOperation() override {
     func::FuncOp func = getOperation();
@@ -77,6 +154,7 @@ struct ONNXShapeInference : impl::ONNXShapeInferenceBase<ONNXShapeInference> {
 
     for (int round = 0; round < kMaxRounds; ++round) {
       bool changed = false;
+      refineLoopBodyInputs(func);
       // Program order (a region's ops before the op holding it): an op sees its
       // operands' refined types, and the constants its operands folded to.
       SmallVector<Operation *> ops;
