@@ -16,10 +16,9 @@
 #include <vector>
 
 #include "omc/execution_session.h"
+#include "tests/unit/runtime/test_flags.h"
 
 namespace {
-
-std::map<std::string, std::string> gFlags;
 
 // Compiles the model once for every test, into the test's temporary directory.
 std::string compiledModel() {
@@ -27,7 +26,7 @@ std::string compiledModel() {
     const char *tmp = std::getenv("TEST_TMPDIR");
     std::string out = std::string(tmp ? tmp : "/tmp") + "/matmul_2d.so";
     std::string command =
-        "'" + gFlags["compile"] + "' -o '" + out + "' '" + gFlags["model"] + "'";
+        "'" + omc_test::flag("compile") + "' -o '" + out + "' '" + omc_test::flag("model") + "'";
     int status = std::system(command.c_str());
     EXPECT_EQ(status, 0) << command;
     return out;
@@ -110,16 +109,9 @@ TEST(CompiledModel, WrongInputsThrow) {
 
 int main(int argc, char **argv) {
   ::testing::InitGoogleTest(&argc, argv);
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    size_t eq = arg.find('=');
-    if (arg.rfind("--", 0) != 0 || eq == std::string::npos) {
-      std::fprintf(stderr, "unexpected argument %s\n", argv[i]);
-      return 2;
-    }
-    gFlags[arg.substr(2, eq - 2)] = arg.substr(eq + 1);
-  }
-  if (!gFlags.count("compile") || !gFlags.count("model")) {
+  if (!omc_test::parseFlags(argc, argv))
+    return 2;
+  if (!omc_test::flags().count("compile") || !omc_test::flags().count("model")) {
     std::fprintf(stderr, "usage: %s --compile=PATH --model=PATH\n", argv[0]);
     return 2;
   }

@@ -13,19 +13,11 @@
 
 #include "omc/runtime.h"
 #include "omc/signature.h"
+#include "tests/unit/runtime/test_flags.h"
 
 namespace {
 
-std::map<std::string, std::string> gFixtures;
-
-std::string fixture(const std::string &flag) {
-  auto found = gFixtures.find(flag);
-  if (found == gFixtures.end()) {
-    ADD_FAILURE() << "missing flag --" << flag << "=PATH";
-    return "";
-  }
-  return found->second;
-}
+std::string fixture(const std::string &name) { return omc_test::flag(name); }
 
 // The error message of a failed call, freed.
 std::string take(char *error) {
@@ -308,14 +300,7 @@ TEST(LoadErrors, MalformedSignature) {
 
 int main(int argc, char **argv) {
   ::testing::InitGoogleTest(&argc, argv);
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    size_t eq = arg.find('=');
-    if (arg.rfind("--", 0) != 0 || eq == std::string::npos) {
-      std::fprintf(stderr, "unexpected argument %s\n", argv[i]);
-      return 2;
-    }
-    gFixtures[arg.substr(2, eq - 2)] = arg.substr(eq + 1);
-  }
+  if (!omc_test::parseFlags(argc, argv))
+    return 2;
   return RUN_ALL_TESTS();
 }
