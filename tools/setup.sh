@@ -24,6 +24,10 @@ readonly PINNED=(
   bazel-skylib=1.0.3-2
   # LLVM/MLIR 22: third_party/llvm/ is an overlay over /usr/lib/llvm-22; llvm-22-tools has FileCheck.
   clang-22=1:22.1.8-1~deb12u1
+  # libFuzzer (and the sanitizer runtimes) for tests/fuzz/build_fuzzers.sh.
+  libclang-rt-22-dev=1:22.1.8-1~deb12u1
+  # tests/hostile/runtime_leak_test.sh runs GPT-2 tiny under valgrind's memcheck.
+  valgrind=1:3.19.0-1
   lld-22=1:22.1.8-1~deb12u1
   llvm-22=1:22.1.8-1~deb12u1
   llvm-22-dev=1:22.1.8-1~deb12u1

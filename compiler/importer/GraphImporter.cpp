@@ -33,7 +33,9 @@ llvm::Error fail(const llvm::Twine &message) {
 // The version of `domain` the model imports (0 when it imports none).
 int opsetOf(const ::onnx::ModelProto &model, llvm::StringRef domain) {
   for (const auto &opset : model.opset_import()) {
-    llvm::StringRef name = opset.domain() == "ai.onnx" ? "" : opset.domain();
+    // Both arms StringRefs: `cond ? "" : std::string` would make a temporary string.
+    llvm::StringRef name =
+        opset.domain() == "ai.onnx" ? llvm::StringRef() : llvm::StringRef(opset.domain());
     if (name == domain)
       return static_cast<int>(opset.version());
   }

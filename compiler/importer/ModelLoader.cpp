@@ -2,6 +2,8 @@
 
 #include "compiler/importer/ModelLoader.h"
 
+#include "compiler/importer/GraphValidation.h"
+
 #include <fstream>
 #include <map>
 #include <set>
@@ -20,7 +22,7 @@ static llvm::Error fail(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
 }
 
-static llvm::Error parseFile(const std::string &path, ::onnx::ModelProto &model) {
+static llvm::Error readFile(const std::string &path, std::string &bytes) {
   if (!llvm::sys::fs::exists(path))
     return fail("no such file: " + path);
   if (llvm::sys::fs::is_directory(path))
@@ -28,18 +30,25 @@ static llvm::Error parseFile(const std::string &path, ::onnx::ModelProto &model)
   std::ifstream file(path, std::ios::binary);
   if (!file)
     return fail("cannot open " + path);
-  std::string bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-  if (bytes.empty())
-    return fail("empty file, not an ONNX model: " + path);
+  bytes.assign((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  return llvm::Error::success();
+}
 
+static llvm::Error parseBytes(const std::string &bytes, const std::string &name,
+                              ::onnx::ModelProto &model) {
+  if (bytes.empty())
+    return fail("empty file, not an ONNX model: " + name);
+  // Protobuf caps a message at 2 GiB; larger weights belong in external data.
+  if (bytes.size() > static_cast<size_t>(INT32_MAX))
+    return fail("model file over 2 GiB (keep large weights in external data): " + name);
   google::protobuf::io::ArrayInputStream stream(bytes.data(), static_cast<int>(bytes.size()));
   google::protobuf::io::CodedInputStream coded(&stream);
   coded.SetTotalBytesLimit(INT32_MAX);
   if (!model.ParseFromCodedStream(&coded) || !coded.ConsumedEntireMessage())
     return fail("not a valid ONNX model (protobuf parse failed, the file is truncated or "
-                "not a ModelProto): " + path);
+                "not a ModelProto): " + name);
   if (!model.has_graph() || model.graph().node_size() + model.graph().output_size() == 0)
-    return fail("not a valid ONNX model (no graph): " + path);
+    return fail("not a valid ONNX model (no graph): " + name);
   return llvm::Error::success();
 }
 
@@ -188,9 +197,19 @@ static llvm::Error upgradeOpset(::onnx::ModelProto &model) {
 
 llvm::Error loadModel(const std::string &path, const ImportOptions &options,
                       ::onnx::ModelProto &model) {
-  if (llvm::Error error = parseFile(path, model))
+  std::string bytes;
+  if (llvm::Error error = readFile(path, bytes))
+    return error;
+  return loadModelBytes(bytes, path, options, model);
+}
+
+llvm::Error loadModelBytes(const std::string &bytes, const std::string &name,
+                           const ImportOptions &options, ::onnx::ModelProto &model) {
+  if (llvm::Error error = parseBytes(bytes, name, model))
     return error;
   if (llvm::Error error = checkOpsets(model))
+    return error;
+  if (llvm::Error error = validateModel(model))
     return error;
   if (llvm::Error error = applyShapeOverrides(options, *model.mutable_graph()))
     return error;

@@ -15,6 +15,10 @@ namespace omc {
 llvm::Error loadModel(const std::string &path, const ImportOptions &options,
                       ::onnx::ModelProto &model);
 
+// The same for a model already in memory; `name` stands for the file in messages.
+llvm::Error loadModelBytes(const std::string &bytes, const std::string &name,
+                           const ImportOptions &options, ::onnx::ModelProto &model);
+
 } // namespace omc
 
 #endif // OMC_COMPILER_IMPORTER_MODELLOADER_H

@@ -102,18 +102,22 @@ llvm::Expected<Type> convertType(MLIRContext &context, const ::onnx::TypeProto &
   }
 }
 
-// Reads external data, refusing any location outside the model's folder.
+// Reads the `needed` bytes of a tensor's external data, refusing any location outside
+// the model's folder, by name or through a symbolic link.
 static llvm::Expected<std::string> readExternalData(const ::onnx::TensorProto &tensor,
-                                                    const std::string &modelDir) {
+                                                    const std::string &modelDir,
+                                                    int64_t needed) {
   std::string location;
   int64_t offset = 0, length = -1;
   for (const auto &entry : tensor.external_data()) {
+    int64_t *number = entry.key() == "offset" ? &offset
+                      : entry.key() == "length" ? &length
+                                                : nullptr;
     if (entry.key() == "location")
       location = entry.value();
-    else if (entry.key() == "offset")
-      offset = std::stoll(entry.value());
-    else if (entry.key() == "length")
-      length = std::stoll(entry.value());
+    else if (number && (llvm::StringRef(entry.value()).getAsInteger(10, *number) || *number < 0))
+      return fail("tensor '" + tensor.name() + "' has external data " + entry.key() + " '" +
+                  entry.value() + "', which is not an integer >= 0");
   }
   if (location.empty())
     return fail("tensor '" + tensor.name() + "' has external data without a location");
@@ -122,19 +126,29 @@ static llvm::Expected<std::string> readExternalData(const ::onnx::TensorProto &t
                 "' escapes the model's folder");
   llvm::SmallString<256> path(modelDir);
   llvm::sys::path::append(path, location);
-  std::ifstream file(std::string(path), std::ios::binary);
-  if (!file)
+  llvm::SmallString<256> realDir, realPath;
+  if (llvm::sys::fs::real_path(modelDir, realDir) || llvm::sys::fs::real_path(path, realPath))
+    return fail("cannot open external data file " + path + " of tensor '" + tensor.name() + "'");
+  if (!llvm::StringRef(realPath).starts_with((realDir + "/").str()))
+    return fail("external data location '" + location + "' of tensor '" + tensor.name() +
+                "' escapes the model's folder (it resolves to " + realPath + ")");
+  if (!llvm::sys::fs::is_regular_file(realPath))
+    return fail("external data location " + path + " of tensor '" + tensor.name() +
+                "' is not a regular file");
+  uint64_t size = 0;
+  if (llvm::sys::fs::file_size(realPath, size))
     return fail("cannot open external data file " + path);
-  file.seekg(0, std::ios::end);
-  int64_t size = file.tellg();
-  if (length < 0)
-    length = size - offset;
-  if (offset < 0 || offset + length > size)
+  if (length >= 0 && length != needed)
+    return fail("tensor '" + tensor.name() + "' declares " + llvm::Twine(length) +
+                " bytes of external data; its dims and type need " + llvm::Twine(needed));
+  if (static_cast<uint64_t>(offset) > size || size - offset < static_cast<uint64_t>(needed))
     return fail("external data file " + path + " is shorter than tensor '" + tensor.name() +
-                "' declares");
-  std::string bytes(length, '\0');
-  file.seekg(offset);
-  file.read(bytes.data(), length);
+                "' declares: " + llvm::Twine(needed) + " bytes from offset " +
+                llvm::Twine(offset) + ", the file has " + llvm::Twine(size));
+  std::ifstream file(std::string(realPath), std::ios::binary);
+  std::string bytes(needed, '\0');
+  if (!file.seekg(offset) || !file.read(bytes.data(), needed))
+    return fail("cannot read external data file " + path);
   return bytes;
 }
 
@@ -198,9 +212,18 @@ llvm::Expected<DenseElementsAttr> convertTensor(MLIRContext &context,
     SmallVector<StringRef> strings(tensor.string_data().begin(), tensor.string_data().end());
     return DenseElementsAttr::get(type, ArrayRef<StringRef>(strings));
   }
+  int64_t elementBytes = 0;
+  if (auto complex = dyn_cast<ComplexType>(*elementType))
+    elementBytes = 2 * complex.getElementType().getIntOrFloatBitWidth() / 8;
+  else
+    elementBytes = std::max<int64_t>(1, elementType->getIntOrFloatBitWidth() / 8);
+  int64_t needed = 0;
+  if (__builtin_mul_overflow(count, elementBytes, &needed))
+    return fail("tensor '" + tensor.name() + "' has more bytes than fit in 64 bits");
+
   std::vector<char> bytes;
   if (tensor.data_location() == ::onnx::TensorProto::EXTERNAL) {
-    auto external = readExternalData(tensor, modelDir);
+    auto external = readExternalData(tensor, modelDir, needed);
     if (!external)
       return external.takeError();
     bytes.assign(external->begin(), external->end());
@@ -213,14 +236,9 @@ llvm::Expected<DenseElementsAttr> convertTensor(MLIRContext &context,
     bytes = std::move(*typed);
   }
 
-  int64_t elementBytes = 0;
-  if (auto complex = dyn_cast<ComplexType>(*elementType))
-    elementBytes = 2 * complex.getElementType().getIntOrFloatBitWidth() / 8;
-  else
-    elementBytes = std::max<int64_t>(1, elementType->getIntOrFloatBitWidth() / 8);
-  if (static_cast<int64_t>(bytes.size()) != count * elementBytes)
+  if (static_cast<int64_t>(bytes.size()) != needed)
     return fail("tensor '" + tensor.name() + "' holds " + llvm::Twine(bytes.size()) +
-                " bytes of data; its dims and type need " + llvm::Twine(count * elementBytes));
+                " bytes of data; its dims and type need " + llvm::Twine(needed));
 
   // MLIR packs i1 as bits; ONNX keeps one byte per bool.
   if (elementType->isInteger(1)) {

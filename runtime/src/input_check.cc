@@ -36,6 +36,8 @@ std::optional<std::string> checkInput(const TensorSignature &expected, int64_t i
     return where + "too many elements";
   if (!tensor.data && *count > 0)
     return where + "data is NULL";
+  if (!spanFits(tensor, elemTypeSize(tensor.elem_type)))
+    return where + "strides reach beyond any address (element offsets overflow int64)";
   return std::nullopt;
 }
 

@@ -7,7 +7,9 @@
 #include <cerrno>
 #include <cstring>
 
+#include "omc/json.h"
 #include "omc/signature.h"
+#include "runtime/src/elf_check.h"
 #include "runtime/src/model.h"
 
 namespace omc {
@@ -63,6 +65,19 @@ bool loadEntry(omc_model &model, const std::string &name, Failure *failure) {
     failure->message = where + "bad output signature: " + error;
     return false;
   }
+  // The messages of the errors the model checks for while it runs (older models
+  // and models without such checks do not export them).
+  if (auto errors = reinterpret_cast<StringGetter>(symbol(model.library, "omc_errors_" + name))) {
+    const char *errorsText = errors();
+    std::optional<json::Value> list = json::parse(errorsText ? errorsText : "", &error);
+    if (!list || !list->isArray()) {
+      failure->status = OMC_ERR_BAD_SIGNATURE;
+      failure->message = where + "bad error message list" + (list ? "" : ": " + error);
+      return false;
+    }
+    for (const json::Value &message : list->array())
+      entry.errors.push_back(message.isString() ? message.string() : "(not a string)");
+  }
   entry.inputs = std::move(*inputs);
   entry.outputs = std::move(*outputs);
   model.entries.push_back(std::move(entry));
@@ -81,6 +96,10 @@ std::unique_ptr<omc_model> loadModel(const char *path, Failure *failure) {
   if (S_ISDIR(info.st_mode))
     return fail(failure, OMC_ERR_LOAD,
                 std::string("cannot open model library ") + path + ": is a directory");
+
+  if (std::optional<std::string> problem = checkElfFile(path))
+    return fail(failure, OMC_ERR_LOAD,
+                std::string("cannot load model library ") + path + ": " + *problem);
 
   auto model = std::make_unique<omc_model>();
   model->path = path;

@@ -19,6 +19,8 @@ struct Entry {
   RunFunction run = nullptr;
   std::string inputJson, outputJson; // copies: they outlive nothing but the model
   Signature inputs, outputs;
+  // What the run's status k >= 2 means: errors[k - 2] (omc_errors_NAME, optional).
+  std::vector<std::string> errors;
 };
 
 // Everything a C caller needs to know about an error: the status and the message.

@@ -176,6 +176,19 @@ bool runEntry(const Entry &entry, const omc_tensor *inputs, int64_t numInputs,
     return fail(failure, OMC_ERR_OUT_OF_MEMORY, "out of memory copying strided inputs");
 
   int32_t status = entry.run(dense.tensors.data(), numInputs, outputs, numOutputs);
+  if (status >= 2 && static_cast<size_t>(status - 2) < entry.errors.size()) {
+    // A check of the model's own failed: it ran to the end with safe values, so its
+    // outputs are whole, but wrong. Free them and say what it found.
+    for (int64_t i = 0; i < numOutputs; ++i)
+      if (checkOutput(entry, i, outputs[i])) {
+        std::memset(outputs, 0, sizeof(omc_tensor) * numOutputs);
+        return fail(failure, OMC_ERR_RUN_FAILED, "entry point '" + entry.name + "' failed: " +
+                                                     entry.errors[status - 2]);
+      }
+    discardOutputs(dense.tensors, outputs, numOutputs);
+    return fail(failure, OMC_ERR_RUN_FAILED,
+                "entry point '" + entry.name + "' failed: " + entry.errors[status - 2]);
+  }
   if (status != 0) {
     // What a failing entry left in outputs is unspecified: leak it rather than
     // free a pointer that may not be a block.

@@ -161,6 +161,10 @@ LogicalResult ABIBuilder::build(krnl::EntryPointOp entry) {
   if (!func)
     return entry.emitOpError() << "names no function";
   FunctionType funcType = func.getFunctionType();
+  // A graph that checks values while it runs takes a status buffer last
+  // (onnx_to_krnl/RunTimeErrors.h): not an input of the ABI.
+  auto errorMessages = func->getAttrOfType<ArrayAttr>("omc.error_messages");
+  unsigned numInputs = funcType.getNumInputs() - (errorMessages ? 1 : 0);
   for (Type type : llvm::concat<const Type>(funcType.getInputs(), funcType.getResults())) {
     auto memref = dyn_cast<MemRefType>(type);
     if (!memref || !memref.getLayout().isIdentity() || memref.getRank() > kMaxRank)
@@ -176,14 +180,14 @@ LogicalResult ABIBuilder::build(krnl::EntryPointOp entry) {
   Block *entryBlock = wrapper.addEntryBlock();
   Block *runBlock = wrapper.addBlock();
   Block *badCountBlock = wrapper.addBlock();
-  Value inputs = entryBlock->getArgument(0), numInputs = entryBlock->getArgument(1);
+  Value inputs = entryBlock->getArgument(0), numInputsArg = entryBlock->getArgument(1);
   Value outputs = entryBlock->getArgument(2), numOutputs = entryBlock->getArgument(3);
 
   // A wrong count is the caller's mistake; say so with status 1 rather than read
   // past its arrays.
   builder.setInsertionPointToStart(entryBlock);
-  Value inputsOk = LLVM::ICmpOp::create(builder, loc, LLVM::ICmpPredicate::eq, numInputs,
-                                        constI64(loc, funcType.getNumInputs()));
+  Value inputsOk = LLVM::ICmpOp::create(builder, loc, LLVM::ICmpPredicate::eq, numInputsArg,
+                                        constI64(loc, numInputs));
   Value outputsOk = LLVM::ICmpOp::create(builder, loc, LLVM::ICmpPredicate::eq, numOutputs,
                                          constI64(loc, funcType.getNumResults()));
   Value countsOk = LLVM::AndOp::create(builder, loc, inputsOk, outputsOk);
@@ -194,8 +198,21 @@ LogicalResult ABIBuilder::build(krnl::EntryPointOp entry) {
 
   builder.setInsertionPointToStart(runBlock);
   SmallVector<Value> args;
-  for (auto [i, type] : llvm::enumerate(funcType.getInputs()))
+  for (auto [i, type] : llvm::enumerate(funcType.getInputs().take_front(numInputs)))
     args.push_back(unpackInput(loc, inputs, i, cast<MemRefType>(type)));
+  Value status;
+  if (errorMessages) {
+    status = LLVM::AllocaOp::create(builder, loc, ptrType, i32Type, constI64(loc, 1));
+    LLVM::StoreOp::create(builder, loc, constI32(loc, 0), status);
+    Type descType = descriptorType(MemRefType::get({}, i32Type));
+    Value desc = LLVM::UndefOp::create(builder, loc, descType);
+    desc = LLVM::InsertValueOp::create(builder, loc, desc, status, ArrayRef<int64_t>{0});
+    desc = LLVM::InsertValueOp::create(builder, loc, desc, status, ArrayRef<int64_t>{1});
+    desc = LLVM::InsertValueOp::create(builder, loc, desc, constI64(loc, 0), ArrayRef<int64_t>{2});
+    args.push_back(UnrealizedConversionCastOp::create(builder, loc, funcType.getInputs().back(),
+                                                      desc)
+                       .getResult(0));
+  }
   auto call = func::CallOp::create(builder, loc, func, args);
   // The buffers are signless; the signature has the ONNX element types (uint8, ...).
   SmallVector<int32_t> elemTypes;
@@ -204,7 +221,25 @@ LogicalResult ABIBuilder::build(krnl::EntryPointOp entry) {
     return entry.emitOpError() << "output signature does not match the function's results";
   for (auto [i, result] : llvm::enumerate(call.getResults()))
     packOutput(loc, outputs, i, result, elemTypes[i]);
-  func::ReturnOp::create(builder, loc, constI32(loc, 0));
+  if (!errorMessages) {
+    func::ReturnOp::create(builder, loc, constI32(loc, 0));
+  } else {
+    // Error site k stored k (>= 1): the run returns k + 1, after the outputs are packed.
+    Value code = LLVM::LoadOp::create(builder, loc, i32Type, status);
+    Value ok = LLVM::ICmpOp::create(builder, loc, LLVM::ICmpPredicate::eq, code,
+                                    constI32(loc, 0));
+    Value failed = LLVM::AddOp::create(builder, loc, code, constI32(loc, 1));
+    func::ReturnOp::create(builder, loc,
+                           LLVM::SelectOp::create(builder, loc, ok, constI32(loc, 0), failed)
+                               .getResult());
+    llvm::json::Array messages;
+    for (Attribute message : errorMessages)
+      messages.push_back(cast<StringAttr>(message).getValue().str());
+    std::string json;
+    llvm::raw_string_ostream os(json);
+    os << llvm::json::Value(std::move(messages));
+    buildStringGetter(loc, "omc_errors_" + name, json);
+  }
 
   buildStringGetter(loc, "omc_signature_in_" + name, entry.getSignatureIn());
   buildStringGetter(loc, "omc_signature_out_" + name, entry.getSignatureOut());

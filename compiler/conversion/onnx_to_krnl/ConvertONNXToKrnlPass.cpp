@@ -2,6 +2,7 @@
 
 #include "compiler/conversion/onnx_to_krnl/ONNXToKrnl.h"
 #include "compiler/conversion/onnx_to_krnl/Passes.h"
+#include "compiler/conversion/onnx_to_krnl/RunTimeErrors.h"
 #include "compiler/conversion/onnx_to_krnl/Signature.h"
 #include "compiler/dialect/krnl/KrnlOps.h"
 #include "compiler/dialect/onnx/ONNXOps.h"
@@ -111,6 +112,7 @@ struct ConvertONNXToKrnl : impl::ConvertONNXToKrnlBase<ConvertONNXToKrnl> {
         continue;
       makeResultsOwned(func);
       freeTemporaries(func);
+      exposeStatusBuffer(func);
     }
 
     OpBuilder builder = OpBuilder::atBlockEnd(module.getBody());

@@ -37,8 +37,10 @@ struct SoftmaxLowering : OpConversionPattern<OpTy> {
       return rewriter.notifyMatchFailure(op, "needs a ranked float input");
     int64_t rank = type.getRank();
     int64_t axis = op.getAxis() < 0 ? op.getAxis() + rank : op.getAxis();
+    // No other pattern lowers the op, so this is the model's error, not a mismatch.
     if (axis < 0 || axis >= rank)
-      return rewriter.notifyMatchFailure(op, "axis out of range");
+      return op.emitOpError() << "axis " << op.getAxis() << " is out of range for an input of rank "
+                              << rank;
     Type element = type.getElementType();
 
     SmallVector<Value> dims = getDims(rewriter, loc, input);

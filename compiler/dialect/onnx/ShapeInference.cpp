@@ -39,6 +39,23 @@ LogicalResult refineShape(Operation *op, Value result, ArrayRef<int64_t> shape) 
       merged[i] = dim;
     }
   }
+  // A shape computed from a stranger's constants may be negative or beyond any memory
+  // (2^47 bytes, x86-64's user address space): say so here rather than fail to allocate.
+  int64_t bytes = 1;
+  Type element = current.getElementType();
+  int64_t elementBytes = element.isIntOrFloat() ? std::max(1u, element.getIntOrFloatBitWidth() / 8)
+                                                : 16;
+  bool fits = !__builtin_mul_overflow(bytes, elementBytes, &bytes);
+  for (auto [i, dim] : llvm::enumerate(merged)) {
+    if (ShapedType::isDynamic(dim))
+      continue;
+    if (dim < 0)
+      return op->emitOpError() << "result dim " << i << " is negative (" << dim << ")";
+    fits = fits && !__builtin_mul_overflow(bytes, dim, &bytes);
+  }
+  if (!fits || bytes > (int64_t(1) << 47))
+    return op->emitOpError() << "result of shape [" << llvm::make_range(merged.begin(), merged.end())
+                             << "] needs more than 2^47 bytes";
   result.setType(RankedTensorType::get(merged, current.getElementType()));
   return success();
 }
@@ -211,18 +228,34 @@ LogicalResult ReshapeOp::inferShapes() {
     if (dim == -1) {
       inferred = i;
       dim = ShapedType::kDynamic;
-    } else if (!ShapedType::isDynamic(dim)) {
-      known *= dim;
+    } else if (!ShapedType::isDynamic(dim) && __builtin_mul_overflow(known, dim, &known)) {
+      return emitOpError() << "shape's element count overflows int64";
     }
     shape.push_back(dim);
   }
+  if (llvm::any_of(*requested, [](int64_t d) { return d < -1 && !ShapedType::isDynamic(d); }))
+    return emitOpError() << "shape has an entry below -1";
+  if (llvm::count(*requested, -1) > 1)
+    return emitOpError() << "shape has more than one -1 entry";
+  // A fully known shape must hold exactly the input's elements.
+  int64_t inputCount = 1, resultCount = 1;
+  bool counted = input && llvm::none_of(*input, ShapedType::isDynamic) &&
+                 llvm::none_of(shape, ShapedType::isDynamic);
+  for (int64_t dim : counted ? *input : ArrayRef<int64_t>())
+    counted = counted && !__builtin_mul_overflow(inputCount, dim, &inputCount);
+  for (int64_t dim : counted ? ArrayRef<int64_t>(shape) : ArrayRef<int64_t>())
+    counted = counted && !__builtin_mul_overflow(resultCount, dim, &resultCount);
+  if (counted && inputCount != resultCount)
+    return emitOpError() << "cannot reshape " << inputCount << " elements into a shape of "
+                         << resultCount;
   bool allKnown = llvm::none_of(shape, [&](int64_t d) { return ShapedType::isDynamic(d); }) ||
                   (inferred >= 0 && llvm::count_if(shape, ShapedType::isDynamic) == 1);
   if (inferred >= 0 && allKnown && input && known != 0 &&
       llvm::none_of(*input, ShapedType::isDynamic)) {
     int64_t total = 1;
     for (int64_t dim : *input)
-      total *= dim;
+      if (__builtin_mul_overflow(total, dim, &total))
+        return emitOpError() << "input's element count overflows int64";
     if (total % known)
       return emitOpError() << "cannot reshape " << total << " elements into a shape with "
                            << known << " per -1 entry";

@@ -5,6 +5,7 @@
  *                            omc_tensor *outputs, int64_t num_outputs);
  *   const char *omc_signature_in_NAME(void);   JSON, see below
  *   const char *omc_signature_out_NAME(void);  JSON, see below
+ *   const char *omc_errors_NAME(void);         optional: JSON array of messages, see below
  * and once per library:
  *   const char *omc_entry_points(void);        JSON array of entry point names
  *   int64_t     omc_abi_version(void);         OMC_ABI_VERSION at compile time
@@ -17,7 +18,11 @@
  * them against the signature first. Inputs are strided views that the caller owns;
  * the model reads them in place. Outputs are written by the model: `data` points at
  * the first element, `allocation` is the block to release with free() (the runtime
- * does this), and shape/strides are filled in. The return value is 0 on success.
+ * does this), and shape/strides are filled in. The return value is 0 on success,
+ * 1 when num_inputs or num_outputs is wrong (nothing is written), and k >= 2 when a
+ * check the model makes while it runs failed (a Gather index out of range):
+ * omc_errors_NAME()[k - 2] says which; the model finished with safe values, so the
+ * outputs are filled in and must be freed, but are meaningless.
  */
 #ifndef OMC_MODEL_ABI_H
 #define OMC_MODEL_ABI_H

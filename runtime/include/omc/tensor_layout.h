@@ -23,6 +23,10 @@ void setContiguousStrides(omc_tensor &tensor);
 // and a tensor with no elements is contiguous.
 bool isContiguous(const omc_tensor &tensor);
 
+// Whether the view's shape is valid and the byte offsets of all its elements fit in
+// int64 (strides come from callers: a view that reaches further addresses no memory).
+bool spanFits(const omc_tensor &tensor, int64_t elemSize);
+
 // The lowest and one-past-highest byte addresses the view touches (both equal to
 // data when it has no elements); for aliasing checks. Expects a valid shape.
 void byteSpan(const omc_tensor &tensor, int64_t elemSize, const char **begin,
