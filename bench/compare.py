@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """omc against onnxruntime and against the machine's FMA peak, in one run.
 
-    bench/compare.py [--quick] [--threads 1,2] [--runs 5] [--sizes 256,1024,2048]
+    bench/compare.py [--quick] [--only sgemm,gpt2,resnet50,mobilenet_v2] [--threads 1,2] [--runs 5] [--sizes 256,1024,2048]
                      [--target x86-avx512] [--work-dir /tmp/omc-bench] [--plot FILE.png]
 
 Cases: SGEMM (one MatMul of two N x N float32 inputs) at each --sizes, GPT-2 124M on 1 and 128
@@ -186,21 +186,26 @@ class Bench:
     def run(self):
         args = self.args
         self.probe_peaks()
-        for n in args.sizes:
+        only = set(args.only.split(",")) if args.only else None
+        wanted = lambda case: only is None or case in only
+        for n in (args.sizes if wanted("sgemm") else []):
             model, inputs = self.sgemm_model(n)
             library = self.compile(f"sgemm{n}", model)
             self.time_case(f"SGEMM {n}", library, model, inputs, flops=2.0 * n * n * n)
         if args.quick:
             return
-        gpt2 = self.exported("gpt2-124M", "export_gpt2.py", "--config", "124M")
-        library = self.compile("gpt2-124M", gpt2)
         rng = np.random.default_rng(0)
-        for tokens in (1, 128):
-            ids = self.npy(f"gpt2-ids-{tokens}",
-                           rng.integers(0, 50257, (1, tokens)).astype(np.int64))
-            self.time_case(f"GPT-2 124M, {tokens} token(s)", library, gpt2, [ids])
+        if wanted("gpt2"):
+            gpt2 = self.exported("gpt2-124M", "export_gpt2.py", "--config", "124M")
+            library = self.compile("gpt2-124M", gpt2)
+            for tokens in (1, 128):
+                ids = self.npy(f"gpt2-ids-{tokens}",
+                               rng.integers(0, 50257, (1, tokens)).astype(np.int64))
+                self.time_case(f"GPT-2 124M, {tokens} token(s)", library, gpt2, [ids])
         image = self.npy("image-224", rng.uniform(-1, 1, (1, 3, 224, 224)).astype(np.float32))
         for name, label in (("resnet50", "ResNet-50"), ("mobilenet_v2", "MobileNetV2")):
+            if not wanted(name):
+                continue
             model = self.exported(name, "export_torchvision.py", "--model", name)
             library = self.compile(name, model)
             self.time_case(f"{label}, batch 1", library, model, [image])
@@ -275,6 +280,8 @@ def main():
                         help="most timed iterations per process")
     parser.add_argument("--sizes", default="256,1024,2048", help="SGEMM sizes")
     parser.add_argument("--quick", action="store_true", help="SGEMM only")
+    parser.add_argument("--only", help="a comma-separated subset of sgemm, gpt2, resnet50, "
+                        "mobilenet_v2 (default: all)")
     parser.add_argument("--work-dir", default="/tmp/omc-bench")
     parser.add_argument("--plot", default=None, help="PNG path (default WORK_DIR/ratios.png)")
     args = parser.parse_args()
