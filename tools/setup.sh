@@ -49,6 +49,8 @@ readonly PINNED=(
   python3-torchvision=0.14.1-2
   pybind11-dev=2.10.3-1
   python3-dev=3.11.2-1+b1
+  # bench/compare.py's plot.
+  python3-matplotlib=3.6.3-1+b1
 )
 
 # Unpinned: the host C++ toolchain Bazel's autoconfigured cc toolchain uses.

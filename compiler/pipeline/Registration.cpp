@@ -1,5 +1,6 @@
 //===- Registration.cpp - omc's dialects and passes ---------------------------===//
 
+#include "compiler/codegen/Passes.h"
 #include "compiler/conversion/krnl_to_affine/Passes.h"
 #include "compiler/conversion/krnl_to_llvm/Passes.h"
 #include "compiler/conversion/onnx_to_krnl/Passes.h"
@@ -13,10 +14,12 @@
 #include "mlir/Dialect/Func/Extensions/InlinerExtension.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/UB/IR/UBOps.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 
@@ -27,6 +30,7 @@ void registerOmcDialects(mlir::DialectRegistry &registry) {
                   mlir::arith::ArithDialect, mlir::cf::ControlFlowDialect,
                   mlir::func::FuncDialect, mlir::LLVM::LLVMDialect, mlir::math::MathDialect,
                   mlir::memref::MemRefDialect, mlir::scf::SCFDialect, mlir::ub::UBDialect>();
+  registry.insert<mlir::linalg::LinalgDialect, mlir::vector::VectorDialect>();
   mlir::registerBuiltinDialectTranslation(registry);
   mlir::registerLLVMDialectTranslation(registry);
 }
@@ -36,6 +40,7 @@ void registerOmcPasses() {
   registerONNXToKrnlPasses();
   registerKrnlToAffinePasses();
   registerKrnlToLLVMPasses();
+  registerCodegenPasses();
 }
 
 } // namespace omc

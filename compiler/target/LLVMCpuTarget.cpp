@@ -2,11 +2,13 @@
 
 #include "compiler/target/LLVMCpuTarget.h"
 
+#include "compiler/codegen/Passes.h"
 #include "compiler/conversion/krnl_to_affine/Passes.h"
 #include "compiler/conversion/krnl_to_llvm/Passes.h"
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Transforms/Passes.h"
 #include "llvm/IR/LegacyPassManager.h"
@@ -28,10 +30,14 @@ static llvm::Error fail(const llvm::Twine &message) {
 
 void LLVMCpuTarget::buildCodegenPipeline(mlir::OpPassManager &pm,
                                          const TargetDescription &) const {
+  // Matmuls: tiles chosen from the module's omc.target, then packed vector FMAs.
+  pm.addPass(createMatmulStrategy());
+  pm.addPass(createLowerMatmul());
   pm.addPass(createConvertKrnlToAffine());
   pm.addPass(mlir::createCanonicalizerPass());
   pm.addPass(mlir::createLowerAffinePass());
   pm.addPass(mlir::createSCFToControlFlowPass());
+  pm.addPass(mlir::createConvertVectorToLLVMPass());
   pm.addPass(createConvertKrnlToLLVM());
   pm.addPass(mlir::createReconcileUnrealizedCastsPass());
 }

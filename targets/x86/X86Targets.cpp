@@ -1,8 +1,11 @@
 //===- X86Targets.cpp - the x86-avx2 and x86-avx512 targets -------------------===//
 //
 // Two x86-64 targets that differ in vector ISA: AVX2+FMA (256-bit, 16 vector
-// registers) and AVX-512 (512-bit, 32 registers). Their tile tables follow from
-// the register files: 8x8 fp32 register tiles for AVX2, 16x16 for AVX-512.
+// registers) and AVX-512 (512-bit, 32 registers). Their fp32 matmul register tiles
+// follow from the register files: rows x 2 vectors of accumulators plus the 2 vectors
+// of B each step loads, 6x16 (14 of 16 registers) for AVX2 and 8x32 (18 of 32, leaving
+// the FMA pipes enough independent chains) for AVX-512. The cache blocks keep a
+// block_k x register-columns panel of B in L1 and a block_m x block_k block of A in L2.
 //
 //===----------------------------------------------------------------------===//
 
@@ -34,10 +37,10 @@ struct X86Variant {
 
 constexpr X86Variant kAvx2 = {
     "x86-avx2", "x86-64 with AVX2 and FMA (256-bit vectors)", "x86-64-v3",
-    "+avx2,+fma,-avx512f", 256, 16, {8, 8, 256, 64, 512}, "avx2", 1};
+    "+avx2,+fma,-avx512f", 256, 16, {6, 16, 256, 72, 512}, "avx2", 1};
 constexpr X86Variant kAvx512 = {
     "x86-avx512", "x86-64 with AVX-512 (512-bit vectors)", "x86-64-v4",
-    "+avx512f,+avx512bw,+avx512dq,+avx512vl,+fma", 512, 32, {16, 16, 256, 128, 1024},
+    "+avx512f,+avx512bw,+avx512dq,+avx512vl,+fma", 512, 32, {8, 32, 256, 128, 1024},
     "avx512f", 2};
 
 class X86Target : public LLVMCpuTarget {

@@ -4,6 +4,8 @@
 #include "compiler/conversion/krnl_to_affine/Passes.h"
 #include "compiler/dialect/krnl/KrnlOps.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/SymbolTable.h"
@@ -88,6 +90,20 @@ struct ConvertKrnlToAffine : impl::ConvertKrnlToAffineBase<ConvertKrnlToAffine> 
 
     module.walk([](krnl::LoadOp op) { lowerLoad(op); });
     module.walk([](krnl::StoreOp op) { lowerStore(op); });
+
+    // Linalg ops on buffers (matmuls, fills) that no target pass lowered become plain
+    // affine loops.
+    SmallVector<linalg::LinalgOp> linalgOps;
+    module.walk([&](linalg::LinalgOp op) { linalgOps.push_back(op); });
+    IRRewriter rewriter(&getContext());
+    for (linalg::LinalgOp op : linalgOps) {
+      rewriter.setInsertionPoint(op);
+      if (!op.hasPureBufferSemantics() || failed(linalg::linalgOpToAffineLoops(rewriter, op))) {
+        op->emitOpError() << "cannot be lowered to loops";
+        return signalPassFailure();
+      }
+      rewriter.eraseOp(op);
+    }
 
     SymbolTable symbols(module);
     SmallVector<krnl::GlobalOp> globals;

@@ -12,7 +12,8 @@ def ConvertKrnlToAffine : Pass<"convert-krnl-to-affine", "::mlir::ModuleOp"> {
     affine symbol), with its krnl.block ops applied as tiling and its krnl.permute
     as loop interchange. krnl.load/store become affine.load/store where every index
     is affine, memref.load/store otherwise. krnl.global becomes a constant
-    memref.global. krnl.entry_point is left for krnl -> llvm.
+    memref.global. Linalg ops on buffers that no target pass lowered (see
+    compiler/codegen/) become affine loops. krnl.entry_point is left for krnl -> llvm.
   }];
   let dependentDialects = [
     "::mlir::affine::AffineDialect",

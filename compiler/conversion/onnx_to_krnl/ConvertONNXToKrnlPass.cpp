@@ -9,6 +9,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -89,7 +90,7 @@ struct ConvertONNXToKrnl : impl::ConvertONNXToKrnlBase<ConvertONNXToKrnl> {
 
     ConversionTarget target(*context);
     target.addLegalDialect<krnl::KrnlDialect, arith::ArithDialect, math::MathDialect,
-                           memref::MemRefDialect, scf::SCFDialect>();
+                           memref::MemRefDialect, scf::SCFDialect, linalg::LinalgDialect>();
     target.addLegalOp<ModuleOp>();
     target.addIllegalDialect<onnx::ONNXDialect>();
     // Absent optional inputs stay until their users are lowered, then die.

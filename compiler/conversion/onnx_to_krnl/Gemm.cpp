@@ -7,6 +7,7 @@
 
 #include "compiler/conversion/onnx_to_krnl/ONNXToKrnl.h"
 
+#include "compiler/conversion/onnx_to_krnl/MatMulCommon.h"
 #include "compiler/dialect/krnl/KrnlOps.h"
 #include "compiler/dialect/onnx/ONNXOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -36,6 +37,36 @@ struct GemmLowering : OpConversionPattern<onnx::GemmOp> {
     Value result = allocBuffer(rewriter, loc, resultType, dims);
     Type elementType = resultType.getElementType();
     double alpha = op.getAlpha().convertToDouble(), beta = op.getBeta().convertToDouble();
+
+    // f32 with alpha 1: the result starts as beta * C (the bias), then linalg.matmul adds
+    // A' * B' (A', B' as transposed views), which the target tiles and vectorizes.
+    auto aType = cast<MemRefType>(a.getType()), bType = cast<MemRefType>(b.getType());
+    if (alpha == 1.0 && elementType.isF32() && aType.getLayout().isIdentity() &&
+        bType.getLayout().isIdentity() && aType.getElementType().isF32() &&
+        bType.getElementType().isF32()) {
+      if (hasC && beta != 0.0) {
+        buildLoopNest(rewriter, loc, dims, [&](OpBuilder &builder, Location loc, ValueRange ij) {
+          Value cValue =
+              krnl::LoadOp::create(builder, loc, c, broadcastIndices(builder, loc, c, ij));
+          if (beta != 1.0)
+            cValue = arith::MulFOp::create(builder, loc, cValue,
+                                           constantOf(builder, loc, elementType, beta));
+          krnl::StoreOp::create(builder, loc, cValue, result, ij);
+        });
+      } else {
+        linalg::FillOp::create(rewriter, loc, ValueRange{constantOf(rewriter, loc, elementType, 0)},
+                               ValueRange{result});
+      }
+      auto transposed = [&](Value matrix) -> Value {
+        AffineMap swap = AffineMap::getPermutationMap(ArrayRef<unsigned>{1, 0}, getContext());
+        return memref::TransposeOp::create(rewriter, loc, matrix, AffineMapAttr::get(swap));
+      };
+      linalg::MatmulOp::create(rewriter, loc,
+                               ValueRange{transA ? transposed(a) : a, transB ? transposed(b) : b},
+                               ValueRange{result});
+      rewriter.replaceOp(op, result);
+      return success();
+    }
 
     buildLoopNest(rewriter, loc, dims, [&](OpBuilder &builder, Location loc, ValueRange ij) {
       Value i = ij[0], j = ij[1];

@@ -66,6 +66,12 @@ struct MatMulLowering : OpConversionPattern<OpTy> {
       return rewriter.notifyMatchFailure(op, "the result's rank does not match A's and B's");
 
     Value result = allocBuffer(rewriter, loc, resultType, shape->dims);
+    // The target tiles and vectorizes f32 matmuls (see matmul::emitLinalgMatmul).
+    if (!isInteger && matmul::emitLinalgMatmul(rewriter, loc, a, b, result, *shape,
+                                               /*zeroResult=*/true)) {
+      rewriter.replaceOp(op, result);
+      return success();
+    }
     matmul::NestHooks hooks;
     hooks.accType = resultType.getElementType();
     // MatMulInteger widens each element and subtracts its zero point.

@@ -15,6 +15,7 @@
 #include "compiler/conversion/onnx_to_krnl/ONNXToKrnl.h"
 #include "compiler/dialect/krnl/KrnlOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 
 namespace omc {
@@ -153,6 +154,87 @@ inline void emitNest(mlir::OpBuilder &builder, mlir::Location loc, mlir::Value a
       krnl::StoreOp::create(builder, loc, hooks.finish(builder, loc, total, row, col), result, ivs);
     }
   });
+}
+
+// A row-major view of the contiguous buffer `buffer` (identity layout) with dims `dims`.
+inline mlir::Value rowMajorView(mlir::OpBuilder &b, mlir::Location loc, mlir::Value buffer,
+                                llvm::ArrayRef<mlir::Value> dims) {
+  using namespace mlir;
+  auto type = cast<MemRefType>(buffer.getType());
+  SmallVector<int64_t> shape, strides(dims.size(), 1);
+  SmallVector<OpFoldResult> sizes, strideValues(dims.size());
+  for (Value dim : dims) {
+    std::optional<int64_t> known = getConstantIntValue(dim);
+    shape.push_back(known ? *known : ShapedType::kDynamic);
+    sizes.push_back(known ? OpFoldResult(b.getIndexAttr(*known)) : OpFoldResult(dim));
+  }
+  Value stride = arith::ConstantIndexOp::create(b, loc, 1);
+  int64_t staticStride = 1;
+  for (int64_t d = dims.size() - 1; d >= 0; --d) {
+    strides[d] = staticStride;
+    strideValues[d] = staticStride != ShapedType::kDynamic ? OpFoldResult(b.getIndexAttr(staticStride))
+                                                           : OpFoldResult(stride);
+    stride = b.createOrFold<arith::MulIOp>(loc, stride, dims[d]);
+    staticStride = staticStride == ShapedType::kDynamic || shape[d] == ShapedType::kDynamic
+                       ? ShapedType::kDynamic
+                       : staticStride * shape[d];
+  }
+  auto viewType = MemRefType::get(shape, type.getElementType(),
+                                  StridedLayoutAttr::get(b.getContext(), 0, strides));
+  return memref::ReinterpretCastOp::create(b, loc, viewType, buffer, b.getIndexAttr(0), sizes,
+                                           strideValues);
+}
+
+inline mlir::Value product(mlir::OpBuilder &b, mlir::Location loc, llvm::ArrayRef<mlir::Value> dims) {
+  mlir::Value result = mlir::arith::ConstantIndexOp::create(b, loc, 1);
+  for (mlir::Value dim : dims)
+    result = b.createOrFold<mlir::arith::MulIOp>(loc, result, dim);
+  return result;
+}
+
+// f32 matrices, or equal stacks of them, as linalg.matmul / linalg.batch_matmul on row-major
+// views of the operands: an op the target's code generation tiles and vectorizes (its
+// semantics are C += A * B: `zeroResult` fills `result` with 0 first, else the caller has
+// initialized it). A's leading dims fold into M when B is a matrix. Returns false, emitting nothing, for what it does not cover (other element
+// types, vectors, broadcast stacks, non-contiguous operands).
+inline bool emitLinalgMatmul(mlir::OpBuilder &b, mlir::Location loc, mlir::Value a,
+                             mlir::Value bm, mlir::Value result, const Shape &s,
+                             bool zeroResult) {
+  using namespace mlir;
+  auto aType = cast<MemRefType>(a.getType()), bType = cast<MemRefType>(bm.getType());
+  auto cType = cast<MemRefType>(result.getType());
+  for (MemRefType type : {aType, bType, cType})
+    if (!type.getElementType().isF32() || !type.getLayout().isIdentity())
+      return false;
+  if (s.aRank < 2 || s.bRank < 2)
+    return false;
+  ArrayRef<int64_t> aBatch = aType.getShape().drop_back(2), bBatch = bType.getShape().drop_back(2);
+  if (s.bRank != 2 &&
+      (s.aRank != s.bRank || aBatch != bBatch || ShapedType::isDynamicShape(aBatch)))
+    return false;
+  if (zeroResult)
+    linalg::FillOp::create(b, loc, ValueRange{constantOf(b, loc, cType.getElementType(), 0)},
+                           ValueRange{result});
+  SmallVector<Value> aDims = getDims(b, loc, a), bDims = getDims(b, loc, bm);
+  if (s.bRank == 2) {
+    // [..., M, K] x [K, N]: one matrix of prod(...) * M rows.
+    Value aView = a, cView = result;
+    if (s.aRank > 2) {
+      Value rows = product(b, loc, ArrayRef<Value>(aDims).drop_back());
+      aView = rowMajorView(b, loc, a, {rows, s.k});
+      cView = rowMajorView(b, loc, result, {rows, bDims[1]});
+    }
+    linalg::MatmulOp::create(b, loc, ValueRange{aView, bm}, ValueRange{cView});
+    return true;
+  }
+  // Equal, static batch dims: one stack.
+  Value batch = product(b, loc, ArrayRef<Value>(aDims).drop_back(2));
+  Value m = aDims[s.aRank - 2], n = bDims[s.bRank - 1];
+  Value aView = rowMajorView(b, loc, a, {batch, m, s.k});
+  Value bView = rowMajorView(b, loc, bm, {batch, s.k, n});
+  Value cView = rowMajorView(b, loc, result, {batch, m, n});
+  linalg::BatchMatmulOp::create(b, loc, ValueRange{aView, bView}, ValueRange{cView});
+  return true;
 }
 
 } // namespace matmul

@@ -17,6 +17,7 @@ def ConvertONNXToKrnl : Pass<"convert-onnx-to-krnl", "::mlir::ModuleOp"> {
   let dependentDialects = [
     "::omc::krnl::KrnlDialect",
     "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
     "::mlir::math::MathDialect",
     "::mlir::memref::MemRefDialect",
     "::mlir::scf::SCFDialect",

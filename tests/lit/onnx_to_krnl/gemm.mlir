@@ -22,6 +22,22 @@ func.func @gemm(%a: tensor<2x3xf32>, %b: tensor<4x3xf32>, %c: tensor<4xf32>) -> 
   return %0 : tensor<2x4xf32>
 }
 
+// f32 with alpha 1: the result starts as beta * C, then linalg.matmul adds A * B', B' a
+// transposed view of B.
+// CHECK-LABEL: func.func @gemm_bias
+// CHECK-SAME: (%[[A:.*]]: memref<2x3xf32>, %[[B:.*]]: memref<4x3xf32>, %[[C:.*]]: memref<4xf32>)
+// CHECK: %[[Y:.*]] = memref.alloc() {alignment = 64 : i64} : memref<2x4xf32>
+// CHECK: ^bb0(%[[I:.*]]: index, %[[J:.*]]: index):
+// CHECK-NEXT: %[[CV:.*]] = krnl.load %[[C]][%[[J]]]
+// CHECK-NEXT: %[[CB:.*]] = arith.mulf %[[CV]], %{{.*}}
+// CHECK-NEXT: krnl.store %[[CB]], %[[Y]][%[[I]], %[[J]]]
+// CHECK: %[[BT:.*]] = memref.transpose %[[B]] (d0, d1) -> (d1, d0) : memref<4x3xf32> to memref<3x4xf32, strided<[1, 3]>>
+// CHECK-NEXT: linalg.matmul ins(%[[A]], %[[BT]] : memref<2x3xf32>, memref<3x4xf32, strided<[1, 3]>>) outs(%[[Y]] : memref<2x4xf32>)
+func.func @gemm_bias(%a: tensor<2x3xf32>, %b: tensor<4x3xf32>, %c: tensor<4xf32>) -> tensor<2x4xf32> {
+  %0 = onnx.Gemm %a, %b, %c {beta = 2.0 : f32, transB = 1 : si64} : (tensor<2x3xf32>, tensor<4x3xf32>, tensor<4xf32>) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
 // Without C there is nothing to add.
 // CHECK-LABEL: func.func @gemm_no_c
 // CHECK-NOT: onnx.

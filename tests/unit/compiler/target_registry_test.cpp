@@ -34,8 +34,17 @@ TEST(TargetRegistry, TargetsDifferInVectorWidthAndTiles) {
   EXPECT_EQ(avx512->vectorBits, 512u);
   EXPECT_EQ(avx2->vectorRegisters, 16u);
   EXPECT_EQ(avx512->vectorRegisters, 32u);
-  EXPECT_EQ(avx2->matmul.registerRows, 8u);
-  EXPECT_EQ(avx512->matmul.registerRows, 16u);
+  // The fp32 register tile (rows x cols accumulators) plus one row of B fits the
+  // register file, in whole vectors.
+  for (const TargetDescription *d : {&*avx2, &*avx512}) {
+    unsigned lanes = d->vectorBits / 32;
+    ASSERT_EQ(d->matmul.registerCols % lanes, 0u) << d->name;
+    unsigned vectors = d->matmul.registerCols / lanes;
+    EXPECT_LE(d->matmul.registerRows * vectors + vectors, d->vectorRegisters) << d->name;
+    EXPECT_GE(d->matmul.blockM, d->matmul.registerRows) << d->name;
+  }
+  EXPECT_EQ(avx2->matmul.registerCols, 16u);
+  EXPECT_EQ(avx512->matmul.registerCols, 32u);
   EXPECT_NE(avx2->features.find("-avx512f"), std::string::npos);
   EXPECT_NE(avx512->features.find("+avx512f"), std::string::npos);
   EXPECT_EQ(avx2->triple, "x86_64-unknown-linux-gnu");

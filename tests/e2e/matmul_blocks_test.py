@@ -1,0 +1,101 @@
+#!/usr/bin/python3
+"""MatMul and Gemm shapes that cross every edge of the targets' matmul tiles and blocks give
+onnxruntime's results.
+
+    matmul_blocks_test.py --compile PATH --run PATH --checker check_with_onnxruntime.js
+                          --onnxruntime DIR [--target NAME]...
+
+The backend test data's matrices are smaller than one register tile; these are not: K past
+block_k (256), N past block_n (512 / 1024) and not a multiple of the register columns, M past
+block_m and not a multiple of the register rows, equal stacks (linalg.batch_matmul), and Gemm
+with transposed operands and a broadcast bias. Each model is compiled per target, run on random
+inputs, and onnxruntime-node (tools/models/check_with_onnxruntime.js) runs the same model on
+the same inputs and compares (rtol 1e-4, atol 1e-4).
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper
+
+
+def make_model(path, nodes, inputs, output_shape, initializers=()):
+    graph = helper.make_graph(
+        nodes, "g",
+        [helper.make_tensor_value_info(name, TensorProto.FLOAT, shape) for name, shape in inputs],
+        [helper.make_tensor_value_info("Y", TensorProto.FLOAT, output_shape)],
+        initializer=list(initializers))
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 14)]), path)
+
+
+# name -> (nodes, inputs, output shape)
+CASES = {
+    "matmul_edges": ([helper.make_node("MatMul", ["A", "B"], ["Y"])],
+                     [("A", [150, 300]), ("B", [300, 1100])], [150, 1100]),
+    "matmul_folded_batch": ([helper.make_node("MatMul", ["A", "B"], ["Y"])],
+                            [("A", [2, 9, 33]), ("B", [33, 70])], [2, 9, 70]),
+    "matmul_stacks": ([helper.make_node("MatMul", ["A", "B"], ["Y"])],
+                      [("A", [2, 3, 13, 70]), ("B", [2, 3, 70, 45])], [2, 3, 13, 45]),
+    "gemm_transposed_bias": ([helper.make_node("Gemm", ["A", "B", "C"], ["Y"], transA=1,
+                                               transB=1, beta=0.5)],
+                             [("A", [270, 19]), ("B", [530, 270]), ("C", [530])], [19, 530]),
+}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--compile", required=True)
+    parser.add_argument("--run", required=True)
+    parser.add_argument("--checker", required=True)
+    parser.add_argument("--onnxruntime", required=True, help="@onnxruntime_node's directory")
+    parser.add_argument("--target", action="append")
+    args = parser.parse_args()
+    missing = os.path.join(args.onnxruntime, "MISSING")
+    if os.path.exists(missing):
+        with open(missing) as f:
+            print(f"FAIL: {f.read().strip()}")
+        return 1
+    env = dict(os.environ, NODE_PATH=os.path.abspath(os.path.join(args.onnxruntime,
+                                                                  "node_modules")))
+    targets = args.target or ["x86-avx2", "x86-avx512"]
+    failures = 0
+    with tempfile.TemporaryDirectory(dir=os.environ.get("TEST_TMPDIR")) as work:
+        rng = np.random.default_rng(0)
+        for name, (nodes, inputs, output_shape) in CASES.items():
+            model = os.path.join(work, name + ".onnx")
+            make_model(model, nodes, inputs, output_shape)
+            paths = []
+            for input_name, shape in inputs:
+                path = os.path.join(work, f"{name}-{input_name}.npy")
+                np.save(path, rng.uniform(-1, 1, shape).astype(np.float32))
+                paths.append(path)
+            for target in targets:
+                library = os.path.join(work, f"{name}-{target}.so")
+                out = os.path.join(work, f"{name}-{target}-out")
+                steps = [[args.compile, f"--target={target}", "-o", library, model],
+                         [args.run, library, "--output-dir", out] +
+                         sum((["--input", p] for p in paths), []),
+                         ["node", args.checker, model, "--rtol", "1e-4", "--atol", "1e-4",
+                          "--expected", os.path.join(out, "output_0.pb")] +
+                         sum((["--input", p] for p in paths), [])]
+                for argv in steps:
+                    proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                          env=env)
+                    if proc.returncode != 0:
+                        print(f"FAIL {target} {name}: {os.path.basename(argv[0])}: "
+                              f"{proc.stdout.decode(errors='replace').strip()[-600:]}")
+                        failures += 1
+                        break
+                else:
+                    print(f"PASS {target} {name}")
+    print(f"{failures} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

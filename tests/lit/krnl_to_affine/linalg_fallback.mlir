@@ -1,0 +1,24 @@
+// RUN: omc-opt %s --convert-krnl-to-affine --canonicalize | FileCheck %s
+
+// Linalg ops that no target pass lowered (no omc.matmul_config, or a target without
+// one) become plain affine loops.
+// CHECK-LABEL: func.func @fill_and_matmul
+// CHECK-NOT: linalg.
+// CHECK: affine.for %{{.*}} = 0 to 4
+// CHECK-NEXT: affine.for %{{.*}} = 0 to 5
+// CHECK-NEXT: affine.store
+// CHECK: affine.for %[[I:.*]] = 0 to 4
+// CHECK-NEXT: affine.for %[[J:.*]] = 0 to 5
+// CHECK-NEXT: affine.for %[[K:.*]] = 0 to 3
+// CHECK-NEXT: affine.load %arg0[%[[I]], %[[K]]]
+// CHECK-NEXT: affine.load %arg1[%[[K]], %[[J]]]
+// CHECK-NEXT: affine.load %arg2[%[[I]], %[[J]]]
+// CHECK-NEXT: arith.mulf
+// CHECK-NEXT: arith.addf
+// CHECK-NEXT: affine.store %{{.*}}, %arg2[%[[I]], %[[J]]]
+func.func @fill_and_matmul(%a: memref<4x3xf32>, %b: memref<3x5xf32>, %c: memref<4x5xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%c : memref<4x5xf32>)
+  linalg.matmul ins(%a, %b : memref<4x3xf32>, memref<3x5xf32>) outs(%c : memref<4x5xf32>)
+  return
+}
