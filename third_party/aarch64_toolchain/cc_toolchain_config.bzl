@@ -1,8 +1,8 @@
 """A C++ toolchain config for Debian's AArch64 cross compiler (g++-aarch64-linux-gnu).
 
 The compiler, its headers and AArch64 glibc live under /usr (gcc-cross and aarch64-linux-gnu);
-tools/setup.sh installs them. Binaries link libstdc++ and libgcc statically, so that what they
-need on an Arm machine is glibc alone.
+tools/setup.sh installs them. What the binaries need on an Arm machine: glibc 2.35 or newer and
+libstdc++6 of GCC 11 or newer, as on Debian 12 or Ubuntu 22.04.
 """
 
 load(
@@ -73,8 +73,6 @@ def _impl(ctx):
         enabled = True,
         flag_sets = [
             _flags(_LINK_ACTIONS, [
-                "-static-libstdc++",
-                "-static-libgcc",
                 "-lstdc++",
                 "-lm",
                 "-Wl,-z,relro,-z,now",
