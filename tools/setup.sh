@@ -51,6 +51,12 @@ readonly PINNED=(
   python3-dev=3.11.2-1+b1
   # bench/compare.py's plot.
   python3-matplotlib=3.6.3-1+b1
+  # The aarch64-neon target: Debian's AArch64 cross compiler and glibc for
+  # //third_party/aarch64_toolchain (`--config=aarch64`), and qemu-aarch64 to run the results.
+  g++-aarch64-linux-gnu=4:12.2.0-3
+  g++-12-aarch64-linux-gnu=12.2.0-14cross1
+  libc6-dev-arm64-cross=2.36-8cross1
+  qemu-user=1:7.2+dfsg-7+deb12u18+b3
 )
 
 # Unpinned: the host C++ toolchain Bazel's autoconfigured cc toolchain uses.

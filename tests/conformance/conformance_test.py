@@ -2,7 +2,7 @@
 """Compiles and runs every case of the ONNX backend test data with omc and checks the outputs.
 
     conformance_test.py --compile PATH --run PATH --data-root DIR --target NAME
-                        [--suite NAME]... --expected-failures FILE [--jobs N] [--timeout S]
+                        [--run-wrapper CMD] [--suite NAME]... [--only REGEX] --expected-failures FILE [--jobs N] [--timeout S]
                         [--shard-index I --shard-count N] [--max-expected N] [--update]
 
 DIR holds the suites (Debian's libonnx-testdata: /usr/share/libonnx-testdata/data, with node,
@@ -12,7 +12,9 @@ every folder of DIR that has SUITE/CASE/model.onnx) is checked by
     compile --target=NAME -o TMP/model.so DIR/SUITE/CASE/model.onnx
     run TMP/model.so --input input_0.pb --input input_1.pb ... --output-dir TMP/OUT
 
-for every test_data_set_* of the case, comparing each TMP/OUT/output_K.pb with the expected
+for every test_data_set_* of the case (through --run-wrapper when given: for a target that
+this machine cannot run, e.g. `--target=aarch64-neon --run-wrapper "qemu-aarch64 -L
+/usr/aarch64-linux-gnu"` with a `run` built for AArch64), comparing each TMP/OUT/output_K.pb with the expected
 output_K.pb (tests/common/onnx_outputs.py: rtol 1e-3 / atol 1e-7, exact for integers, booleans
 and strings, NaN equals NaN). An output that depends on a random op's draw (Bernoulli,
 RandomUniform, ...) is checked by type, shape and the values a draw can take
@@ -21,6 +23,9 @@ without being compiled: tools/run takes and writes tensors only. The cases run i
 (--jobs, default the CPU count); each case, compile and all its runs, has --timeout seconds
 (default 300). ONNX 1.12's test data holds bfloat16 values as UINT16 tensors of their bits: for
 the graph's bfloat16 inputs and outputs, those files are read as BFLOAT16.
+
+--only REGEX keeps the cases whose SUITE/CASE it matches (re.search): a subset for a slow
+target, e.g. one run under emulation; FILE's entries for the other cases are then not checked.
 
 Sharding: the sorted cases are split by index modulo the shard count, and this process checks
 those of its shard. --shard-index/--shard-count, or else Bazel's TEST_SHARD_INDEX and
@@ -58,6 +63,7 @@ import collections
 import concurrent.futures
 import os
 import re
+import shlex
 import shutil
 import signal
 import subprocess
@@ -238,7 +244,7 @@ class Case:
                 raise CaseError("bad test data", f"{data_set} has {len(expected)} outputs, "
                                 f"the graph {len(output_kinds)}")
             out_dir = os.path.join(self.work, data_set)
-            argv = [self.args.run, library]
+            argv = self.args.run_wrapper + [self.args.run, library]
             for k, path in enumerate(inputs):
                 if k in bf16_inputs:
                     path = retag_bfloat16(path, os.path.join(self.work, f"bf16_input_{k}.pb"))
@@ -380,8 +386,12 @@ def parse_args():
     parser.add_argument("--run", required=True, help="the omc run binary")
     parser.add_argument("--data-root", required=True, help="the folder holding the suites")
     parser.add_argument("--target", required=True, help="the target to compile for")
+    parser.add_argument("--run-wrapper", default="", metavar="CMD",
+                        help="a command that runs `run` (e.g. an emulator), split like a shell")
     parser.add_argument("--suite", action="append", default=[],
                         help="a suite folder in --data-root (repeatable; default: all)")
+    parser.add_argument("--only", metavar="REGEX",
+                        help="check only the cases whose SUITE/CASE matches REGEX")
     parser.add_argument("--expected-failures", required=True, metavar="FILE",
                         help="the list of cases known to fail")
     parser.add_argument("--jobs", type=positive(int), default=os.cpu_count() or 1,
@@ -423,6 +433,13 @@ def main():
         if not os.path.isfile(path) or not os.access(path, os.X_OK):
             raise UsageError(f"--{flag} {getattr(args, flag)} is not an executable file")
         setattr(args, flag, path)
+    try:
+        args.run_wrapper = shlex.split(args.run_wrapper)
+    except ValueError as e:
+        raise UsageError(f"--run-wrapper: {e}")
+    if args.run_wrapper and not shutil.which(args.run_wrapper[0]):
+        raise UsageError(f"--run-wrapper: {args.run_wrapper[0]} not found (for qemu-aarch64: "
+                         "tools/setup.sh installs qemu-user)")
     args.data_root = os.path.abspath(args.data_root)
     if not os.path.isdir(args.data_root):
         raise UsageError(f"--data-root {args.data_root} is not a folder")
@@ -435,6 +452,14 @@ def main():
 
     all_cases = find_cases(args.data_root, list(dict.fromkeys(args.suite)))
     all_set = set(all_cases)
+    if args.only is not None:
+        try:
+            only = re.compile(args.only)
+        except re.error as e:
+            raise UsageError(f"--only {args.only!r}: {e}")
+        all_cases = [key for key in all_cases if only.search(key)]
+        if not all_cases:
+            raise UsageError(f"--only {args.only!r} matches no case")
     cases = all_cases[shard_index::shard_count]
     case_set = set(cases)
     suites_run = {key.split("/")[0] for key in all_cases}

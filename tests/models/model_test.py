@@ -2,13 +2,17 @@
 """Real models compiled by omc give onnxruntime's outputs.
 
     model_test.py --compile PATH --run PATH --models-dir DIR --onnxruntime DIR
-                  [--target NAME] [--rtol X] [--atol X] (--gpt2 CONFIG --lengths N,N,... |
+                  [--target NAME] [--run-wrapper CMD] [--rtol X] [--atol X] (--gpt2 CONFIG --lengths N,N,... |
                   --torchvision MODEL)
 
 Each model is exported with random weights by tools/models/ (under /usr/bin/python3 and Debian's
 torch), compiled once with `compile --target=NAME` and run with `run`; onnxruntime-node then
 runs the same model on the same input through tools/models/check_with_onnxruntime.js and
 compares its outputs with ours (rtol 1e-3, atol 1e-4 by default).
+
+--run-wrapper CMD runs `run` through CMD (split like a shell): for a target this machine
+cannot run, e.g. `--target aarch64-neon --run-wrapper "qemu-aarch64 -L /usr/aarch64-linux-gnu"`
+with a `run` built for AArch64.
 
 --gpt2 CONFIG compiles GPT-2 with its sequence length dynamic (no --shape) and runs that one
 library on random tokens of each length in --lengths. --torchvision MODEL compiles a
@@ -21,6 +25,8 @@ Prints a line per step with its time and fails on the first mismatch.
 
 import argparse
 import os
+import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -81,7 +87,7 @@ class Model:
     def check(self, model, library, inputs, name):
         """Runs `library` on `inputs` and compares its outputs with onnxruntime's."""
         out_dir = os.path.join(self.work, name + "-out")
-        argv = [self.args.run, library, "--output-dir", out_dir]
+        argv = self.args.run_wrapper + [self.args.run, library, "--output-dir", out_dir]
         for path in inputs:
             argv += ["--input", path]
         run(argv, f"run {name}")
@@ -139,6 +145,7 @@ def main():
     parser.add_argument("--models-dir", required=True)
     parser.add_argument("--onnxruntime", required=True)
     parser.add_argument("--target", default="x86-avx512")
+    parser.add_argument("--run-wrapper", default="", metavar="CMD")
     parser.add_argument("--rtol", type=float, default=1e-3)
     parser.add_argument("--atol", type=float, default=1e-4)
     parser.add_argument("--gpt2", metavar="CONFIG")
@@ -147,6 +154,10 @@ def main():
     args = parser.parse_args()
     if bool(args.gpt2) == bool(args.torchvision):
         parser.error("give one of --gpt2 and --torchvision")
+    args.run_wrapper = shlex.split(args.run_wrapper)
+    if args.run_wrapper and not shutil.which(args.run_wrapper[0]):
+        parser.error(f"--run-wrapper: {args.run_wrapper[0]} not found (for qemu-aarch64: "
+                     "tools/setup.sh installs qemu-user)")
 
     with tempfile.TemporaryDirectory(dir=os.environ.get("TEST_TMPDIR")) as work:
         try:

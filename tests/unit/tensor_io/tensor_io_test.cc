@@ -228,6 +228,67 @@ TEST(TensorProto, RejectsEveryTruncation) {
   EXPECT_TRUE(parseTensorProto(bytes, &error)) << error;
 }
 
+// tensor_proto.cc reads and writes the wire format by hand; libprotobuf's ONNX classes
+// are the reference it must agree with.
+TEST(TensorProto, WritesWhatLibprotobufWrites) {
+  Tensor tensor = makeTensor<int32_t>(OMC_INT32, {2, 1, 300}, std::vector<int32_t>(600, -7));
+  tensor.setName("a name longer than one hundred and twenty-seven bytes, so that its length "
+                 "takes a two-byte varint in the wire format of protobuf......");
+  onnx::TensorProto proto;
+  for (int64_t dim : tensor.shape())
+    proto.add_dims(dim);
+  proto.set_data_type(onnx::TensorProto::INT32);
+  proto.set_name(tensor.name());
+  proto.set_raw_data(tensor.data(), tensor.numBytes());
+  EXPECT_EQ(serializeTensorProto(tensor), proto.SerializeAsString());
+}
+
+TEST(TensorProto, ReadsPackedAndUnpackedFieldsAndSkipsUnknownOnes) {
+  std::string error;
+  // dims 2 unpacked; data_type FLOAT; float_data 1.5 unpacked (tag 4, fixed32), then
+  // packed [2.5]; an unknown varint field 99; doc_string; a group (field 50).
+  std::string bytes("\x08\x02\x10\x01", 4);
+  bytes += std::string("\x25\x00\x00\xc0\x3f", 5);
+  bytes += std::string("\x22\x04\x00\x00\x20\x40", 6);
+  bytes += std::string("\x98\x06\x2a", 3);
+  bytes += std::string("\x62\x03" "doc", 5);
+  bytes += std::string("\x93\x03\x08\x01\x94\x03", 6);
+  onnx::TensorProto reference;
+  ASSERT_TRUE(reference.ParseFromString(bytes));
+  ASSERT_EQ(reference.float_data_size(), 2);
+  std::optional<Tensor> t = parseTensorProto(bytes, &error);
+  ASSERT_TRUE(t) << error;
+  EXPECT_EQ(t->shape(), (std::vector<int64_t>{2}));
+  EXPECT_EQ(values<float>(*t), (std::vector<float>{1.5f, 2.5f}));
+
+  // Negative int32_data values are ten-byte varints.
+  onnx::TensorProto proto;
+  proto.add_dims(2);
+  proto.set_data_type(onnx::TensorProto::INT32);
+  proto.add_int32_data(-1);
+  proto.add_int32_data(INT32_MIN);
+  t = parseProto(proto, &error);
+  ASSERT_TRUE(t) << error;
+  EXPECT_EQ(values<int32_t>(*t), (std::vector<int32_t>{-1, INT32_MIN}));
+}
+
+TEST(TensorProto, RejectsWhatLibprotobufRejects) {
+  // Random bytes: whenever libprotobuf cannot parse them, neither can we.
+  uint32_t state = 777;
+  std::string error;
+  for (int round = 0; round < 5000; ++round) {
+    std::string bytes(1 + round % 40, '\0');
+    for (char &c : bytes) {
+      state = state * 1664525u + 1013904223u;
+      c = static_cast<char>(state >> 24);
+    }
+    onnx::TensorProto reference;
+    if (!reference.ParseFromString(bytes)) {
+      EXPECT_FALSE(parseTensorProto(bytes, &error)) << "round " << round;
+    }
+  }
+}
+
 // ---- .npy ----
 
 // A .npy file of format version `major` with header dict `dict` and `data`.
