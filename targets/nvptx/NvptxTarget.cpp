@@ -85,7 +85,7 @@ public:
     pm.addPass(createConvertKrnlToAffine());
     pm.addPass(mlir::createCanonicalizerPass());
     pm.addNestedPass<mlir::func::FuncOp>(nvptx::createPrivatizeScalarBuffers());
-    pm.addNestedPass<mlir::func::FuncOp>(mlir::affine::createAffineParallelize());
+    pm.addNestedPass<mlir::func::FuncOp>(nvptx::createParallelizeAffineLoops());
     pm.addPass(mlir::createLowerAffinePass());
 
     // Kernels and the buffers they reach.

@@ -18,6 +18,17 @@ def PrivatizeScalarBuffers : Pass<"omc-privatize-scalar-buffers", "::mlir::func:
   let dependentDialects = ["::mlir::affine::AffineDialect"];
 }
 
+def ParallelizeAffineLoops : Pass<"omc-parallelize-affine-loops", "::mlir::func::FuncOp"> {
+  let summary = "affine.for -> affine.parallel where iterations are independent";
+  let description = [{
+    affine-parallelize, except that a non-affine memref.load (a gather, a padded
+    convolution's clamped index) does not stop it when no write in the loop
+    reaches the buffer it reads. Affine accesses are checked by dependence
+    analysis; buffers allocated inside the loop are private to an iteration.
+  }];
+  let dependentDialects = ["::mlir::affine::AffineDialect"];
+}
+
 def MapParallelLoopsToGpu : Pass<"omc-map-parallel-loops-to-gpu", "::mlir::func::FuncOp"> {
   let summary = "Turn every outermost scf.parallel nest into a gpu.launch";
   let description = [{
