@@ -1,7 +1,7 @@
 //===- compile_main.cpp - the omc compiler driver -----------------------------===//
 //
 //   compile [--target=NAME] [--cpu=CPU] [--features=+a,-b]
-//           [--emit=onnx|krnl|llvm-mlir|llvm-ir|obj|lib] [--shape=NAME=D0xD1x...]...
+//           [--emit=onnx|krnl|llvm-mlir|llvm-ir|obj|lib|ptx] [--shape=NAME=D0xD1x...]...
 //           [-O0..-O3] [-v] -o OUT MODEL.onnx
 //
 // Every failure prints one line, `compile: error: <what>`, and exits with 1.
@@ -26,7 +26,7 @@ options:
   --target=NAME        hardware target (default: the best one for this host)
   --cpu=CPU            CPU to tune and select instructions for (target's default)
   --features=LIST      extra CPU features, e.g. +avx512bf16,-avx512vl
-  --emit=LEVEL         onnx | krnl | llvm-mlir | llvm-ir | obj | lib (default: lib)
+  --emit=LEVEL         onnx | krnl | llvm-mlir | llvm-ir | obj | lib | ptx (default: lib)
   --shape=NAME=DIMS    compile graph input NAME with shape DIMS (e.g. 1x3x224x224)
   -O0 .. -O3           optimization level (default: -O2)
   -o OUT               output file
@@ -92,7 +92,7 @@ int main(int argc, char **argv) {
       auto emit = omc::parseEmitLevel(level);
       if (!emit)
         fail("unknown --emit level '" + level +
-             "' (expected onnx, krnl, llvm-mlir, llvm-ir, obj or lib)");
+             "' (expected onnx, krnl, llvm-mlir, llvm-ir, obj, lib or ptx)");
       options.emit = *emit;
     } else if (arg.starts_with("--shape=")) {
       auto [name, shape] = parseShape(value("--shape="));

@@ -6,7 +6,10 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/pipeline/Pipeline.h"
+#include "targets/nvptx/Passes.h"
 #include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Affine/Transforms/Passes.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "mlir/Transforms/Passes.h"
@@ -15,6 +18,10 @@ int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
   omc::registerOmcDialects(registry);
   omc::registerOmcPasses();
+  omc::nvptx::registerNvptxDialects(registry);
+  omc::nvptx::registerNvptxPasses();
+  mlir::affine::registerAffinePasses();
+  mlir::registerGPUPasses();
   mlir::registerTransformsPasses();
   mlir::registerLowerAffinePass();
   mlir::registerSCFToControlFlowPass();

@@ -88,6 +88,7 @@ std::optional<EmitLevel> parseEmitLevel(llvm::StringRef name) {
       .Case("llvm-ir", EmitLevel::LlvmIr)
       .Case("obj", EmitLevel::Obj)
       .Case("lib", EmitLevel::Lib)
+      .Case("ptx", EmitLevel::Ptx)
       .Default(std::nullopt);
 }
 
@@ -151,6 +152,14 @@ llvm::Error compileModel(const CompileOptions &options) {
     return error;
   if (options.emit == EmitLevel::LlvmMlir)
     return print(**module);
+  if (options.emit == EmitLevel::Ptx) {
+    // A GPU target's pipeline leaves its device code on the module.
+    auto code = (**module)->getAttrOfType<mlir::StringAttr>("omc.device_code");
+    if (!code)
+      return fail("--emit=ptx needs a GPU target (--target=nvptx); " + description->name +
+                  " has no device code");
+    return writeText(options.outputPath, [&](llvm::raw_ostream &os) { os << code.getValue(); });
+  }
 
   llvm::LLVMContext llvmContext;
   std::unique_ptr<llvm::Module> llvmModule = mlir::translateModuleToLLVMIR(**module, llvmContext);

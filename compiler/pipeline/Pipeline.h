@@ -14,7 +14,8 @@ namespace omc {
 
 // How far compilation goes, and what is written: MLIR text for onnx, krnl and
 // llvm-mlir; LLVM IR text; an object file; the model shared library.
-enum class EmitLevel { Onnx, Krnl, LlvmMlir, LlvmIr, Obj, Lib };
+// Ptx: the device code of a GPU target (nvptx), as PTX text.
+enum class EmitLevel { Onnx, Krnl, LlvmMlir, LlvmIr, Obj, Lib, Ptx };
 
 std::optional<EmitLevel> parseEmitLevel(llvm::StringRef name);
 

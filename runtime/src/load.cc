@@ -9,6 +9,7 @@
 
 #include "omc/json.h"
 #include "omc/signature.h"
+#include "runtime/src/cuda_layer.h"
 #include "runtime/src/elf_check.h"
 #include "runtime/src/model.h"
 
@@ -137,12 +138,17 @@ std::unique_ptr<omc_model> loadModel(const char *path, Failure *failure) {
   for (const std::string &name : *names)
     if (!loadEntry(*model, name, failure))
       return nullptr;
+  // A GPU model loads its PTX once, here, for all its runs.
+  if (!cuda::bindModel(model->library, model->path, &model->cudaBound, &error))
+    return fail(failure, OMC_ERR_LOAD, error);
   return model;
 }
 
 } // namespace omc
 
 omc_model::~omc_model() {
+  if (cudaBound)
+    omc::cuda::unbindModel(library);
   if (library)
     dlclose(library);
 }

@@ -43,6 +43,7 @@ bool runEntry(const Entry &entry, const omc_tensor *inputs, int64_t numInputs,
 struct omc_model {
   std::string path;
   void *library = nullptr; // from dlopen
+  bool cudaBound = false;  // an nvptx model whose PTX module the CUDA layer loaded
   std::vector<omc::Entry> entries;
 
   ~omc_model();

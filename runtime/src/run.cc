@@ -8,6 +8,7 @@
 #include "omc/elem_type.h"
 #include "omc/input_check.h"
 #include "omc/tensor_layout.h"
+#include "runtime/src/cuda_layer.h"
 #include "runtime/src/model.h"
 
 namespace omc {
@@ -175,7 +176,10 @@ bool runEntry(const Entry &entry, const omc_tensor *inputs, int64_t numInputs,
   if (!makeDense(inputs, numInputs, dense))
     return fail(failure, OMC_ERR_OUT_OF_MEMORY, "out of memory copying strided inputs");
 
+  cuda::clearError();
   int32_t status = entry.run(dense.tensors.data(), numInputs, outputs, numOutputs);
+  // A GPU model's CUDA errors cannot unwind through its code: they wait here.
+  std::string cudaError = cuda::takeError();
   if (status >= 2 && static_cast<size_t>(status - 2) < entry.errors.size()) {
     // A check of the model's own failed: it ran to the end with safe values, so its
     // outputs are whole, but wrong. Free them and say what it found.
@@ -188,6 +192,11 @@ bool runEntry(const Entry &entry, const omc_tensor *inputs, int64_t numInputs,
     discardOutputs(dense.tensors, outputs, numOutputs);
     return fail(failure, OMC_ERR_RUN_FAILED,
                 "entry point '" + entry.name + "' failed: " + entry.errors[status - 2]);
+  }
+  if (status == 0 && !cudaError.empty()) {
+    discardOutputs(dense.tensors, outputs, numOutputs);
+    return fail(failure, OMC_ERR_RUN_FAILED,
+                "entry point '" + entry.name + "' failed on the GPU: " + cudaError);
   }
   if (status != 0) {
     // What a failing entry left in outputs is unspecified: leak it rather than

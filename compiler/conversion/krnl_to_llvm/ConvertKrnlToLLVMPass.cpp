@@ -61,6 +61,10 @@ struct ConvertKrnlToLLVM : impl::ConvertKrnlToLLVMBase<ConvertKrnlToLLVM> {
 
     LLVMConversionTarget target(getContext());
     target.addLegalOp<ModuleOp, UnrealizedConversionCastOp>();
+    // GPU host ops (gpu.launch_func, gpu.alloc, gpu.binary) of the nvptx target are
+    // left to gpu-to-llvm, which runs next.
+    target.markUnknownOpDynamicallyLegal(
+        [](Operation *op) { return op->getName().getDialectNamespace() == "gpu"; });
     if (failed(applyFullConversion(module, target, std::move(patterns))))
       return signalPassFailure();
 

@@ -1,0 +1,118 @@
+//===- ParallelizeAffineLoops.cpp - affine.for -> affine.parallel -------------===//
+//
+// Like affine-parallelize, with one relaxation that the krnl lowering needs:
+// gathers and padded convolutions read through data-dependent (non-affine)
+// indices, which upstream's check gives up on. A read cannot conflict with
+// another read, so a non-affine load is harmless when no write in the loop
+// reaches the buffer it reads; the affine accesses are checked by dependence
+// analysis as upstream does.
+//
+//===----------------------------------------------------------------------===//
+
+#include "targets/nvptx/Passes.h"
+
+#include "mlir/Dialect/Affine/Analysis/AffineAnalysis.h"
+#include "mlir/Dialect/Affine/Analysis/Utils.h"
+#include "mlir/Dialect/Affine/Utils.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
+
+using namespace mlir;
+
+namespace omc::nvptx {
+
+#define GEN_PASS_DEF_PARALLELIZEAFFINELOOPS
+#include "targets/nvptx/Passes.h.inc"
+
+namespace {
+
+Value bufferRoot(Value value) {
+  while (Operation *def = value.getDefiningOp()) {
+    auto view = dyn_cast<ViewLikeOpInterface>(def);
+    if (!view)
+      break;
+    value = view.getViewSource();
+  }
+  return value;
+}
+
+bool isParallel(affine::AffineForOp loop) {
+  if (loop.getNumIterOperands() != 0)
+    return false;
+  auto isLocal = [&](Value memref) {
+    Operation *def = bufferRoot(memref).getDefiningOp();
+    return def && loop->isProperAncestor(def);
+  };
+  SmallVector<Operation *> accesses; // affine loads and stores
+  SetVector<Value> writtenRoots, looseReadRoots;
+  bool unknown = false;
+  loop.getBody()->walk([&](Operation *op) {
+    if (isa<affine::AffineReadOpInterface, affine::AffineWriteOpInterface>(op)) {
+      accesses.push_back(op);
+      if (auto store = dyn_cast<affine::AffineWriteOpInterface>(op))
+        writtenRoots.insert(bufferRoot(store.getMemRef()));
+      return;
+    }
+    if (auto load = dyn_cast<memref::LoadOp>(op)) {
+      looseReadRoots.insert(bufferRoot(load.getMemRef()));
+      return;
+    }
+    if (auto store = dyn_cast<memref::StoreOp>(op)) {
+      if (!isLocal(store.getMemRef()))
+        unknown = true;
+      return;
+    }
+    if (op->hasTrait<OpTrait::HasRecursiveMemoryEffects>() || isMemoryEffectFree(op))
+      return;
+    auto effects = dyn_cast<MemoryEffectOpInterface>(op);
+    if (!effects) {
+      unknown = true;
+      return;
+    }
+    SmallVector<MemoryEffects::EffectInstance> list;
+    effects.getEffects(list);
+    for (auto &effect : list)
+      if (isa<MemoryEffects::Write, MemoryEffects::Read>(effect.getEffect()) &&
+          !(effect.getValue() && isLocal(effect.getValue())))
+        unknown = true;
+  });
+  if (unknown)
+    return false;
+  for (Value root : looseReadRoots)
+    if (writtenRoots.contains(root))
+      return false;
+
+  unsigned depth = affine::getNestingDepth(loop) + 1;
+  for (Operation *source : accesses) {
+    if (!isa<affine::AffineWriteOpInterface>(source))
+      continue;
+    affine::MemRefAccess sourceAccess(source);
+    if (isLocal(sourceAccess.memref))
+      continue;
+    for (Operation *destination : accesses) {
+      affine::MemRefAccess destinationAccess(destination);
+      if (destinationAccess.memref != sourceAccess.memref)
+        continue;
+      affine::DependenceResult result =
+          affine::checkMemrefAccessDependence(sourceAccess, destinationAccess, depth);
+      if (result.value != affine::DependenceResult::NoDependence)
+        return false;
+    }
+  }
+  return true;
+}
+
+struct ParallelizeAffineLoops : impl::ParallelizeAffineLoopsBase<ParallelizeAffineLoops> {
+  void runOnOperation() override {
+    // Outer loops first: they become the launch; inner ones are decided after.
+    SmallVector<affine::AffineForOp> loops;
+    getOperation().walk<WalkOrder::PreOrder>(
+        [&](affine::AffineForOp loop) { loops.push_back(loop); });
+    for (affine::AffineForOp loop : loops)
+      if (isParallel(loop))
+        (void)affine::affineParallelize(loop);
+  }
+};
+
+} // namespace
+} // namespace omc::nvptx

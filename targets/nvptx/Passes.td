@@ -1,0 +1,96 @@
+//===- Passes.td - the nvptx target's passes ---------------------*- tablegen -*-===//
+
+#ifndef OMC_TARGETS_NVPTX_PASSES
+#define OMC_TARGETS_NVPTX_PASSES
+
+include "mlir/Pass/PassBase.td"
+
+def PrivatizeScalarBuffers : Pass<"omc-privatize-scalar-buffers", "::mlir::func::FuncOp"> {
+  let summary = "Move accumulator allocas into the loop body that owns them";
+  let description = [{
+    The krnl lowering allocates reduction accumulators (single-element
+    memref.alloca) once per function and reinitializes them in every iteration of
+    a loop. Such a buffer carries no value across iterations, but it makes every
+    enclosing loop look sequential to the dependence analysis. A buffer whose uses
+    all sit in one loop body and whose first use there is a store in that body
+    itself moves to the start of that body, one private copy per iteration.
+  }];
+  let dependentDialects = ["::mlir::affine::AffineDialect"];
+}
+
+def ParallelizeAffineLoops : Pass<"omc-parallelize-affine-loops", "::mlir::func::FuncOp"> {
+  let summary = "affine.for -> affine.parallel where iterations are independent";
+  let description = [{
+    affine-parallelize, except that a non-affine memref.load (a gather, a padded
+    convolution's clamped index) does not stop it when no write in the loop
+    reaches the buffer it reads. Affine accesses are checked by dependence
+    analysis; buffers allocated inside the loop are private to an iteration.
+  }];
+  let dependentDialects = ["::mlir::affine::AffineDialect"];
+}
+
+def MapParallelLoopsToGpu : Pass<"omc-map-parallel-loops-to-gpu", "::mlir::func::FuncOp"> {
+  let summary = "Turn every outermost scf.parallel nest into a gpu.launch";
+  let description = [{
+    The outermost scf.parallel of a host function, together with the
+    scf.parallel ops perfectly nested in it (bounds defined outside the nest),
+    becomes one gpu.launch over the flattened iteration space: blocks of
+    `block-size` threads, one iteration per thread, a guard for the last block,
+    and the iteration's indices recovered from the linear thread id. Inner loops
+    (parallel or not) run sequentially inside each thread. An empty iteration
+    space launches nothing.
+  }];
+  let options = [
+    Option<"blockSize", "block-size", "int64_t", /*default=*/"256",
+           "threads per block">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::gpu::GPUDialect",
+    "::mlir::scf::SCFDialect",
+  ];
+}
+
+def GpuHostBuffers : Pass<"omc-gpu-host-buffers", "::mlir::func::FuncOp"> {
+  let summary = "Place every buffer a kernel touches in memory the GPU can reach";
+  let description = [{
+    In a host function with gpu.launch ops, every buffer a launch captures
+    (through view ops) becomes CUDA managed memory (gpu.alloc host_shared), which
+    host code and kernels both address: a memref.alloc is replaced; a function
+    argument (an input) and a memref.get_global (a weight) are copied into a new
+    managed buffer; a memref.alloca is replaced and freed at the end of its
+    block. Results returned to the caller are copied into host memory (the
+    runtime frees outputs with free()), and the managed buffers freed.
+  }];
+  let dependentDialects = [
+    "::mlir::gpu::GPUDialect",
+    "::mlir::memref::MemRefDialect",
+  ];
+}
+
+def ConvertKernelsToNVVM : Pass<"omc-convert-kernels-to-nvvm", "::mlir::gpu::GPUModuleOp"> {
+  let summary = "Lower kernels to NVVM and LLVM without libdevice";
+  let description = [{
+    convert-gpu-to-nvvm with one difference: it would call libdevice's __nv_*
+    functions for math ops and for LLVM intrinsics such as floor and sqrt, and
+    libdevice comes with the CUDA toolkit, which omc must not need. Here math
+    functions become arith first (expansions and polynomial approximations, as on
+    the CPU targets), and what is left (sqrt, fma, abs, rounding, copysign, frem)
+    stays as LLVM intrinsics that the NVPTX back end selects natively.
+  }];
+  let dependentDialects = [
+    "::mlir::LLVM::LLVMDialect",
+    "::mlir::NVVM::NVVMDialect",
+  ];
+}
+
+def CollectDeviceCode : Pass<"omc-collect-device-code", "::mlir::ModuleOp"> {
+  let summary = "Record the PTX of every gpu.binary on the module";
+  let description = [{
+    After gpu-module-to-binary (format=isa), concatenates the PTX text of every
+    gpu.binary object into the `omc.device_code` string attribute of the module,
+    which `--emit=ptx` writes out.
+  }];
+}
+
+#endif // OMC_TARGETS_NVPTX_PASSES

@@ -1,0 +1,51 @@
+// RUN: omc-opt %s --pass-pipeline='builtin.module(func.func(omc-gpu-host-buffers))' | FileCheck %s
+
+memref.global "private" constant @weights : memref<4xf32> = dense<[1.0, 2.0, 3.0, 4.0]>
+
+// The input and the weights are copied into managed buffers, the result is made
+// in one and copied out to host memory for the caller; every managed buffer is
+// freed (gpu-to-llvm lowers only the stream-ordered gpu.dealloc).
+// CHECK-LABEL: func.func @scale
+// CHECK-SAME:    (%[[X:.*]]: memref<?xf32>)
+// CHECK:         %[[N:.*]] = memref.dim %[[X]]
+// CHECK:         %[[IN:.*]] = gpu.alloc host_shared (%[[N]]) : memref<?xf32>
+// CHECK:         memref.copy %[[X]], %[[IN]]
+// CHECK:         %[[W:.*]] = memref.get_global @weights
+// CHECK:         %[[WM:.*]] = gpu.alloc host_shared () : memref<4xf32>
+// CHECK:         memref.copy %[[W]], %[[WM]]
+// CHECK:         %[[OUT:.*]] = gpu.alloc host_shared (%{{.*}}) : memref<?xf32>
+// CHECK:         gpu.launch
+// CHECK:           memref.load %[[IN]]
+// CHECK:           memref.load %[[WM]]
+// CHECK:           memref.store %{{.*}}, %[[OUT]]
+// CHECK:         %[[HOST:.*]] = memref.alloc(%{{.*}}) : memref<?xf32>
+// CHECK:         memref.copy %[[OUT]], %[[HOST]]
+// CHECK:         gpu.dealloc async [%{{.*}}] %[[OUT]]
+// CHECK:         gpu.dealloc async [%{{.*}}] %[[IN]]
+// CHECK:         gpu.dealloc async [%{{.*}}] %[[WM]]
+// CHECK:         return %[[HOST]]
+func.func @scale(%x: memref<?xf32>) -> memref<?xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %n = memref.dim %x, %c0 : memref<?xf32>
+  %w = memref.get_global @weights : memref<4xf32>
+  %out = memref.alloc(%n) : memref<?xf32>
+  gpu.launch blocks(%bx, %by, %bz) in (%gx = %n, %gy = %c1, %gz = %c1)
+             threads(%tx, %ty, %tz) in (%sx = %c1, %sy = %c1, %sz = %c1) {
+    %v = memref.load %x[%bx] : memref<?xf32>
+    %s = memref.load %w[%c0] : memref<4xf32>
+    %p = arith.mulf %v, %s : f32
+    memref.store %p, %out[%bx] : memref<?xf32>
+    gpu.terminator
+  }
+  return %out : memref<?xf32>
+}
+
+// Without launches nothing changes.
+// CHECK-LABEL: func.func @host_only
+// CHECK-NOT:     gpu.alloc
+func.func @host_only(%x: memref<4xf32>) -> memref<4xf32> {
+  %out = memref.alloc() : memref<4xf32>
+  memref.copy %x, %out : memref<4xf32> to memref<4xf32>
+  return %out : memref<4xf32>
+}
