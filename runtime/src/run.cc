@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <vector>
 
 #include "omc/elem_type.h"
@@ -26,7 +27,7 @@ bool isNested(const omc_tensor &tensor) {
 struct DenseInputs {
   std::vector<omc_tensor> tensors;
   std::vector<void *> copies;
-  std::vector<std::vector<omc_tensor>> arrays; // moving these keeps their data in place
+  std::deque<std::vector<omc_tensor>> arrays; // a deque: growing it moves no array
   ~DenseInputs() {
     for (void *copy : copies)
       std::free(copy);
