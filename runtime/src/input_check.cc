@@ -11,6 +11,15 @@ std::string countOf(int64_t count, const char *noun) {
 
 namespace {
 
+// "a sequence", "an optional" or "element type float32", for messages.
+std::string kindOf(int32_t elemType) {
+  if (elemType == OMC_SEQUENCE)
+    return "a sequence";
+  if (elemType == OMC_OPTIONAL)
+    return "an optional";
+  return "element type " + describeElemType(elemType);
+}
+
 // A sequence or optional input: the omc_tensor of model_abi.h, then every element.
 std::optional<std::string> checkNested(const TensorSignature &expected, const std::string &where,
                                        const omc_tensor &tensor);
@@ -22,11 +31,11 @@ std::optional<std::string> checkValue(const TensorSignature &expected, const std
     return where + "rank " + std::to_string(tensor.rank) + " is outside 0.." +
            std::to_string(OMC_MAX_RANK);
   if (tensor.elem_type != expected.elemType)
-    return where + "expected " + (expected.isTensor() ? "element type " : "a ") +
-           describeElemType(expected.elemType) + ", got " +
-           (tensor.elem_type == OMC_SEQUENCE || tensor.elem_type == OMC_OPTIONAL
-                ? "a " + describeElemType(tensor.elem_type)
-                : "element type " + describeElemType(tensor.elem_type));
+    return where + "expected " + kindOf(expected.elemType) + ", got " +
+           (expected.isTensor() && tensor.elem_type != OMC_SEQUENCE &&
+                    tensor.elem_type != OMC_OPTIONAL
+                ? describeElemType(tensor.elem_type)
+                : kindOf(tensor.elem_type));
   if (!expected.isTensor())
     return checkNested(expected, where, tensor);
   if (static_cast<size_t>(tensor.rank) != expected.shape.size())
