@@ -5,12 +5,14 @@
 //
 // Inputs (.pb TensorProto or .npy) are given in graph-input order; outputs are
 // written as DIR/output_K.pb in graph-output order, each named after the
-// signature's output. Scripts rely on this contract: every failure is exactly one
+// signature's output. A sequence or optional input or output is a .pb
+// SequenceProto or OptionalProto (the signature says which). Scripts rely on this contract: every failure is exactly one
 // line "run: error: MESSAGE" on stderr and exit status 1.
 #include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <deque>
 #include <exception>
 #include <filesystem>
 #include <string>
@@ -20,6 +22,7 @@
 #include "omc/signature.h"
 #include "tools/tensor_io/tensor.h"
 #include "tools/tensor_io/tensor_file.h"
+#include "tools/tensor_io/value.h"
 
 namespace {
 
@@ -29,7 +32,8 @@ constexpr char kUsage[] =
     "\n"
     "Runs an entry point of a model library compiled by omc.\n"
     "\n"
-    "  --input FILE       an input tensor (.pb TensorProto or .npy), in graph-input order\n"
+    "  --input FILE       an input tensor (.pb TensorProto or .npy), in graph-input order;\n"
+    "                     a sequence or optional input is a .pb SequenceProto/OptionalProto\n"
     "  --output-dir DIR   where to write output_0.pb, output_1.pb, ... (default: .)\n"
     "  --threads N        threads the model may use (N >= 1)\n"
     "  --repeat N         run N timed iterations after one warm-up and print\n"
@@ -178,19 +182,39 @@ int run(int argc, char **argv) {
   check(status, error);
   const char *entry = options.entry.empty() ? nullptr : options.entry.c_str();
   omc::Signature outputSignature = signatureOf(model.handle, entry, /*outputs=*/true);
+  omc::Signature inputSignature = signatureOf(model.handle, entry, /*outputs=*/false);
 
-  std::vector<omc::Tensor> inputs;
+  std::deque<omc::Value> inputs;
+  std::deque<std::vector<omc_tensor>> elementViews;
   std::vector<omc_tensor> views;
-  for (const std::string &path : options.inputs) {
+  for (size_t k = 0; k < options.inputs.size(); ++k) {
+    const std::string &path = options.inputs[k];
     std::string readError;
-    std::optional<omc::Tensor> tensor = omc::readTensorFile(path, &readError);
-    if (!tensor)
-      fail(readError);
-    std::optional<omc_tensor> view = tensor->view();
+    // The signature says how to read a .pb file: tensor, sequence or optional. (A count
+    // that does not match is the runtime's to report.)
+    int32_t kind = k < inputSignature.size() ? inputSignature[k].elemType : OMC_UNDEFINED;
+    omc::Value value;
+    if (kind == OMC_SEQUENCE || kind == OMC_OPTIONAL) {
+      std::optional<std::string> bytes = omc::readWholeFile(path, &readError);
+      if (!bytes)
+        fail(readError);
+      std::optional<omc::Value> parsed = kind == OMC_SEQUENCE
+                                             ? omc::parseSequenceProto(*bytes, &readError)
+                                             : omc::parseOptionalProto(*bytes, &readError);
+      if (!parsed)
+        fail(path + ": input " + std::to_string(k) + " is " +
+             (kind == OMC_SEQUENCE ? "a sequence" : "an optional") + ": " + readError);
+      value = std::move(*parsed);
+    } else {
+      std::optional<omc::Tensor> tensor = omc::readTensorFile(path, &readError);
+      if (!tensor)
+        fail(readError);
+      value.tensor = std::move(*tensor);
+    }
+    inputs.push_back(std::move(value));
+    std::optional<omc_tensor> view = omc::viewOf(inputs.back(), elementViews);
     if (!view)
-      fail(path + ": rank " + std::to_string(tensor->shape().size()) +
-           " exceeds the maximum " + std::to_string(OMC_MAX_RANK));
-    inputs.push_back(std::move(*tensor));
+      fail(path + ": a rank exceeds the maximum " + std::to_string(OMC_MAX_RANK));
     views.push_back(*view);
   }
   createOutputDir(options.outputDir);
@@ -217,16 +241,22 @@ int run(int argc, char **argv) {
 
   for (size_t i = 0; i < outputs.tensors.size(); ++i) {
     std::string copyError;
-    std::optional<omc::Tensor> tensor = omc::Tensor::copyOf(outputs.tensors[i], &copyError);
-    if (!tensor)
+    std::optional<omc::Value> value = omc::copyValueOf(outputs.tensors[i], &copyError);
+    if (!value)
       fail("output " + std::to_string(i) + ": " + copyError);
-    tensor->setName(outputSignature[i].name);
     std::string path = (std::filesystem::path(options.outputDir) /
                         ("output_" + std::to_string(i) + ".pb"))
                            .string();
     std::string writeError;
-    if (!omc::writeTensorProtoFile(*tensor, path, &writeError))
-      fail(writeError);
+    if (value->kind == omc::Value::Kind::Tensor) {
+      value->tensor.setName(outputSignature[i].name);
+      if (!omc::writeTensorProtoFile(value->tensor, path, &writeError))
+        fail(writeError);
+    } else {
+      value->name = outputSignature[i].name;
+      if (!omc::writeFile(path, omc::serializeValueProto(*value), &writeError))
+        fail(writeError);
+    }
   }
 
   if (!latencies.empty())

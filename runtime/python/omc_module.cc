@@ -84,6 +84,7 @@ py::array toNumpy(const omc::ExecutionSession &session, size_t i, omc::Tensor &t
 py::list run(const omc::ExecutionSession &session, const py::sequence &inputs) {
   std::vector<py::array> arrays; // alive until the run is over
   std::vector<omc::Tensor> views;
+  session.requireTensorsOnly(); // before any input is taken for a tensor
   for (size_t i = 0; i < inputs.size(); ++i) {
     py::object item = inputs[i];
     if (!py::isinstance<py::array>(item))

@@ -134,6 +134,11 @@ omc_status omc_model_run(const omc_model *model, const char *entryName,
 void omc_tensor_release(omc_tensor *tensor) {
   if (!tensor)
     return;
+  // A sequence or optional owns its elements (model_abi.h): they go first.
+  if ((tensor->elem_type == OMC_SEQUENCE || tensor->elem_type == OMC_OPTIONAL) &&
+      tensor->allocation && tensor->data && tensor->rank == 1)
+    for (int64_t i = 0; i < tensor->shape[0]; ++i)
+      omc_tensor_release(static_cast<omc_tensor *>(tensor->data) + i);
   std::free(tensor->allocation);
   std::memset(tensor, 0, sizeof *tensor);
 }

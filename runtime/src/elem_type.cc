@@ -54,6 +54,10 @@ std::optional<int32_t> elemTypeFromName(std::string_view name) {
 std::string describeElemType(int32_t elemType) {
   if (const char *name = elemTypeName(elemType))
     return name;
+  if (elemType == OMC_SEQUENCE)
+    return "sequence";
+  if (elemType == OMC_OPTIONAL)
+    return "optional";
   return "unknown element type " + std::to_string(elemType);
 }
 

@@ -192,9 +192,25 @@ std::vector<Tensor> ExecutionSession::run(const std::vector<Tensor> &inputs) con
   return run(raw.data(), raw.size());
 }
 
+void ExecutionSession::requireTensorsOnly() const {
+  for (const Signature *signature : {&inputs_, &outputs_})
+    for (size_t i = 0; i < signature->size(); ++i) {
+      const TensorSignature &value = (*signature)[i];
+      if (value.isTensor())
+        continue;
+      throw Error(OMC_ERR_INPUT_MISMATCH,
+                  std::string(signature == &inputs_ ? "input " : "output ") +
+                      std::to_string(i) + " ('" + value.name + "') of entry point '" +
+                      entryPoint_ + "' is a" +
+                      (value.elemType == OMC_SEQUENCE ? " sequence" : "n optional") +
+                      ": sessions run tensors only (use omc_model_run or tools/run)");
+    }
+}
+
 std::vector<Tensor> ExecutionSession::run(const omc_tensor *inputs, size_t numInputs) const {
   if (!model_)
     invalid("ExecutionSession::run on a session that was moved from");
+  requireTensorsOnly();
   std::vector<omc_tensor> outputs(outputs_.size());
   std::vector<Tensor> result;
   result.reserve(outputs.size()); // nothing may throw between the run and the adoption

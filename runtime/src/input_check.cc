@@ -9,16 +9,35 @@ std::string countOf(int64_t count, const char *noun) {
   return std::to_string(count) + " " + noun + (count == 1 ? "" : "s");
 }
 
-std::optional<std::string> checkInput(const TensorSignature &expected, int64_t index,
+namespace {
+
+// "a sequence", "an optional" or "element type float32", for messages.
+std::string kindOf(int32_t elemType) {
+  if (elemType == OMC_SEQUENCE)
+    return "a sequence";
+  if (elemType == OMC_OPTIONAL)
+    return "an optional";
+  return "element type " + describeElemType(elemType);
+}
+
+// A sequence or optional input: the omc_tensor of model_abi.h, then every element.
+std::optional<std::string> checkNested(const TensorSignature &expected, const std::string &where,
+                                       const omc_tensor &tensor);
+
+std::optional<std::string> checkValue(const TensorSignature &expected, const std::string &where,
                                       const omc_tensor &tensor) {
-  std::string where = "input " + std::to_string(index) + " ('" + expected.name + "'): ";
   // The rank bounds come first: shape[] must not be read past OMC_MAX_RANK.
   if (tensor.rank < 0 || tensor.rank > OMC_MAX_RANK)
     return where + "rank " + std::to_string(tensor.rank) + " is outside 0.." +
            std::to_string(OMC_MAX_RANK);
   if (tensor.elem_type != expected.elemType)
-    return where + "expected element type " + describeElemType(expected.elemType) + ", got " +
-           describeElemType(tensor.elem_type);
+    return where + "expected " + kindOf(expected.elemType) + ", got " +
+           (expected.isTensor() && tensor.elem_type != OMC_SEQUENCE &&
+                    tensor.elem_type != OMC_OPTIONAL
+                ? describeElemType(tensor.elem_type)
+                : kindOf(tensor.elem_type));
+  if (!expected.isTensor())
+    return checkNested(expected, where, tensor);
   if (static_cast<size_t>(tensor.rank) != expected.shape.size())
     return where + "expected rank " + std::to_string(expected.shape.size()) + " (shape " +
            formatShape(expected.shape) + "), got rank " + std::to_string(tensor.rank);
@@ -39,6 +58,36 @@ std::optional<std::string> checkInput(const TensorSignature &expected, int64_t i
   if (!spanFits(tensor, elemTypeSize(tensor.elem_type)))
     return where + "strides reach beyond any address (element offsets overflow int64)";
   return std::nullopt;
+}
+
+std::optional<std::string> checkNested(const TensorSignature &expected, const std::string &where,
+                                       const omc_tensor &tensor) {
+  bool optional = expected.elemType == OMC_OPTIONAL;
+  const char *what = optional ? "an optional" : "a sequence";
+  if (tensor.rank != 1)
+    return where + what + " must have rank 1 (its shape is [count]), got rank " +
+           std::to_string(tensor.rank);
+  int64_t count = tensor.shape[0];
+  if (count < 0 || (optional && count > 1))
+    return where + what + " cannot hold " + std::to_string(count) + " elements" +
+           (optional ? " (0 or 1)" : "");
+  if (count > 0 && !tensor.data)
+    return where + "data is NULL";
+  const omc_tensor *elements = static_cast<const omc_tensor *>(tensor.data);
+  for (int64_t i = 0; i < count; ++i)
+    if (std::optional<std::string> problem =
+            checkValue(expected.element[0], where + "element " + std::to_string(i) + ": ",
+                       elements[i]))
+      return problem;
+  return std::nullopt;
+}
+
+} // namespace
+
+std::optional<std::string> checkInput(const TensorSignature &expected, int64_t index,
+                                      const omc_tensor &tensor) {
+  return checkValue(expected, "input " + std::to_string(index) + " ('" + expected.name + "'): ",
+                    tensor);
 }
 
 std::optional<std::string> checkInputs(const Signature &signature, const omc_tensor *inputs,

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <vector>
 
 #include "omc/elem_type.h"
@@ -18,10 +19,16 @@ namespace {
 // (a constant) with this value; it must never be passed to free().
 const void *const kMlirGlobalMarker = reinterpret_cast<const void *>(0xdeadbeef);
 
-// Owns the dense copies made of strided inputs.
+bool isNested(const omc_tensor &tensor) {
+  return tensor.elem_type == OMC_SEQUENCE || tensor.elem_type == OMC_OPTIONAL;
+}
+
+// Owns the dense copies made of strided inputs (and the element arrays of sequences
+// and optionals, copied so that their elements can be made dense too).
 struct DenseInputs {
   std::vector<omc_tensor> tensors;
   std::vector<void *> copies;
+  std::deque<std::vector<omc_tensor>> arrays; // a deque: growing it moves no array
   ~DenseInputs() {
     for (void *copy : copies)
       std::free(copy);
@@ -30,41 +37,75 @@ struct DenseInputs {
 
 // Compiled code indexes inputs with the row-major strides of their static shape,
 // so a strided view is copied to a dense buffer first.
+bool makeTensorDense(omc_tensor &tensor, DenseInputs &dense) {
+  if (isNested(tensor)) {
+    const omc_tensor *elements = static_cast<const omc_tensor *>(tensor.data);
+    dense.arrays.emplace_back(elements, elements + tensor.shape[0]); // checked by checkInputs
+    std::vector<omc_tensor> &array = dense.arrays.back();
+    for (omc_tensor &element : array)
+      if (!makeTensorDense(element, dense))
+        return false;
+    tensor.data = array.data();
+    return true;
+  }
+  if (isContiguous(tensor)) {
+    setContiguousStrides(tensor); // size-1 dims may carry any stride
+    return true;
+  }
+  int64_t elemSize = elemTypeSize(tensor.elem_type);
+  int64_t count = *numElements(tensor, elemSize); // checked by checkInputs
+  void *copy = std::malloc(count * elemSize);
+  if (!copy)
+    return false;
+  dense.copies.push_back(copy);
+  copyToContiguous(tensor, elemSize, copy);
+  tensor.data = copy;
+  tensor.allocation = nullptr;
+  setContiguousStrides(tensor);
+  return true;
+}
+
 bool makeDense(const omc_tensor *inputs, int64_t numInputs, DenseInputs &dense) {
   dense.tensors.assign(inputs, inputs + numInputs);
-  for (omc_tensor &tensor : dense.tensors) {
-    if (isContiguous(tensor)) {
-      setContiguousStrides(tensor); // size-1 dims may carry any stride
-      continue;
-    }
-    int64_t elemSize = elemTypeSize(tensor.elem_type);
-    int64_t count = *numElements(tensor, elemSize); // checked by checkInputs
-    void *copy = std::malloc(count * elemSize);
-    if (!copy)
+  for (omc_tensor &tensor : dense.tensors)
+    if (!makeTensorDense(tensor, dense))
       return false;
-    dense.copies.push_back(copy);
-    copyToContiguous(tensor, elemSize, copy);
-    tensor.data = copy;
-    tensor.allocation = nullptr;
-    setContiguousStrides(tensor);
-  }
   return true;
+}
+
+// Frees a sequence or optional output: its elements, then its array.
+void releaseNested(omc_tensor &tensor) {
+  if (isNested(tensor) && tensor.rank == 1 && tensor.data)
+    for (int64_t i = 0; i < tensor.shape[0]; ++i)
+      releaseNested(static_cast<omc_tensor *>(tensor.data)[i]);
+  std::free(tensor.allocation);
+  tensor.allocation = nullptr;
 }
 
 std::string outputWhere(const Entry &entry, int64_t i) {
   return "output " + std::to_string(i) + " ('" + entry.outputs[i].name + "'): ";
 }
 
-// nullopt when output i is what the signature promises (and safe to read).
-std::optional<std::string> checkOutput(const Entry &entry, int64_t i, const omc_tensor &tensor) {
-  const TensorSignature &expected = entry.outputs[i];
-  std::string where = "model returned a bad " + outputWhere(entry, i);
+// nullopt when an output value is what the signature promises (and safe to read).
+std::optional<std::string> checkOutputValue(const TensorSignature &expected,
+                                            const std::string &where, const omc_tensor &tensor) {
   if (tensor.elem_type != expected.elemType)
     return where + "element type " + describeElemType(tensor.elem_type) + ", signature says " +
            describeElemType(expected.elemType);
   if (tensor.rank < 0 || static_cast<size_t>(tensor.rank) != expected.shape.size())
     return where + "rank " + std::to_string(tensor.rank) + ", signature says " +
            std::to_string(expected.shape.size());
+  if (!expected.isTensor()) {
+    if (tensor.shape[0] < 0 || (tensor.shape[0] > 0 && !tensor.data) ||
+        (expected.elemType == OMC_OPTIONAL && tensor.shape[0] > 1))
+      return where + "bad element count " + std::to_string(tensor.shape[0]);
+    for (int64_t k = 0; k < tensor.shape[0]; ++k)
+      if (std::optional<std::string> problem = checkOutputValue(
+              expected.element[0], where + "element " + std::to_string(k) + ": ",
+              static_cast<const omc_tensor *>(tensor.data)[k]))
+        return problem;
+    return std::nullopt;
+  }
   for (int32_t d = 0; d < tensor.rank; ++d)
     if (tensor.shape[d] < 0 ||
         (expected.shape[d] != kDynamicDim && tensor.shape[d] != expected.shape[d]))
@@ -76,6 +117,22 @@ std::optional<std::string> checkOutput(const Entry &entry, int64_t i, const omc_
   if (*count > 0 && !tensor.data)
     return where + "data is NULL";
   return std::nullopt;
+}
+
+std::optional<std::string> checkOutput(const Entry &entry, int64_t i, const omc_tensor &tensor) {
+  return checkOutputValue(entry.outputs[i], "model returned a bad " + outputWhere(entry, i),
+                          tensor);
+}
+
+// Row-major strides on every element of a sequence or optional output (whose buffers
+// the model allocated for it alone: nothing to copy).
+void setNestedStrides(omc_tensor &tensor) {
+  if (!isNested(tensor)) {
+    setContiguousStrides(tensor);
+    return;
+  }
+  for (int64_t k = 0; k < tensor.shape[0]; ++k)
+    setNestedStrides(static_cast<omc_tensor *>(tensor.data)[k]);
 }
 
 // Whether output i may be released with free(allocation): it is a real block,
@@ -109,7 +166,7 @@ bool normalizeOutputs(const std::vector<omc_tensor> &inputs, omc_tensor *outputs
   bool ok = true;
   for (int64_t i = 0; i < numOutputs && ok; ++i) {
     const omc_tensor &tensor = outputs[i];
-    if (owned[i] && tensor.data && isContiguous(tensor))
+    if (isNested(tensor) || (owned[i] && tensor.data && isContiguous(tensor)))
       continue;
     int64_t elemSize = elemTypeSize(tensor.elem_type);
     int64_t count = *numElements(tensor, elemSize); // checked by checkOutput
@@ -121,6 +178,13 @@ bool normalizeOutputs(const std::vector<omc_tensor> &inputs, omc_tensor *outputs
       ok = false;
   }
   for (int64_t i = 0; i < numOutputs; ++i) {
+    if (isNested(outputs[i])) {
+      if (ok)
+        setNestedStrides(outputs[i]);
+      else
+        releaseNested(outputs[i]);
+      continue;
+    }
     if (owned[i] && (copies[i] || !ok))
       std::free(outputs[i].allocation);
     if (!ok) {
@@ -143,7 +207,9 @@ void discardOutputs(const std::vector<omc_tensor> &inputs, omc_tensor *outputs,
   for (int64_t i = 0; i < numOutputs; ++i)
     owned[i] = ownsAllocation(inputs, outputs, i);
   for (int64_t i = 0; i < numOutputs; ++i)
-    if (owned[i])
+    if (isNested(outputs[i]))
+      releaseNested(outputs[i]);
+    else if (owned[i])
       std::free(outputs[i].allocation);
   std::memset(outputs, 0, sizeof(omc_tensor) * numOutputs);
 }

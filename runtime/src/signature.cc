@@ -15,6 +15,13 @@ bool setError(std::string *error, std::string message) {
   return false;
 }
 
+// Sequences in optionals are as deep as values nest in ONNX; a bound keeps a hostile
+// signature from recursing without end.
+constexpr int kMaxNesting = 4;
+
+bool parseValueType(const json::Value &value, const std::string &where, TensorSignature &out,
+                    std::string *error, int depth);
+
 bool parseTensor(const json::Value &value, size_t index, TensorSignature &out,
                  std::string *error) {
   std::string where = "tensor " + std::to_string(index) + ": ";
@@ -25,6 +32,38 @@ bool parseTensor(const json::Value &value, size_t index, TensorSignature &out,
   if (!name || !name->isString())
     return setError(error, where + "\"name\" must be a string");
   out.name = name->string();
+  return parseValueType(value, where, out, error, 0);
+}
+
+// The fields after "name": a tensor's, or a sequence's or optional's "kind" and "element".
+bool parseValueType(const json::Value &value, const std::string &where, TensorSignature &out,
+                    std::string *error, int depth) {
+  if (!value.isObject())
+    return setError(error, where + "expected an object");
+  std::string kind = "tensor";
+  if (const json::Value *kindValue = value.find("kind")) {
+    if (!kindValue->isString())
+      return setError(error, where + "\"kind\" must be a string");
+    kind = kindValue->string();
+  }
+  if (kind == "sequence" || kind == "optional") {
+    if (depth >= kMaxNesting)
+      return setError(error, where + "values nest too deep");
+    const json::Value *element = value.find("element");
+    if (!element)
+      return setError(error, where + "a " + kind + " needs an \"element\"");
+    out.elemType = kind == "sequence" ? OMC_SEQUENCE : OMC_OPTIONAL;
+    out.shape = {kDynamicDim};
+    out.element.resize(1);
+    if (!parseValueType(*element, where + kind + " element: ", out.element[0], error,
+                        depth + 1))
+      return false;
+    if (kind == "sequence" && !out.element[0].isTensor())
+      return setError(error, where + "a sequence must hold tensors");
+    return true;
+  }
+  if (kind != "tensor")
+    return setError(error, where + "unknown \"kind\" '" + kind + "'");
 
   const json::Value *elemType = value.find("elem_type");
   if (!elemType || !elemType->integer() || *elemType->integer() < INT32_MIN ||

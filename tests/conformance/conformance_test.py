@@ -18,8 +18,10 @@ this machine cannot run, e.g. `--target=aarch64-neon --run-wrapper "qemu-aarch64
 output_K.pb (tests/common/onnx_outputs.py: rtol 1e-3 / atol 1e-7, exact for integers, booleans
 and strings, NaN equals NaN). An output that depends on a random op's draw (Bernoulli,
 RandomUniform, ...) is checked by type, shape and the values a draw can take
-(onnx_outputs.compare_random), since no two runtimes draw the same numbers. Cases whose graph has sequence or optional inputs or outputs fail
-without being compiled: tools/run takes and writes tensors only. The cases run in parallel
+(onnx_outputs.compare_random), since no two runtimes draw the same numbers. Sequence and
+optional inputs and outputs are SequenceProto / OptionalProto files, which tools/run reads
+and writes; cases whose graph has other kinds (maps, sparse tensors) fail without being
+compiled. The cases run in parallel
 (--jobs, default the CPU count); each case, compile and all its runs, has --timeout seconds
 (default 300). ONNX 1.12's test data holds bfloat16 values as UINT16 tensors of their bits: for
 the graph's bfloat16 inputs and outputs, those files are read as BFLOAT16.
@@ -82,7 +84,7 @@ PROGRESS_EVERY = 100
 MAX_DETAIL = 300
 ENTRY = re.compile(r"^([^/\s:]+)/([^/\s:]+):\s*(.*)$")
 GROUP_COMMENT = re.compile(r"^#\s*\d+ cases?: ")
-NOT_SUPPORTED_BY_RUN = "sequence/optional inputs or outputs are not supported by tools/run yet"
+RUN_KINDS = {"tensor", "sequence", "optional"}  # the kinds of values tools/run reads and writes
 TIMEOUT_CAUSE = "timeout"
 KNOWN_PREFIX = "known: "
 
@@ -219,10 +221,8 @@ class Case:
         input_kinds, output_kinds = graph_kinds(model)
         bf16_inputs, bf16_outputs = graph_bfloat16(model)
         random_outputs = graph_random_outputs(model)
-        others = sorted({kind for kind in input_kinds + output_kinds if kind != "tensor"})
+        others = sorted({kind for kind in input_kinds + output_kinds if kind not in RUN_KINDS})
         if others:
-            if set(others) <= {"sequence", "optional"}:
-                raise CaseError(NOT_SUPPORTED_BY_RUN)
             raise CaseError(f"{'/'.join(others)} inputs or outputs are not supported by "
                             "tools/run yet")
         data_sets = sorted(d for d in os.listdir(self.dir) if d.startswith("test_data_set_")

@@ -32,7 +32,7 @@ import tempfile
 # The test data loading and comparison live in tests/common/, shared with the conformance
 # runner; that folder sits at the same relative place in the repository and in Bazel's runfiles.
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
-from onnx_outputs import CheckFailure, compare, load_tensor, numbered  # noqa: E402
+from onnx_outputs import CheckFailure, compare, graph_kinds, load_value, numbered  # noqa: E402
 
 COMPILE_TIMEOUT_S = 600
 RUN_TIMEOUT_S = 300
@@ -82,6 +82,7 @@ def run_case(args, target, case, work):
     if not data_sets:
         raise CaseFailure(f"{case_dir} has no test_data_set_*")
 
+    _, output_kinds = graph_kinds(model)  # tensors, sequences, optionals
     library = os.path.join(work, "model.so")
     invoke("compile", [args.compile, f"--target={target}", "-o", library, model], COMPILE_TIMEOUT_S)
     if not os.path.isfile(library):
@@ -102,7 +103,8 @@ def run_case(args, target, case, work):
         if len(produced) != len(expected):
             raise CaseFailure(f"{data_set}: run wrote {len(produced)} output(s), expected {len(expected)}")
         for k, (got, want) in enumerate(zip(produced, expected)):
-            compare(f"{data_set}/output_{k}", load_tensor(got), load_tensor(want))
+            kind = output_kinds[k] if k < len(output_kinds) else "tensor"
+            compare(f"{data_set}/output_{k}", load_value(got, kind), load_value(want, kind))
 
 
 def main():

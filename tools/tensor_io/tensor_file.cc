@@ -62,7 +62,10 @@ std::optional<Tensor> readTensorFile(const std::string &path, std::string *error
 }
 
 bool writeTensorProtoFile(const Tensor &tensor, const std::string &path, std::string *error) {
-  std::string bytes = serializeTensorProto(tensor);
+  return writeFile(path, serializeTensorProto(tensor), error);
+}
+
+bool writeFile(const std::string &path, const std::string &bytes, std::string *error) {
   std::unique_ptr<FILE, CloseFile> file(std::fopen(path.c_str(), "wb"));
   bool ok = file && std::fwrite(bytes.data(), 1, bytes.size(), file.get()) == bytes.size();
   // fclose flushes: its failure (a full disk) is a failed write too.

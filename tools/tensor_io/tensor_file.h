@@ -16,6 +16,9 @@ std::optional<Tensor> readTensorFile(const std::string &path, std::string *error
 // Writes `tensor` as a TensorProto .pb file (name, dims, data_type, raw_data).
 bool writeTensorProtoFile(const Tensor &tensor, const std::string &path, std::string *error);
 
+// Writes `bytes` to `path`; false with "cannot write PATH: why" in *error.
+bool writeFile(const std::string &path, const std::string &bytes, std::string *error);
+
 // The whole file, or nullopt with "cannot read PATH: why" in *error.
 std::optional<std::string> readWholeFile(const std::string &path, std::string *error);
 

@@ -4,14 +4,24 @@
 // an LLVM struct; a memref descriptor is {allocated, aligned, offset, sizes[R],
 // strides[R]}. Keep the two in step with OMC_MAX_RANK and the field order.
 //
+// Sequences and optionals (buffers of buffers, see
+// compiler/conversion/onnx_to_krnl/Sequence.h) cross as an omc_tensor of elem_type
+// OMC_SEQUENCE / OMC_OPTIONAL, rank 1, shape[0] the count, data an array of omc_tensor.
+// An input's buffers of buffers are built here from the caller's arrays (the leaves
+// stay views of the caller's memory) and freed after the call; an output's arrays are
+// malloc'ed here and handed over with the element buffers, which the caller frees.
+//
 //===----------------------------------------------------------------------===//
 
 #include "compiler/conversion/krnl_to_llvm/EntryPointABI.h"
 
 #include "compiler/dialect/krnl/KrnlOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/FunctionCallUtils.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 
 #include "llvm/Support/JSON.h"
 
@@ -22,28 +32,59 @@ namespace {
 
 constexpr int64_t kMaxRank = 16; // OMC_MAX_RANK
 constexpr int64_t kAbiVersion = 1; // OMC_ABI_VERSION
+constexpr int32_t kSequenceTag = 1000; // OMC_SEQUENCE
+constexpr int32_t kOptionalTag = 1001; // OMC_OPTIONAL
 enum TensorField { kData = 0, kAllocation, kElemType, kRank, kShape, kStrides };
 
 
-// The "elem_type" of every tensor of a signature JSON (see runtime/include/omc/model_abi.h).
-LogicalResult signatureElementTypes(Operation *op, StringRef signature,
-                                    SmallVectorImpl<int32_t> &elemTypes) {
+// What one signature entry (or its "element") holds, outside in: OMC_SEQUENCE or
+// OMC_OPTIONAL for each wrapper, then the tensor's "elem_type".
+FailureOr<SmallVector<int32_t>> entryTags(const llvm::json::Object *object) {
+  SmallVector<int32_t> tags;
+  while (object) {
+    std::optional<llvm::StringRef> kind = object->getString("kind");
+    if (!kind || *kind == "tensor") {
+      std::optional<int64_t> elemType = object->getInteger("elem_type");
+      if (!elemType)
+        return failure();
+      tags.push_back(static_cast<int32_t>(*elemType));
+      return tags;
+    }
+    if (*kind != "sequence" && *kind != "optional")
+      return failure();
+    tags.push_back(*kind == "sequence" ? kSequenceTag : kOptionalTag);
+    object = object->getObject("element");
+  }
+  return failure();
+}
+
+// The tags (entryTags) of every value of a signature JSON (see runtime/include/omc/model_abi.h).
+LogicalResult signatureTags(Operation *op, StringRef signature,
+                            SmallVectorImpl<SmallVector<int32_t>> &tags) {
   llvm::Expected<llvm::json::Value> parsed = llvm::json::parse(signature);
   if (!parsed) {
     llvm::consumeError(parsed.takeError());
     return op->emitOpError() << "has a malformed signature";
   }
-  const llvm::json::Array *tensors = parsed->getAsArray();
-  if (!tensors)
+  const llvm::json::Array *values = parsed->getAsArray();
+  if (!values)
     return op->emitOpError() << "has a signature that is not an array";
-  for (const llvm::json::Value &tensor : *tensors) {
-    const llvm::json::Object *object = tensor.getAsObject();
-    std::optional<int64_t> elemType = object ? object->getInteger("elem_type") : std::nullopt;
-    if (!elemType)
+  for (const llvm::json::Value &value : *values) {
+    FailureOr<SmallVector<int32_t>> chain = entryTags(value.getAsObject());
+    if (failed(chain))
       return op->emitOpError() << "has a signature entry without elem_type";
-    elemTypes.push_back(static_cast<int32_t>(*elemType));
+    tags.push_back(*chain);
   }
   return success();
+}
+
+// How many buffers of buffers wrap the leaf buffer of `type`.
+size_t nestingDepth(MemRefType type) {
+  size_t depth = 0;
+  for (auto element = dyn_cast<MemRefType>(type.getElementType()); element;
+       element = dyn_cast<MemRefType>(element.getElementType()))
+    ++depth;
+  return depth;
 }
 
 class ABIBuilder {
@@ -73,12 +114,20 @@ private:
                      std::optional<int32_t> index = std::nullopt);
   Value unpackInput(Location loc, Value inputs, int64_t i, MemRefType type);
   void packOutput(Location loc, Value outputs, int64_t i, Value memref, int32_t elemType);
+  // Calls body(k) for k = 0 .. count-1 (i64), in blocks of the wrapper.
+  void buildLoop(Location loc, Value count, function_ref<void(Value)> body);
+  // The buffer of buffers for the omc_tensor at `tensor`, and its clean-up.
+  Value unpackNested(Location loc, Value tensor, MemRefType type);
+  void freeUnpacked(Location loc, Value value);
+  // Fills the omc_tensor at `tensor` from the buffer of buffers `value`.
+  void packNested(Location loc, Value tensor, Value value, ArrayRef<int32_t> tags);
   void buildStringGetter(Location loc, StringRef function, StringRef text);
 
   ModuleOp module;
   MLIRContext *context;
   OpBuilder builder;
   Type ptrType, i32Type, i64Type, tensorType;
+  SmallVector<Value> unpacked; // the input buffers of buffers, freed after the call
 };
 
 Type ABIBuilder::descriptorType(MemRefType type) {
@@ -140,6 +189,93 @@ void ABIBuilder::packOutput(Location loc, Value outputs, int64_t i, Value memref
   }
 }
 
+void ABIBuilder::buildLoop(Location loc, Value count, function_ref<void(Value)> body) {
+  Block *from = builder.getInsertionBlock();
+  Region *region = from->getParent();
+  auto *header = new Block(), *loopBody = new Block(), *exit = new Block();
+  region->push_back(header);
+  region->push_back(loopBody);
+  region->push_back(exit);
+  Value k = header->addArgument(i64Type, loc);
+  cf::BranchOp::create(builder, loc, header, ValueRange{constI64(loc, 0)});
+  builder.setInsertionPointToEnd(header);
+  Value more = LLVM::ICmpOp::create(builder, loc, LLVM::ICmpPredicate::slt, k, count);
+  cf::CondBranchOp::create(builder, loc, more, loopBody, exit);
+  builder.setInsertionPointToEnd(loopBody);
+  body(k);
+  Value next = LLVM::AddOp::create(builder, loc, k, constI64(loc, 1));
+  cf::BranchOp::create(builder, loc, header, ValueRange{next});
+  builder.setInsertionPointToEnd(exit);
+}
+
+Value ABIBuilder::unpackNested(Location loc, Value tensor, MemRefType type) {
+  auto elementType = cast<MemRefType>(type.getElementType());
+  Value count =
+      LLVM::LoadOp::create(builder, loc, i64Type, fieldAddress(loc, tensor, 0, kShape, 0));
+  Value elements = LLVM::LoadOp::create(builder, loc, ptrType, fieldAddress(loc, tensor, 0, kData));
+  Value size = arith::IndexCastOp::create(builder, loc, builder.getIndexType(), count);
+  Value buffer = memref::AllocOp::create(builder, loc, type, ValueRange{size});
+  buildLoop(loc, count, [&](Value k) {
+    Value element = LLVM::GEPOp::create(builder, loc, ptrType, tensorType, elements,
+                                        ArrayRef<LLVM::GEPArg>{k});
+    Value value = isa<MemRefType>(elementType.getElementType())
+                      ? unpackNested(loc, element, elementType)
+                      : unpackInput(loc, element, 0, elementType);
+    Value index = arith::IndexCastOp::create(builder, loc, builder.getIndexType(), k);
+    memref::StoreOp::create(builder, loc, value, buffer, ValueRange{index});
+  });
+  return buffer;
+}
+
+void ABIBuilder::freeUnpacked(Location loc, Value value) {
+  auto type = cast<MemRefType>(value.getType());
+  if (auto elementType = dyn_cast<MemRefType>(type.getElementType());
+      elementType && isa<MemRefType>(elementType.getElementType())) {
+    Value size = memref::DimOp::create(builder, loc, value, 0);
+    Value count = arith::IndexCastOp::create(builder, loc, i64Type, size);
+    buildLoop(loc, count, [&](Value k) {
+      Value index = arith::IndexCastOp::create(builder, loc, builder.getIndexType(), k);
+      freeUnpacked(loc, memref::LoadOp::create(builder, loc, value, ValueRange{index}));
+    });
+  }
+  // The leaves are the caller's.
+  memref::DeallocOp::create(builder, loc, value);
+}
+
+void ABIBuilder::packNested(Location loc, Value tensor, Value value, ArrayRef<int32_t> tags) {
+  auto type = cast<MemRefType>(value.getType());
+  Value size = memref::DimOp::create(builder, loc, value, 0);
+  Value count = arith::IndexCastOp::create(builder, loc, i64Type, size);
+  // sizeof(omc_tensor) * count, at least 1 byte so that data is never NULL.
+  Value end = LLVM::GEPOp::create(builder, loc, ptrType, tensorType,
+                                  LLVM::ZeroOp::create(builder, loc, ptrType),
+                                  ArrayRef<LLVM::GEPArg>{count});
+  Value bytes = LLVM::PtrToIntOp::create(builder, loc, i64Type, end);
+  bytes = LLVM::UMaxOp::create(builder, loc, bytes, constI64(loc, 1));
+  auto malloc = LLVM::lookupOrCreateMallocFn(builder, module, i64Type);
+  Value elements = LLVM::CallOp::create(builder, loc, *malloc, ValueRange{bytes}).getResult();
+  LLVM::StoreOp::create(builder, loc, elements, fieldAddress(loc, tensor, 0, kData));
+  LLVM::StoreOp::create(builder, loc, elements, fieldAddress(loc, tensor, 0, kAllocation));
+  LLVM::StoreOp::create(builder, loc, constI32(loc, tags.front()),
+                        fieldAddress(loc, tensor, 0, kElemType));
+  LLVM::StoreOp::create(builder, loc, constI32(loc, 1), fieldAddress(loc, tensor, 0, kRank));
+  LLVM::StoreOp::create(builder, loc, count, fieldAddress(loc, tensor, 0, kShape, 0));
+  LLVM::StoreOp::create(builder, loc, constI64(loc, 1), fieldAddress(loc, tensor, 0, kStrides, 0));
+  auto elementType = cast<MemRefType>(type.getElementType());
+  buildLoop(loc, count, [&](Value k) {
+    Value element = LLVM::GEPOp::create(builder, loc, ptrType, tensorType, elements,
+                                        ArrayRef<LLVM::GEPArg>{k});
+    Value index = arith::IndexCastOp::create(builder, loc, builder.getIndexType(), k);
+    Value held = memref::LoadOp::create(builder, loc, value, ValueRange{index});
+    if (isa<MemRefType>(elementType.getElementType()))
+      packNested(loc, element, held, tags.drop_front());
+    else
+      packOutput(loc, element, 0, held, tags.back());
+  });
+  // The elements now belong to the omc_tensors; only the buffer that held them goes.
+  memref::DeallocOp::create(builder, loc, value);
+}
+
 void ABIBuilder::buildStringGetter(Location loc, StringRef function, StringRef text) {
   builder.setInsertionPointToEnd(module.getBody());
   std::string data = text.str();
@@ -167,6 +303,10 @@ LogicalResult ABIBuilder::build(krnl::EntryPointOp entry) {
   unsigned numInputs = funcType.getNumInputs() - (errorMessages ? 1 : 0);
   for (Type type : llvm::concat<const Type>(funcType.getInputs(), funcType.getResults())) {
     auto memref = dyn_cast<MemRefType>(type);
+    // Down to the leaf of a buffer of buffers.
+    while (memref && isa<MemRefType>(memref.getElementType()) && memref.getRank() == 1 &&
+           memref.getLayout().isIdentity())
+      memref = cast<MemRefType>(memref.getElementType());
     if (!memref || !memref.getLayout().isIdentity() || memref.getRank() > kMaxRank)
       return entry.emitOpError() << "cannot export " << type << " through the model ABI";
   }
@@ -197,9 +337,26 @@ LogicalResult ABIBuilder::build(krnl::EntryPointOp entry) {
   func::ReturnOp::create(builder, loc, constI32(loc, 1));
 
   builder.setInsertionPointToStart(runBlock);
+  // The buffers are signless; the signature has the ONNX element types (uint8, ...).
+  SmallVector<SmallVector<int32_t>> tags;
+  if (failed(signatureTags(entry, entry.getSignatureOut(), tags)) ||
+      tags.size() != funcType.getNumResults())
+    return entry.emitOpError() << "output signature does not match the function's results";
+  for (auto [i, result] : llvm::enumerate(funcType.getResults()))
+    if (tags[i].size() != nestingDepth(cast<MemRefType>(result)) + 1)
+      return entry.emitOpError() << "output signature does not match the function's results";
   SmallVector<Value> args;
-  for (auto [i, type] : llvm::enumerate(funcType.getInputs().take_front(numInputs)))
-    args.push_back(unpackInput(loc, inputs, i, cast<MemRefType>(type)));
+  for (auto [i, type] : llvm::enumerate(funcType.getInputs().take_front(numInputs))) {
+    auto memref = cast<MemRefType>(type);
+    if (isa<MemRefType>(memref.getElementType())) {
+      Value tensor = LLVM::GEPOp::create(builder, loc, ptrType, tensorType, inputs,
+                                         ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(i)});
+      args.push_back(unpackNested(loc, tensor, memref));
+      unpacked.push_back(args.back());
+    } else {
+      args.push_back(unpackInput(loc, inputs, i, memref));
+    }
+  }
   Value status;
   if (errorMessages) {
     status = LLVM::AllocaOp::create(builder, loc, ptrType, i32Type, constI64(loc, 1));
@@ -214,13 +371,18 @@ LogicalResult ABIBuilder::build(krnl::EntryPointOp entry) {
                        .getResult(0));
   }
   auto call = func::CallOp::create(builder, loc, func, args);
-  // The buffers are signless; the signature has the ONNX element types (uint8, ...).
-  SmallVector<int32_t> elemTypes;
-  if (failed(signatureElementTypes(entry, entry.getSignatureOut(), elemTypes)) ||
-      elemTypes.size() != call.getNumResults())
-    return entry.emitOpError() << "output signature does not match the function's results";
-  for (auto [i, result] : llvm::enumerate(call.getResults()))
-    packOutput(loc, outputs, i, result, elemTypes[i]);
+  for (Value value : unpacked)
+    freeUnpacked(loc, value);
+  unpacked.clear();
+  for (auto [i, result] : llvm::enumerate(call.getResults())) {
+    if (isa<MemRefType>(cast<MemRefType>(result.getType()).getElementType())) {
+      Value tensor = LLVM::GEPOp::create(builder, loc, ptrType, tensorType, outputs,
+                                         ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(i)});
+      packNested(loc, tensor, result, tags[i]);
+    } else {
+      packOutput(loc, outputs, i, result, tags[i].front());
+    }
+  }
   if (!errorMessages) {
     func::ReturnOp::create(builder, loc, constI32(loc, 0));
   } else {

@@ -22,12 +22,14 @@
 // count, simple, and bounded memory. Scan outputs are gathered the same way, then
 // laid out along scan_output_axes in scan_output_directions at the end.
 //
-// Sequence- and optional-typed values (If branches, loop-carried values) are not
-// supported yet: the patterns fail on them with that reason.
+// Sequence- and optional-typed values (If branches, loop-carried values) are buffers
+// of buffers (Sequence.h): copied and freed with their elements (copyValue, freeValue).
+// Scan's scan inputs and outputs are tensors only.
 //
 //===----------------------------------------------------------------------===//
 
 #include "compiler/conversion/onnx_to_krnl/ONNXToKrnl.h"
+#include "compiler/conversion/onnx_to_krnl/Sequence.h"
 
 #include "compiler/dialect/krnl/KrnlOps.h"
 #include "compiler/dialect/onnx/ONNXOps.h"
@@ -51,8 +53,7 @@ Value loopOwned(Value buffer) {
 }
 
 constexpr const char *kUnsupportedValues =
-    "sequence- and optional-typed values in control flow are not supported yet "
-    "(only tensors)";
+    "a value in control flow that is not a ranked tensor, nor a sequence or optional of them";
 
 // The type both `a` and `b` fit: the dims they agree on stay static. Null when
 // they differ in rank or element type. A null `b` adds no constraint.
@@ -67,9 +68,10 @@ MemRefType joinTypes(MemRefType a, MemRefType b) {
   return MemRefType::get(shape, a.getElementType());
 }
 
-// The buffer type of the onnx type `type`; null unless it is a ranked tensor.
+// The buffer type of the onnx type `type`; null unless it is a ranked tensor, or a
+// sequence or optional whose element rank is known.
 MemRefType bufferType(const TypeConverter *converter, Type type) {
-  if (!isa<RankedTensorType>(type))
+  if (!isa<RankedTensorType, onnx::SeqType, onnx::OptType>(type))
     return {};
   return dyn_cast_or_null<MemRefType>(converter->convertType(type));
 }
@@ -85,9 +87,7 @@ FailureOr<Value> castTo(OpBuilder &builder, Location loc, Value value, MemRefTyp
 
 // A fresh buffer of `type` holding a copy of `value` (compatible shapes).
 Value copyToNew(OpBuilder &builder, Location loc, Value value, MemRefType type) {
-  Value buffer = allocBuffer(builder, loc, type, getDims(builder, loc, value));
-  memref::CopyOp::create(builder, loc, value, buffer);
-  return buffer;
+  return copyValue(builder, loc, value, type);
 }
 
 // The first element of a scalar-like buffer (rank 0 or all dims 1).
@@ -120,7 +120,7 @@ LogicalResult replaceWithOwnedCopies(ConversionPatternRewriter &rewriter, Operat
     if (!type || !memref::CastOp::areCastCompatible(type, value.getType()))
       return failure();
     results.push_back(copyToNew(rewriter, loc, value, type));
-    memref::DeallocOp::create(rewriter, loc, value);
+    freeValue(rewriter, loc, value);
   }
   rewriter.replaceOp(op, results);
   return success();
@@ -171,8 +171,9 @@ struct YieldLowering : OpConversionPattern<onnx::YieldOp> {
     }
     // The region's other buffers die here: nothing outside can see them.
     for (auto alloc : llvm::to_vector(block->getOps<memref::AllocOp>()))
-      if (!owned.contains(alloc.getResult()) && !alloc->hasAttr(kLoopOwned))
-        memref::DeallocOp::create(rewriter, loc, alloc);
+      if (!owned.contains(alloc.getResult()) && !alloc->hasAttr(kLoopOwned) &&
+          !alloc->hasAttr(kOwnedBySequence))
+        freeValue(rewriter, loc, alloc);
     rewriter.replaceOpWithNewOp<scf::YieldOp>(op, yielded);
     return success();
   }
@@ -279,7 +280,7 @@ struct LoopLowering : OpConversionPattern<onnx::LoopOp> {
         return rewriter.notifyMatchFailure(op, kUnsupportedValues);
       for (Type other : {op.getResult(i).getType(), body.getArgument(i + 2).getType(),
                          yield.getOperand(i + 1).getType()}) {
-        if (!isa<TensorType>(other))
+        if (!isa<TensorType, onnx::SeqType, onnx::OptType>(other))
           return rewriter.notifyMatchFailure(op, kUnsupportedValues);
         type = joinTypes(type, bufferType(converter, other));
         if (!type)
@@ -365,7 +366,7 @@ struct LoopLowering : OpConversionPattern<onnx::LoopOp> {
     for (Value dead : {exec.getResult(0), iterBuf, condBuf})
       memref::DeallocOp::create(rewriter, loc, dead);
     for (size_t i = 0; i < numCarried; ++i)
-      memref::DeallocOp::create(rewriter, loc, after->getArgument(2 + i));
+      freeValue(rewriter, loc, after->getArgument(2 + i));
     SmallVector<Value> next{
         arith::AddIOp::create(rewriter, loc, iter,
                               arith::ConstantIntOp::create(rewriter, loc,

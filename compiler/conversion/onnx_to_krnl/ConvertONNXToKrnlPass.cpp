@@ -3,6 +3,7 @@
 #include "compiler/conversion/onnx_to_krnl/ONNXToKrnl.h"
 #include "compiler/conversion/onnx_to_krnl/Passes.h"
 #include "compiler/conversion/onnx_to_krnl/RunTimeErrors.h"
+#include "compiler/conversion/onnx_to_krnl/Sequence.h"
 #include "compiler/conversion/onnx_to_krnl/Signature.h"
 #include "compiler/dialect/krnl/KrnlOps.h"
 #include "compiler/dialect/onnx/ONNXOps.h"
@@ -35,24 +36,22 @@ void makeResultsOwned(func::FuncOp func) {
     bool owned = value.getDefiningOp<memref::AllocOp>() && returned.insert(value).second;
     if (owned)
       continue;
-    Location loc = returnOp.getLoc();
-    auto type = cast<MemRefType>(value.getType());
-    Value copy = allocBuffer(builder, loc, type, getDims(builder, loc, value));
-    memref::CopyOp::create(builder, loc, value, copy);
-    operand.set(copy);
+    operand.set(copyValue(builder, returnOp.getLoc(), value, cast<MemRefType>(value.getType())));
   }
 }
 
 // Frees every buffer the function allocated and does not return. ONNX graphs are
 // straight-line code, so the end of the function is after every use.
-// Buffers marked omc.loop_owned were handed to a loop (ControlFlow.cpp), which frees them.
+// Buffers marked omc.loop_owned were handed to a loop (ControlFlow.cpp), which frees them;
+// those marked kOwnedBySequence are elements of a sequence or optional, freed with it.
 void freeTemporaries(func::FuncOp func) {
   auto returnOp = cast<func::ReturnOp>(func.getBody().back().getTerminator());
   llvm::SmallPtrSet<Value, 8> returned(returnOp->operand_begin(), returnOp->operand_end());
   OpBuilder builder(returnOp);
   for (auto alloc : llvm::to_vector(func.getBody().front().getOps<memref::AllocOp>()))
-    if (!returned.contains(alloc.getResult()) && !alloc->hasAttr("omc.loop_owned"))
-      memref::DeallocOp::create(builder, returnOp.getLoc(), alloc);
+    if (!returned.contains(alloc.getResult()) && !alloc->hasAttr("omc.loop_owned") &&
+        !alloc->hasAttr(kOwnedBySequence))
+      freeValue(builder, returnOp.getLoc(), alloc);
 }
 
 struct ConvertONNXToKrnl : impl::ConvertONNXToKrnlBase<ConvertONNXToKrnl> {
@@ -60,7 +59,10 @@ struct ConvertONNXToKrnl : impl::ConvertONNXToKrnlBase<ConvertONNXToKrnl> {
     ModuleOp module = getOperation();
     MLIRContext *context = &getContext();
 
-    // Signatures describe the tensors as ONNX sees them: take them before lowering.
+    // Sequence element ranks first: the signatures and the buffer types need them.
+    refineSequenceTypes(module);
+
+    // Signatures describe the values as ONNX sees them: take them before lowering.
     struct EntryPoint {
       std::string func, in, out;
     };
@@ -76,7 +78,7 @@ struct ConvertONNXToKrnl : impl::ConvertONNXToKrnlBase<ConvertONNXToKrnl> {
       if (failed(in) || failed(out)) {
         func.emitError() << "entry point '" << func.getSymName()
                          << "' has an input or output that is not a ranked tensor of a "
-                            "supported element type";
+                            "supported element type (or a sequence or optional of them)";
         return signalPassFailure();
       }
       entryPoints.push_back({func.getSymName().str(), *in, *out});
@@ -85,6 +87,9 @@ struct ConvertONNXToKrnl : impl::ConvertONNXToKrnlBase<ConvertONNXToKrnl> {
     ONNXToKrnlTypeConverter converter;
     RewritePatternSet patterns(context);
     populateONNXToKrnlConversionPatterns(converter, patterns);
+    populateSequencePatterns(converter, patterns);
+    populateSequenceMapPatterns(converter, patterns);
+    populateOptionalPatterns(converter, patterns);
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns, converter);
     populateReturnOpTypeConversionPattern(patterns, converter);
 

@@ -2,7 +2,9 @@
 
 #include "compiler/conversion/onnx_to_krnl/ONNXToKrnl.h"
 
+#include "compiler/conversion/onnx_to_krnl/Sequence.h"
 #include "compiler/dialect/krnl/KrnlOps.h"
+#include "compiler/dialect/onnx/ONNXOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 
@@ -17,6 +19,23 @@ ONNXToKrnlTypeConverter::ONNXToKrnlTypeConverter() {
     if (auto integer = dyn_cast<IntegerType>(element); integer && !integer.isSignless())
       element = IntegerType::get(type.getContext(), integer.getWidth());
     return MemRefType::get(type.getShape(), element);
+  });
+  // Sequences and optionals: buffers of buffers (Sequence.h). Elements of unknown rank
+  // have no buffer type (refineSequenceTypes infers the ranks it can).
+  addConversion([](onnx::SeqType type) -> Type {
+    auto tensor = dyn_cast<RankedTensorType>(type.getElementType());
+    if (!tensor)
+      return nullptr;
+    return MemRefType::get({ShapedType::kDynamic}, elementBufferType(tensor));
+  });
+  addConversion([this](onnx::OptType type) -> Type {
+    Type held = type.getElementType();
+    Type buffer = isa<RankedTensorType>(held)
+                      ? Type(elementBufferType(cast<RankedTensorType>(held)))
+                      : (isa<onnx::SeqType>(held) ? convertType(held) : Type());
+    if (!buffer)
+      return nullptr;
+    return MemRefType::get({ShapedType::kDynamic}, buffer);
   });
   auto cast = [](OpBuilder &builder, Type type, ValueRange inputs, Location loc) -> Value {
     return UnrealizedConversionCastOp::create(builder, loc, type, inputs).getResult(0);

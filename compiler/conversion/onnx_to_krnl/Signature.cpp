@@ -2,6 +2,7 @@
 
 #include "compiler/conversion/onnx_to_krnl/Signature.h"
 
+#include "compiler/dialect/onnx/ONNXOps.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
@@ -48,27 +49,52 @@ static void writeJsonString(llvm::raw_ostream &os, StringRef text) {
   os << '"';
 }
 
+// The fields that describe `type` (after the name): a tensor's
+// "type","elem_type","shape", or a sequence's or optional's "kind" and "element".
+static LogicalResult writeValueType(llvm::raw_ostream &os, Type type) {
+  if (auto seq = dyn_cast<onnx::SeqType>(type)) {
+    os << "\"kind\":\"sequence\",\"element\":{";
+    if (!isa<TensorType>(seq.getElementType()) ||
+        failed(writeValueType(os, seq.getElementType())))
+      return failure();
+    os << '}';
+    return success();
+  }
+  if (auto opt = dyn_cast<onnx::OptType>(type)) {
+    os << "\"kind\":\"optional\",\"element\":{";
+    if (failed(writeValueType(os, opt.getElementType())))
+      return failure();
+    os << '}';
+    return success();
+  }
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  if (!tensor)
+    return failure();
+  auto element = describe(tensor.getElementType());
+  if (!element)
+    return failure();
+  os << "\"type\":\"" << element->name << "\",\"elem_type\":" << element->onnxType
+     << ",\"shape\":[";
+  for (auto [d, dim] : llvm::enumerate(tensor.getShape()))
+    os << (d ? "," : "") << (ShapedType::isDynamic(dim) ? int64_t(-1) : dim);
+  os << ']';
+  return success();
+}
+
 FailureOr<std::string> buildSignatureJson(TypeRange types, ArrayAttr names) {
   std::string json;
   llvm::raw_string_ostream os(json);
   os << '[';
   for (auto [i, type] : llvm::enumerate(types)) {
-    auto tensor = dyn_cast<RankedTensorType>(type);
-    if (!tensor)
-      return failure();
-    auto element = describe(tensor.getElementType());
-    if (!element)
-      return failure();
     if (i)
       os << ',';
     os << "{\"name\":";
     auto name = names && i < names.size() ? dyn_cast<StringAttr>(names[i]) : StringAttr();
     writeJsonString(os, name ? name.getValue().str() : "value_" + std::to_string(i));
-    os << ",\"type\":\"" << element->name << "\",\"elem_type\":" << element->onnxType
-       << ",\"shape\":[";
-    for (auto [d, dim] : llvm::enumerate(tensor.getShape()))
-      os << (d ? "," : "") << (ShapedType::isDynamic(dim) ? int64_t(-1) : dim);
-    os << "]}";
+    os << ',';
+    if (failed(writeValueType(os, type)))
+      return failure();
+    os << '}';
   }
   os << ']';
   return json;

@@ -10,8 +10,10 @@
 namespace omc {
 
 // `[{"name":"x","type":"float32","elem_type":1,"shape":[-1,4]}, ...]` for tensors
-// of `types` named by `names` (see runtime/include/omc/model_abi.h). Fails on a
-// type the ABI cannot describe.
+// of `types` named by `names`; a sequence or optional is
+// `{"name":"s","kind":"sequence","element":{"type":...,"elem_type":...,"shape":[...]}}`
+// (see runtime/include/omc/model_abi.h). Fails on a type the ABI cannot describe
+// (an element of unknown rank among them).
 mlir::FailureOr<std::string> buildSignatureJson(mlir::TypeRange types, mlir::ArrayAttr names);
 
 } // namespace omc

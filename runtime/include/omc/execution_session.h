@@ -156,8 +156,13 @@ public:
   // Runs the entry point. Inputs may be owning tensors or views, strided or not.
   // Wrong inputs throw omc::Error with status OMC_ERR_INPUT_MISMATCH and a message
   // naming the input, e.g. "input 0 ('x'): dim 1 is 5, expected 4".
+  // Sessions run entry points of tensors only: one that takes or returns a sequence or
+  // optional throws omc::Error (OMC_ERR_INPUT_MISMATCH) naming it; run those through
+  // the C API (omc_model_run, model_abi.h) or tools/run.
   std::vector<Tensor> run(const std::vector<Tensor> &inputs) const;
   std::vector<Tensor> run(const omc_tensor *inputs, size_t numInputs) const;
+  // Throws that error when the entry point has a sequence or optional value.
+  void requireTensorsOnly() const;
 
 private:
   struct Unload {

@@ -13,6 +13,22 @@
  * Signature JSON: an array with one object per tensor, in graph order:
  *   [{"name":"x","type":"float32","elem_type":1,"shape":[-1,3,224,224]}, ...]
  * "elem_type" is the ONNX TensorProto.DataType number; -1 in "shape" is a dynamic dim.
+ * A sequence of tensors or an optional (of a tensor or a sequence) has a "kind" and
+ * describes what it holds in "element" (an object of the same form, without "name"):
+ *   {"name":"s","kind":"sequence","element":{"type":"float32","elem_type":1,"shape":[-1,3]}}
+ *   {"name":"o","kind":"optional","element":{"kind":"sequence","element":{...}}}
+ * Every element of a sequence has the element's rank; its "shape" holds for each of them.
+ *
+ * Sequences and optionals cross the boundary as omc_tensors too, with
+ *   elem_type  OMC_SEQUENCE or OMC_OPTIONAL,
+ *   rank 1, shape[0] the number of elements (0 or 1 for an optional: 0 is "empty"),
+ *   strides[0] 1, and data pointing at an array of shape[0] omc_tensors (the elements,
+ *   each a tensor, or a sequence inside an optional).
+ * An input's arrays and elements are the caller's. An output's `allocation` is the
+ * malloc'ed array itself and every element owns its own allocation: omc_tensor_release
+ * frees the elements first, then the array. The struct's layout is unchanged from
+ * tensor-only models: a runtime that predates sequences rejects such a model's
+ * signature when loading it.
  *
  * omc_run_NAME trusts its inputs: the runtime (omc_model_run in runtime.h) checks
  * them against the signature first. Inputs are strided views that the caller owns;
@@ -56,6 +72,11 @@ typedef enum omc_elem_type {
   OMC_COMPLEX128 = 15,
   OMC_BFLOAT16 = 16
 } omc_elem_type;
+
+/* The elem_type of an omc_tensor that is a sequence / an optional (see above); no
+ * ONNX TensorProto.DataType has these numbers. */
+#define OMC_SEQUENCE 1000
+#define OMC_OPTIONAL 1001
 
 /* A tensor crossing the boundary. Strides are in elements, not bytes. */
 typedef struct omc_tensor {

@@ -11,11 +11,18 @@
 
 namespace omc {
 
-// One input or output of an entry point.
+// One input or output of an entry point: a tensor, or a sequence or optional (whose
+// omc_tensor has elem_type OMC_SEQUENCE / OMC_OPTIONAL and shape [count], see
+// omc/model_abi.h) holding `element`.
 struct TensorSignature {
   std::string name;
-  int32_t elemType = 0;       // omc_elem_type (ONNX TensorProto.DataType)
-  std::vector<int64_t> shape; // kDynamicDim marks a dim of any size
+  int32_t elemType = 0;       // omc_elem_type (ONNX TensorProto.DataType), OMC_SEQUENCE
+                              // or OMC_OPTIONAL
+  std::vector<int64_t> shape; // kDynamicDim marks a dim of any size; [-1] for a sequence
+                              // or optional
+  std::vector<TensorSignature> element; // what a sequence or optional holds (one entry)
+
+  bool isTensor() const { return element.empty(); }
 };
 
 constexpr int64_t kDynamicDim = -1;
