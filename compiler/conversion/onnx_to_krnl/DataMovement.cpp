@@ -8,14 +8,13 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/conversion/onnx_to_krnl/ONNXToKrnl.h"
-#include "compiler/conversion/onnx_to_krnl/RunTimeErrors.h"
+#include "compiler/conversion/onnx_to_krnl/IndexChecks.h"
 
 #include "compiler/dialect/krnl/KrnlOps.h"
 #include "compiler/dialect/onnx/ConstantFolding.h"
 #include "compiler/dialect/onnx/ONNXOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
-#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Matchers.h"
 
 using namespace mlir;
@@ -331,36 +330,18 @@ struct GatherLowering : OpConversionPattern<onnx::GatherOp> {
     Value result = allocBuffer(rewriter, loc, resultType, dims);
     Value axisDim = dataDims[axis];
     // Indices come from the caller: one out of range is the model's run-time error.
-    std::string name = "Gather";
-    if (auto named = dyn_cast<NameLoc>(loc))
-      name += " node '" + named.getName().str() + "'";
     RunTimeErrorSite site = addRunTimeErrorSite(
-        rewriter, op, name + ": an index is out of range for data axis " + std::to_string(axis));
-    Type element = resultType.getElementType();
+        rewriter, op,
+        describeNode(op) + ": an index is out of range for data axis " + std::to_string(axis));
     buildLoopNest(rewriter, loc, dims, [&](OpBuilder &b, Location loc, ValueRange ivs) {
       Value raw = krnl::LoadOp::create(b, loc, indices, ivs.slice(axis, indexRank));
-      Value index = arith::IndexCastOp::create(b, loc, b.getIndexType(), raw);
-      // Negative indices count from the end.
-      Value zero = arith::ConstantIndexOp::create(b, loc, 0);
-      Value negative = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, index, zero);
-      index = arith::SelectOp::create(b, loc, negative,
-                                      arith::AddIOp::create(b, loc, index, axisDim), index);
-      // One unsigned compare catches both ends; a bad index reads nothing and gives 0.
-      Value inRange = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, index, axisDim);
+      CheckedIndex index =
+          checkIndex(b, loc, arith::IndexCastOp::create(b, loc, b.getIndexType(), raw), axisDim);
       SmallVector<Value> from(ivs.take_front(axis));
-      from.push_back(index);
+      from.push_back(index.index);
       llvm::append_range(from, ivs.drop_front(axis + indexRank));
-      auto ifOp = scf::IfOp::create(
-          b, loc, inRange,
-          [&](OpBuilder &b, Location loc) {
-            scf::YieldOp::create(b, loc, ValueRange{krnl::LoadOp::create(b, loc, data, from)});
-          },
-          [&](OpBuilder &b, Location loc) {
-            reportRunTimeError(b, loc, site);
-            Value zeroValue = arith::ConstantOp::create(b, loc, b.getZeroAttr(element));
-            scf::YieldOp::create(b, loc, zeroValue);
-          });
-      krnl::StoreOp::create(b, loc, ifOp.getResult(0), result, ivs);
+      krnl::StoreOp::create(b, loc, loadIfInRange(b, loc, index.inRange, data, from, site),
+                            result, ivs);
     });
     rewriter.replaceOp(op, result);
     return success();

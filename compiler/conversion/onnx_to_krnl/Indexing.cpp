@@ -2,12 +2,13 @@
 //
 // One nest over the result. Each element reads the index (or, for GatherND, the
 // tuple of indices) that addresses it, counts a negative index from the end of its
-// dim, and loads the data element there. OneHot compares the index read with the
+// dim, checks it against that dim (IndexChecks.h) and loads the data element there. OneHot compares the index read with the
 // position along the new axis and picks the on or off value.
 //
 //===----------------------------------------------------------------------===//
 
 #include "compiler/conversion/onnx_to_krnl/ONNXToKrnl.h"
+#include "compiler/conversion/onnx_to_krnl/IndexChecks.h"
 
 #include "compiler/dialect/krnl/KrnlOps.h"
 #include "compiler/dialect/onnx/ONNXOps.h"
@@ -44,11 +45,16 @@ struct GatherElementsLowering : OpConversionPattern<onnx::GatherElementsOp> {
     SmallVector<Value> dims = getDims(rewriter, loc, indices);
     Value axisDim = getDims(rewriter, loc, data)[axis];
     Value result = allocBuffer(rewriter, loc, resultType, dims);
+    RunTimeErrorSite site = addRunTimeErrorSite(
+        rewriter, op,
+        describeNode(op) + ": an index is out of range for data axis " + std::to_string(axis));
     buildLoopNest(rewriter, loc, dims, [&](OpBuilder &b, Location loc, ValueRange ivs) {
-      Value index = toIndex(b, loc, krnl::LoadOp::create(b, loc, indices, ivs));
+      CheckedIndex index =
+          checkIndex(b, loc, toIndex(b, loc, krnl::LoadOp::create(b, loc, indices, ivs)), axisDim);
       SmallVector<Value> from(ivs);
-      from[axis] = wrapNegativeIndex(b, loc, index, axisDim);
-      krnl::StoreOp::create(b, loc, krnl::LoadOp::create(b, loc, data, from), result, ivs);
+      from[axis] = index.index;
+      krnl::StoreOp::create(b, loc, loadIfInRange(b, loc, index.inRange, data, from, site),
+                            result, ivs);
     });
     rewriter.replaceOp(op, result);
     return success();
@@ -83,17 +89,24 @@ struct GatherNDLowering : OpConversionPattern<onnx::GatherNDOp> {
     dims.pop_back();
     dims.append(dataDims.begin() + batch + k, dataDims.end());
     Value result = allocBuffer(rewriter, loc, resultType, dims);
+    RunTimeErrorSite site = addRunTimeErrorSite(
+        rewriter, op,
+        describeNode(op) + ": an index tuple is out of range for data dims " +
+            std::to_string(batch) + " to " + std::to_string(batch + k - 1));
     buildLoopNest(rewriter, loc, dims, [&](OpBuilder &b, Location loc, ValueRange ivs) {
       SmallVector<Value> from(ivs.take_front(batch));
       SmallVector<Value> at(ivs.take_front(q - 1));
+      SmallVector<CheckedIndex> checks;
       at.push_back(Value());
       for (int64_t c = 0; c < k; ++c) {
         at.back() = arith::ConstantIndexOp::create(b, loc, c);
         Value index = toIndex(b, loc, krnl::LoadOp::create(b, loc, indices, at));
-        from.push_back(wrapNegativeIndex(b, loc, index, dataDims[batch + c]));
+        checks.push_back(checkIndex(b, loc, index, dataDims[batch + c]));
+        from.push_back(checks.back().index);
       }
       llvm::append_range(from, ivs.drop_front(q - 1));
-      krnl::StoreOp::create(b, loc, krnl::LoadOp::create(b, loc, data, from), result, ivs);
+      Value value = loadIfInRange(b, loc, allInRange(b, loc, checks), data, from, site);
+      krnl::StoreOp::create(b, loc, value, result, ivs);
     });
     rewriter.replaceOp(op, result);
     return success();

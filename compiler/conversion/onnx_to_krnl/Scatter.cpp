@@ -2,13 +2,15 @@
 //
 // The result starts as a copy of the data; one nest over the updates then reads
 // where each update goes (a negative index counts from the end of its dim) and
-// stores it there, or combines it with what is there (reduction add or mul). The
+// stores it there, or combines it with what is there (reduction add or mul); an
+// index out of range stores nothing and fails the run (IndexChecks.h). The
 // nest runs in order, so with duplicate indices the last update wins, as in the
 // reference implementation.
 //
 //===----------------------------------------------------------------------===//
 
 #include "compiler/conversion/onnx_to_krnl/ONNXToKrnl.h"
+#include "compiler/conversion/onnx_to_krnl/IndexChecks.h"
 
 #include "compiler/dialect/krnl/KrnlOps.h"
 #include "compiler/dialect/onnx/ONNXOps.h"
@@ -103,12 +105,19 @@ struct ScatterElementsLowering : OpConversionPattern<OpTy> {
     SmallVector<Value> dataDims = getDims(rewriter, loc, data);
     Value result = copyOf(rewriter, loc, data, resultType, dataDims);
     SmallVector<Value> dims = getDims(rewriter, loc, indices);
+    RunTimeErrorSite site = addRunTimeErrorSite(
+        rewriter, op,
+        describeNode(op) + ": an index is out of range for data axis " + std::to_string(axis));
     buildLoopNest(rewriter, loc, dims, [&](OpBuilder &b, Location loc, ValueRange ivs) {
-      Value index = toIndex(b, loc, krnl::LoadOp::create(b, loc, indices, ivs));
+      Value raw = toIndex(b, loc, krnl::LoadOp::create(b, loc, indices, ivs));
+      CheckedIndex index = checkIndex(b, loc, raw, dataDims[axis]);
       SmallVector<Value> to(ivs);
-      to[axis] = wrapNegativeIndex(b, loc, index, dataDims[axis]);
-      Value update = krnl::LoadOp::create(b, loc, updates, ivs);
-      krnl::StoreOp::create(b, loc, combine(b, loc, reduction, result, to, update), result, to);
+      to[axis] = index.index;
+      ifInRange(b, loc, index.inRange, site, [&](OpBuilder &b, Location loc) {
+        Value update = krnl::LoadOp::create(b, loc, updates, ivs);
+        krnl::StoreOp::create(b, loc, combine(b, loc, reduction, result, to, update), result,
+                              to);
+      });
     });
     rewriter.replaceOp(op, result);
     return success();
@@ -147,17 +156,26 @@ struct ScatterNDLowering : OpConversionPattern<onnx::ScatterNDOp> {
     SmallVector<Value> dataDims = getDims(rewriter, loc, data);
     Value result = copyOf(rewriter, loc, data, resultType, dataDims);
     SmallVector<Value> dims = getDims(rewriter, loc, updates);
+    RunTimeErrorSite site = addRunTimeErrorSite(
+        rewriter, op,
+        describeNode(op) + ": an index tuple is out of range for data dims 0 to " +
+            std::to_string(k - 1));
     buildLoopNest(rewriter, loc, dims, [&](OpBuilder &b, Location loc, ValueRange ivs) {
       SmallVector<Value> at(ivs.take_front(q - 1)), to;
+      SmallVector<CheckedIndex> checks;
       at.push_back(Value());
       for (int64_t c = 0; c < k; ++c) {
         at.back() = arith::ConstantIndexOp::create(b, loc, c);
         Value index = toIndex(b, loc, krnl::LoadOp::create(b, loc, indices, at));
-        to.push_back(wrapNegativeIndex(b, loc, index, dataDims[c]));
+        checks.push_back(checkIndex(b, loc, index, dataDims[c]));
+        to.push_back(checks.back().index);
       }
       llvm::append_range(to, ivs.drop_front(q - 1));
-      Value update = krnl::LoadOp::create(b, loc, updates, ivs);
-      krnl::StoreOp::create(b, loc, combine(b, loc, *reduction, result, to, update), result, to);
+      ifInRange(b, loc, allInRange(b, loc, checks), site, [&](OpBuilder &b, Location loc) {
+        Value update = krnl::LoadOp::create(b, loc, updates, ivs);
+        krnl::StoreOp::create(b, loc, combine(b, loc, *reduction, result, to, update), result,
+                              to);
+      });
     });
     rewriter.replaceOp(op, result);
     return success();

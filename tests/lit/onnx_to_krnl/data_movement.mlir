@@ -43,11 +43,14 @@ func.func @reverse_sequence(%x: tensor<4x3x2xf32>, %lens: tensor<3xi64>) -> tens
   return %0 : tensor<4x3x2xf32>
 }
 
-// Gather reads the index, wraps a negative one, and loads from the data.
+// Gather reads the index, wraps a negative one, checks it, and loads from the data.
 // CHECK-LABEL: func.func @gather
+// CHECK-SAME: omc.error_messages = ["Gather: an index is out of range for data axis 0"]
 // CHECK: arith.index_cast
 // CHECK: arith.cmpi slt
 // CHECK: arith.select
+// CHECK: arith.cmpi ult
+// CHECK: scf.if
 // CHECK: krnl.load
 func.func @gather(%a: tensor<5x3xf32>, %i: tensor<2xi64>) -> tensor<2x3xf32> {
   %0 = onnx.Gather %a, %i : (tensor<5x3xf32>, tensor<2xi64>) -> tensor<2x3xf32>
