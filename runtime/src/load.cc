@@ -12,6 +12,7 @@
 #include "runtime/src/cuda_layer.h"
 #include "runtime/src/elf_check.h"
 #include "runtime/src/model.h"
+#include "runtime/src/out_of_memory.h"
 
 namespace omc {
 namespace {
@@ -138,6 +139,7 @@ std::unique_ptr<omc_model> loadModel(const char *path, Failure *failure) {
   for (const std::string &name : *names)
     if (!loadEntry(*model, name, failure))
       return nullptr;
+  installOutOfMemoryHandler(model->library);
   // A GPU model loads its PTX once, here, for all its runs.
   if (!cuda::bindModel(model->library, model->path, &model->cudaBound, &error))
     return fail(failure, OMC_ERR_LOAD, error);

@@ -11,6 +11,7 @@
 #include "omc/tensor_layout.h"
 #include "runtime/src/cuda_layer.h"
 #include "runtime/src/model.h"
+#include "runtime/src/out_of_memory.h"
 
 namespace omc {
 namespace {
@@ -200,17 +201,22 @@ bool normalizeOutputs(const std::vector<omc_tensor> &inputs, omc_tensor *outputs
   return ok;
 }
 
-// Frees what a run produced before it turned out to be unusable.
-void discardOutputs(const std::vector<omc_tensor> &inputs, omc_tensor *outputs,
-                    int64_t numOutputs) {
+// Frees what a run produced before it turned out to be unusable, whether the model
+// failed one of its own checks or returned something its signature rules out. A
+// sequence or optional that breaks its signature cannot be walked (its count may lie):
+// it is forgotten, a leak rather than a free of something that may not be a block.
+void discardOutputs(const Entry &entry, const std::vector<omc_tensor> &inputs,
+                    omc_tensor *outputs, int64_t numOutputs) {
   std::vector<bool> owned(numOutputs);
   for (int64_t i = 0; i < numOutputs; ++i)
     owned[i] = ownsAllocation(inputs, outputs, i);
   for (int64_t i = 0; i < numOutputs; ++i)
-    if (isNested(outputs[i]))
-      releaseNested(outputs[i]);
-    else if (owned[i])
+    if (isNested(outputs[i])) {
+      if (!checkOutput(entry, i, outputs[i]))
+        releaseNested(outputs[i]);
+    } else if (owned[i]) {
       std::free(outputs[i].allocation);
+    }
   std::memset(outputs, 0, sizeof(omc_tensor) * numOutputs);
 }
 
@@ -243,24 +249,28 @@ bool runEntry(const Entry &entry, const omc_tensor *inputs, int64_t numInputs,
     return fail(failure, OMC_ERR_OUT_OF_MEMORY, "out of memory copying strided inputs");
 
   cuda::clearError();
-  int32_t status = entry.run(dense.tensors.data(), numInputs, outputs, numOutputs);
+  int32_t status = 0;
+  int64_t bytes = 0;
+  if (!callGuarded(entry.run, dense.tensors.data(), numInputs, outputs, numOutputs, &status,
+                   &bytes)) {
+    // Whatever the model had written to outputs may be half done: forget it.
+    std::memset(outputs, 0, sizeof(omc_tensor) * numOutputs);
+    cuda::clearError();
+    return fail(failure, OMC_ERR_OUT_OF_MEMORY,
+                "entry point '" + entry.name + "' failed: out of memory allocating " +
+                    std::to_string(bytes) + " bytes");
+  }
   // A GPU model's CUDA errors cannot unwind through its code: they wait here.
   std::string cudaError = cuda::takeError();
   if (status >= 2 && static_cast<size_t>(status - 2) < entry.errors.size()) {
     // A check of the model's own failed: it ran to the end with safe values, so its
     // outputs are whole, but wrong. Free them and say what it found.
-    for (int64_t i = 0; i < numOutputs; ++i)
-      if (checkOutput(entry, i, outputs[i])) {
-        std::memset(outputs, 0, sizeof(omc_tensor) * numOutputs);
-        return fail(failure, OMC_ERR_RUN_FAILED, "entry point '" + entry.name + "' failed: " +
-                                                     entry.errors[status - 2]);
-      }
-    discardOutputs(dense.tensors, outputs, numOutputs);
+    discardOutputs(entry, dense.tensors, outputs, numOutputs);
     return fail(failure, OMC_ERR_RUN_FAILED,
                 "entry point '" + entry.name + "' failed: " + entry.errors[status - 2]);
   }
   if (status == 0 && !cudaError.empty()) {
-    discardOutputs(dense.tensors, outputs, numOutputs);
+    discardOutputs(entry, dense.tensors, outputs, numOutputs);
     return fail(failure, OMC_ERR_RUN_FAILED,
                 "entry point '" + entry.name + "' failed on the GPU: " + cudaError);
   }
@@ -273,7 +283,7 @@ bool runEntry(const Entry &entry, const omc_tensor *inputs, int64_t numInputs,
   }
   for (int64_t i = 0; i < numOutputs; ++i)
     if (std::optional<std::string> problem = checkOutput(entry, i, outputs[i])) {
-      discardOutputs(dense.tensors, outputs, numOutputs);
+      discardOutputs(entry, dense.tensors, outputs, numOutputs);
       return fail(failure, OMC_ERR_RUN_FAILED, *problem);
     }
   if (!normalizeOutputs(dense.tensors, outputs, numOutputs))

@@ -1,5 +1,6 @@
 //===- ConvertKrnlToLLVMPass.cpp - the convert-krnl-to-llvm pass --------------===//
 
+#include "compiler/conversion/krnl_to_llvm/CheckedAllocation.h"
 #include "compiler/conversion/krnl_to_llvm/EntryPointABI.h"
 #include "compiler/conversion/krnl_to_llvm/Passes.h"
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
@@ -67,6 +68,9 @@ struct ConvertKrnlToLLVM : impl::ConvertKrnlToLLVMBase<ConvertKrnlToLLVM> {
         [](Operation *op) { return op->getName().getDialectNamespace() == "gpu"; });
     if (failed(applyFullConversion(module, target, std::move(patterns))))
       return signalPassFailure();
+
+    // A failed malloc ends the run with an error instead of a store through NULL.
+    checkAllocations(module);
 
     // Private functions (the graphs behind their wrappers) stay inside the library.
     module.walk([](LLVM::LLVMFuncOp func) {

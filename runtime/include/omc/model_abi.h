@@ -9,6 +9,7 @@
  * and once per library:
  *   const char *omc_entry_points(void);        JSON array of entry point names
  *   int64_t     omc_abi_version(void);         OMC_ABI_VERSION at compile time
+ *   void      (*omc_out_of_memory_handler)(int64_t bytes);  optional, see below
  *
  * Signature JSON: an array with one object per tensor, in graph order:
  *   [{"name":"x","type":"float32","elem_type":1,"shape":[-1,3,224,224]}, ...]
@@ -39,6 +40,11 @@
  * check the model makes while it runs failed (a Gather index out of range):
  * omc_errors_NAME()[k - 2] says which; the model finished with safe values, so the
  * outputs are filled in and must be freed, but are meaningless.
+ *
+ * omc_out_of_memory_handler is a writable pointer, NULL in the library. A host that
+ * stores a function there gets it called, with the size asked for, when malloc fails
+ * inside the model; the function must not return (the runtime longjmps back to its
+ * call of omc_run_NAME and reports the failure; what the run had allocated leaks).
  */
 #ifndef OMC_MODEL_ABI_H
 #define OMC_MODEL_ABI_H

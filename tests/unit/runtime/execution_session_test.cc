@@ -44,7 +44,8 @@ TEST(ExecutionSession, ReportsSignatures) {
   EXPECT_EQ(session.path(), fixture("add_model"));
   EXPECT_EQ(session.entryPoint(), "main_graph"); // the first one by default
   EXPECT_EQ(session.entryPoints(), (std::vector<std::string>{"main_graph", "sum_i64", "identity",
-                                                             "constant", "always_fails"}));
+                                                             "constant", "always_fails",
+                                                             "out_of_memory"}));
   EXPECT_EQ(session.inputSignatureJson(),
             "[{\"name\":\"A\",\"type\":\"float32\",\"elem_type\":1,\"shape\":[-1,4]},"
             "{\"name\":\"B\",\"type\":\"float32\",\"elem_type\":1,\"shape\":[-1,4]}]");

@@ -9,6 +9,9 @@
  *   constant:     y = [1,2,3] float32 [3] from a global, with MLIR's 0xdeadbeef
  *                 "allocated" marker: the runtime must copy it, never free it.
  *   always_fails: x float32 [1] -> y float32 [1]; returns status 3.
+ *   out_of_memory: x float32 [1] -> y float32 [1]; plays a model whose malloc of
+ *                 2^50 bytes failed: calls omc_out_of_memory_handler, which the
+ *                 runtime set and which must not return (status 4 if it does).
  *
  * Built with these macros it plays a broken library instead:
  *   OMC_FIXTURE_NO_ABI_VERSION   no omc_abi_version: not an omc model
@@ -34,7 +37,7 @@ static void set_contiguous(omc_tensor *t) {
 }
 
 const char *omc_entry_points(void) {
-  return "[\"main_graph\",\"sum_i64\",\"identity\",\"constant\",\"always_fails\"]";
+  return "[\"main_graph\",\"sum_i64\",\"identity\",\"constant\",\"always_fails\",\"out_of_memory\"]";
 }
 
 #ifndef OMC_FIXTURE_NO_ABI_VERSION
@@ -157,4 +160,25 @@ int32_t omc_run_always_fails(const omc_tensor *in, int64_t n_in, omc_tensor *out
                              int64_t n_out) {
   (void)in, (void)n_in, (void)out, (void)n_out;
   return 3;
+}
+
+/* out_of_memory */
+void (*omc_out_of_memory_handler)(int64_t bytes) = NULL;
+
+const char *omc_signature_in_out_of_memory(void) {
+  return "[{\"name\":\"x\",\"type\":\"float32\",\"elem_type\":1,\"shape\":[1]}]";
+}
+
+const char *omc_signature_out_out_of_memory(void) {
+  return "[{\"name\":\"y\",\"type\":\"float32\",\"elem_type\":1,\"shape\":[1]}]";
+}
+
+int32_t omc_run_out_of_memory(const omc_tensor *in, int64_t n_in, omc_tensor *out,
+                              int64_t n_out) {
+  (void)in, (void)n_in, (void)n_out;
+  /* Half an output written, as a model may have when it runs out. */
+  out[0].rank = 1;
+  if (omc_out_of_memory_handler)
+    omc_out_of_memory_handler((int64_t)1 << 50);
+  return 4;
 }

@@ -73,10 +73,11 @@ protected:
 };
 
 TEST_F(Loader, EntryPoints) {
-  ASSERT_EQ(omc_model_num_entry_points(loaded.model), 5);
+  ASSERT_EQ(omc_model_num_entry_points(loaded.model), 6);
   EXPECT_STREQ(omc_model_entry_point(loaded.model, 0), "main_graph");
   EXPECT_STREQ(omc_model_entry_point(loaded.model, 4), "always_fails");
-  EXPECT_EQ(omc_model_entry_point(loaded.model, 5), nullptr);
+  EXPECT_STREQ(omc_model_entry_point(loaded.model, 5), "out_of_memory");
+  EXPECT_EQ(omc_model_entry_point(loaded.model, 6), nullptr);
   EXPECT_EQ(omc_model_entry_point(loaded.model, -1), nullptr);
   EXPECT_EQ(omc_model_entry_point(nullptr, 0), nullptr);
   EXPECT_EQ(omc_model_num_entry_points(nullptr), 0);
@@ -253,6 +254,29 @@ TEST_F(Loader, ModelFailureIsReported) {
             OMC_ERR_RUN_FAILED);
   EXPECT_EQ(take(error), "entry point 'always_fails' failed with status 3");
   EXPECT_EQ(out.allocation, nullptr);
+}
+
+// A malloc that fails inside the model ends the run through the runtime's handler; the
+// model stays usable.
+TEST_F(Loader, ModelOutOfMemoryIsReported) {
+  float x[1] = {1};
+  omc_tensor in = tensor(x, OMC_FLOAT, {1});
+  omc_tensor out;
+  char *error = nullptr;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    EXPECT_EQ(omc_model_run(loaded.model, "out_of_memory", &in, 1, &out, 1, &error),
+              OMC_ERR_OUT_OF_MEMORY);
+    EXPECT_EQ(take(error),
+              "entry point 'out_of_memory' failed: out of memory allocating 1125899906842624 bytes");
+    EXPECT_EQ(out.allocation, nullptr);
+    EXPECT_EQ(out.rank, 0);
+  }
+  omc_tensor inputs[] = {tensor(a, OMC_FLOAT, {3, 4}), tensor(b, OMC_FLOAT, {3, 4})};
+  omc_tensor sum;
+  ASSERT_EQ(omc_model_run(loaded.model, nullptr, inputs, 2, &sum, 1, &error), OMC_OK)
+      << take(error);
+  EXPECT_EQ(static_cast<const float *>(sum.data)[11], a[11] + b[11]);
+  omc_tensor_release(&sum);
 }
 
 TEST(LoadErrors, MissingFile) {
