@@ -402,6 +402,38 @@ def gather_index_huge(d):
     save_tensor(np.array([1 << 62], dtype=np.int64), os.path.join(d, "in_0.pb"), "i")
 
 
+def gather_elements_index_too_big(d):
+    save_tensor(np.array([[0, 1], [3, 2]], dtype=np.int64), os.path.join(d, "in_0.pb"), "i")
+
+
+def gather_elements_index_too_small(d):
+    save_tensor(np.array([[0, -4], [1, 2]], dtype=np.int64), os.path.join(d, "in_0.pb"), "i")
+
+
+def gather_nd_tuple_out_of_range(d):
+    # Data is 3x2: the tuple (1, 2) is past the end of dim 1.
+    save_tensor(np.array([[0, 1], [1, 2]], dtype=np.int64), os.path.join(d, "in_0.pb"), "i")
+
+
+def scatter_index_too_big(d):
+    save_tensor(np.array([[0, 3]], dtype=np.int64), os.path.join(d, "in_0.pb"), "i")
+
+
+def scatter_index_huge(d):
+    save_tensor(np.array([[-(1 << 62), 0]], dtype=np.int64), os.path.join(d, "in_0.pb"), "i")
+
+
+def scatter_nd_tuple_out_of_range(d):
+    # Data is 4x4: the tuple (4, 1) is past the end of dim 0.
+    save_tensor(np.array([[0, 0], [4, 1]], dtype=np.int64), os.path.join(d, "in_0.pb"), "i")
+
+
+def huge_allocation(d):
+    # 2^30 x 2^30 float32: 2^62 bytes, which no malloc gives.
+    save_tensor(np.array([1 << 30, 1 << 30], dtype=np.int64), os.path.join(d, "in_0.pb"),
+                "shape")
+
+
 def dyn_wrong_type(d):
     save_tensor(np.ones((2, 3), dtype=np.float64), os.path.join(d, "in_0.pb"))
 
@@ -429,7 +461,32 @@ def good_models():
                        [vinfo("y", F, ["batch", 3])])
     add = model_of([helper.make_node("Add", ["x", "x"], ["y"])], [vinfo("x", F, [2])],
                    [vinfo("y", F, [2])])
-    return {"gather": gather, "dynamic": dynamic, "add": add}
+    gather_elements = model_of(
+        [helper.make_node("GatherElements", ["data", "i"], ["y"], axis=1, name="pick")],
+        [vinfo("i", I64, [2, 2])], [vinfo("y", F, [2, 2])],
+        [numpy_helper.from_array(np.arange(9, dtype=np.float32).reshape(3, 3), "data")])
+    gather_nd = model_of(
+        [helper.make_node("GatherND", ["data", "i"], ["y"], name="pick_nd")],
+        [vinfo("i", I64, [2, 2])], [vinfo("y", F, [2])],
+        [numpy_helper.from_array(np.arange(6, dtype=np.float32).reshape(3, 2), "data")])
+    models = {"gather": gather, "dynamic": dynamic, "add": add,
+              "gather_elements": gather_elements, "gather_nd": gather_nd}
+    # ScatterElements, and the deprecated Scatter (opset 10) it replaced.
+    for op, opset in (("ScatterElements", 17), ("Scatter", 10)):
+        models[op.lower()] = model_of(
+            [helper.make_node(op, ["data", "i", "u"], ["y"], axis=1, name="put")],
+            [vinfo("i", I64, [1, 2])], [vinfo("y", F, [3, 3])],
+            [numpy_helper.from_array(np.zeros((3, 3), dtype=np.float32), "data"),
+             numpy_helper.from_array(np.ones((1, 2), dtype=np.float32), "u")], opset=opset)
+    models["scatter_nd"] = model_of(
+        [helper.make_node("ScatterND", ["data", "i", "u"], ["y"], name="put_nd")],
+        [vinfo("i", I64, [2, 2])], [vinfo("y", F, [4, 4])],
+        [numpy_helper.from_array(np.zeros((4, 4), dtype=np.float32), "data"),
+         numpy_helper.from_array(np.ones(2, dtype=np.float32), "u")])
+    models["allocate"] = model_of(
+        [helper.make_node("ConstantOfShape", ["shape"], ["y"])], [vinfo("shape", I64, [2])],
+        [vinfo("y", F, ["a", "b"])])
+    return models
 
 
 @dataclass
@@ -516,6 +573,24 @@ CASES = [
          ["Gather", "out of range"], model="gather"),
     Case("Gather index 2^62", "run", gather_index_huge, ["Gather", "out of range"],
          model="gather"),
+    Case("GatherElements index 3 on axis of 3", "run", gather_elements_index_too_big,
+         ["GatherElements", "'pick'", "out of range", "axis 1"], model="gather_elements"),
+    Case("GatherElements index -4 on axis of 3", "run", gather_elements_index_too_small,
+         ["GatherElements", "out of range"], model="gather_elements"),
+    Case("GatherND tuple past dim 1", "run", gather_nd_tuple_out_of_range,
+         ["GatherND", "'pick_nd'", "out of range"], model="gather_nd"),
+    Case("ScatterElements index 3 on axis of 3", "run", scatter_index_too_big,
+         ["ScatterElements", "'put'", "out of range", "axis 1"], model="scatterelements"),
+    Case("ScatterElements index -2^62", "run", scatter_index_huge,
+         ["ScatterElements", "out of range"], model="scatterelements"),
+    # ONNX's version converter turns Scatter into ScatterElements, without the node name.
+    Case("Scatter (opset 10) index 3 on axis of 3", "run", scatter_index_too_big,
+         ["ScatterElements", "out of range", "axis 1"], model="scatter"),
+    Case("ScatterND tuple past dim 0", "run", scatter_nd_tuple_out_of_range,
+         ["ScatterND", "'put_nd'", "out of range"], model="scatter_nd"),
+    # --- Resources while running.
+    Case("ConstantOfShape of 2^62 bytes at run time", "run", huge_allocation,
+         ["out of memory allocating [0-9]+ bytes"], model="allocate"),
 ]
 
 
