@@ -256,9 +256,12 @@ bool runEntry(const Entry &entry, const omc_tensor *inputs, int64_t numInputs,
     // Whatever the model had written to outputs may be half done: forget it.
     std::memset(outputs, 0, sizeof(omc_tensor) * numOutputs);
     cuda::clearError();
+    // -1: a buffer whose dims (from the data) are negative or need over 2^63 bytes.
+    std::string what = bytes >= 0 ? "out of memory allocating " + std::to_string(bytes) +
+                                         " bytes"
+                                   : "a buffer's dims are negative or need over 2^63 bytes";
     return fail(failure, OMC_ERR_OUT_OF_MEMORY,
-                "entry point '" + entry.name + "' failed: out of memory allocating " +
-                    std::to_string(bytes) + " bytes");
+                "entry point '" + entry.name + "' failed: " + what);
   }
   // A GPU model's CUDA errors cannot unwind through its code: they wait here.
   std::string cudaError = cuda::takeError();

@@ -434,6 +434,22 @@ def huge_allocation(d):
                 "shape")
 
 
+def allocation_overflows(d):
+    # 2^40 x 2^40 float32: the byte count wraps around 2^64.
+    save_tensor(np.array([1 << 40, 1 << 40], dtype=np.int64), os.path.join(d, "in_0.pb"),
+                "shape")
+
+
+def allocation_wraps_to_zero(d):
+    # 2^31 x 2^31 float32 is 2^64 bytes: exactly 0 once wrapped.
+    save_tensor(np.array([1 << 31, 1 << 31], dtype=np.int64), os.path.join(d, "in_0.pb"),
+                "shape")
+
+
+def allocation_negative_dim(d):
+    save_tensor(np.array([-5, 3], dtype=np.int64), os.path.join(d, "in_0.pb"), "shape")
+
+
 def dyn_wrong_type(d):
     save_tensor(np.ones((2, 3), dtype=np.float64), os.path.join(d, "in_0.pb"))
 
@@ -591,6 +607,12 @@ CASES = [
     # --- Resources while running.
     Case("ConstantOfShape of 2^62 bytes at run time", "run", huge_allocation,
          ["out of memory allocating [0-9]+ bytes"], model="allocate"),
+    Case("ConstantOfShape of 2^80 elements at run time", "run", allocation_overflows,
+         ["dims are negative or need over 2\\^63 bytes"], model="allocate"),
+    Case("ConstantOfShape of 2^64 bytes at run time", "run", allocation_wraps_to_zero,
+         ["dims are negative or need over 2\\^63 bytes"], model="allocate"),
+    Case("ConstantOfShape with a negative dim at run time", "run", allocation_negative_dim,
+         ["dims are negative"], model="allocate"),
 ]
 
 

@@ -32,6 +32,7 @@ namespace {
 struct ConvertKrnlToLLVM : impl::ConvertKrnlToLLVMBase<ConvertKrnlToLLVM> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    checkAllocationSizes(module);
     if (failed(generateEntryPointABI(module)))
       return signalPassFailure();
 

@@ -43,8 +43,9 @@
  *
  * omc_out_of_memory_handler is a writable pointer, NULL in the library. A host that
  * stores a function there gets it called, with the size asked for, when malloc fails
- * inside the model; the function must not return (the runtime longjmps back to its
- * call of omc_run_NAME and reports the failure; what the run had allocated leaks).
+ * inside the model, or with -1 when a buffer's dims (taken from the data) are negative
+ * or need over 2^63 bytes; the function must not return (the runtime longjmps back to
+ * its call of omc_run_NAME and reports the failure; what the run had allocated leaks).
  */
 #ifndef OMC_MODEL_ABI_H
 #define OMC_MODEL_ABI_H
