@@ -28,7 +28,10 @@ thread_local int64_t failedBytes = 0;
 
 void installOutOfMemoryHandler(void *library) {
   dlerror();
-  if (auto slot = static_cast<Handler *>(dlsym(library, "omc_out_of_memory_handler")))
+  // Written once per library: a second load of it (the same mapping) finds it set, so
+  // runs already going on other threads never see the slot change.
+  auto slot = static_cast<Handler *>(dlsym(library, "omc_out_of_memory_handler"));
+  if (slot && *slot != &onModelOutOfMemory)
     *slot = &onModelOutOfMemory;
 }
 
