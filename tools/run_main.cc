@@ -206,7 +206,7 @@ int run(int argc, char **argv) {
              (kind == OMC_SEQUENCE ? "a sequence" : "an optional") + ": " + readError);
       value = std::move(*parsed);
     } else {
-      std::optional<omc::Tensor> tensor = omc::readTensorFile(path, &readError);
+      std::optional<omc::DenseTensor> tensor = omc::readTensorFile(path, &readError);
       if (!tensor)
         fail(readError);
       value.tensor = std::move(*tensor);

@@ -212,8 +212,8 @@ uint32_t readLittleEndian(const unsigned char *p, int bytes) {
 
 } // namespace
 
-std::optional<Tensor> parseNpy(std::string_view bytes, std::string *error) {
-  auto fail = [&](const std::string &message) -> std::optional<Tensor> {
+std::optional<DenseTensor> parseNpy(std::string_view bytes, std::string *error) {
+  auto fail = [&](const std::string &message) -> std::optional<DenseTensor> {
     if (error)
       *error = message;
     return std::nullopt;
@@ -248,7 +248,7 @@ std::optional<Tensor> parseNpy(std::string_view bytes, std::string *error) {
     return fail(dtypeError);
 
   std::string shapeError;
-  std::optional<Tensor> tensor = Tensor::create(*elemType, *header.shape, &shapeError);
+  std::optional<DenseTensor> tensor = DenseTensor::create(*elemType, *header.shape, &shapeError);
   if (!tensor)
     return fail("bad shape: " + shapeError);
   std::string_view data = bytes.substr(headerStart + headerLength);

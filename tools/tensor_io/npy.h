@@ -15,7 +15,7 @@ namespace omc {
 // complex64/128). Rejects fortran_order, big-endian, other dtypes, a malformed
 // header and a data size that does not match the shape. The tensor has no name.
 // On failure returns nullopt with a message (without a file name) in *error.
-std::optional<Tensor> parseNpy(std::string_view bytes, std::string *error);
+std::optional<DenseTensor> parseNpy(std::string_view bytes, std::string *error);
 
 } // namespace omc
 

@@ -19,9 +19,9 @@ bool fail(std::string *error, std::string message) {
 
 } // namespace
 
-void Tensor::Free::operator()(void *p) const { std::free(p); }
+void DenseTensor::Free::operator()(void *p) const { std::free(p); }
 
-std::optional<Tensor> Tensor::create(int32_t elemType, std::vector<int64_t> shape,
+std::optional<DenseTensor> DenseTensor::create(int32_t elemType, std::vector<int64_t> shape,
                                      std::string *error) {
   int64_t elemSize = elemTypeSize(elemType);
   if (elemSize == 0) {
@@ -40,7 +40,7 @@ std::optional<Tensor> Tensor::create(int32_t elemType, std::vector<int64_t> shap
     }
     count *= dim;
   }
-  Tensor tensor;
+  DenseTensor tensor;
   tensor.elemType_ = elemType;
   tensor.shape_ = std::move(shape);
   tensor.numElements_ = count;
@@ -57,12 +57,12 @@ std::optional<Tensor> Tensor::create(int32_t elemType, std::vector<int64_t> shap
   return tensor;
 }
 
-std::optional<Tensor> Tensor::copyOf(const omc_tensor &view, std::string *error) {
+std::optional<DenseTensor> DenseTensor::copyOf(const omc_tensor &view, std::string *error) {
   if (view.rank < 0 || view.rank > OMC_MAX_RANK) {
     fail(error, "rank " + std::to_string(view.rank) + " is out of range");
     return std::nullopt;
   }
-  std::optional<Tensor> tensor =
+  std::optional<DenseTensor> tensor =
       create(view.elem_type, std::vector<int64_t>(view.shape, view.shape + view.rank), error);
   if (!tensor)
     return std::nullopt;
@@ -74,7 +74,7 @@ std::optional<Tensor> Tensor::copyOf(const omc_tensor &view, std::string *error)
   return tensor;
 }
 
-std::optional<omc_tensor> Tensor::view() const {
+std::optional<omc_tensor> DenseTensor::view() const {
   if (shape_.size() > OMC_MAX_RANK)
     return std::nullopt;
   omc_tensor t;

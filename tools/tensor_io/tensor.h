@@ -13,16 +13,16 @@
 
 namespace omc {
 
-class Tensor {
+class DenseTensor {
 public:
-  Tensor() = default;
+  DenseTensor() = default;
 
   // A zero-filled tensor; nullopt (with *error set) for an element type without a
   // fixed size, a negative dim or a size that overflows.
-  static std::optional<Tensor> create(int32_t elemType, std::vector<int64_t> shape,
+  static std::optional<DenseTensor> create(int32_t elemType, std::vector<int64_t> shape,
                                       std::string *error);
   // A dense copy of a (possibly strided) view, e.g. a model output.
-  static std::optional<Tensor> copyOf(const omc_tensor &view, std::string *error);
+  static std::optional<DenseTensor> copyOf(const omc_tensor &view, std::string *error);
 
   int32_t elemType() const { return elemType_; }
   const std::vector<int64_t> &shape() const { return shape_; }

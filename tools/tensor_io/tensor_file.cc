@@ -48,20 +48,20 @@ std::optional<std::string> readWholeFile(const std::string &path, std::string *e
   return bytes;
 }
 
-std::optional<Tensor> readTensorFile(const std::string &path, std::string *error) {
+std::optional<DenseTensor> readTensorFile(const std::string &path, std::string *error) {
   std::optional<std::string> bytes = readWholeFile(path, error);
   if (!bytes)
     return std::nullopt;
   // The magic decides where the name cannot (a pipe, a file without extension).
   bool npy = endsWith(path, ".npy") || bytes->compare(0, 6, "\x93NUMPY") == 0;
   std::string why;
-  std::optional<Tensor> tensor = npy ? parseNpy(*bytes, &why) : parseTensorProto(*bytes, &why);
+  std::optional<DenseTensor> tensor = npy ? parseNpy(*bytes, &why) : parseTensorProto(*bytes, &why);
   if (!tensor && error)
     *error = path + ": " + why;
   return tensor;
 }
 
-bool writeTensorProtoFile(const Tensor &tensor, const std::string &path, std::string *error) {
+bool writeTensorProtoFile(const DenseTensor &tensor, const std::string &path, std::string *error) {
   return writeFile(path, serializeTensorProto(tensor), error);
 }
 

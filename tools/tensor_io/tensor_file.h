@@ -11,10 +11,10 @@ namespace omc {
 
 // Reads a .npy file (by its name or its magic bytes) or else a TensorProto .pb file. On failure returns
 // nullopt with "PATH: why" in *error.
-std::optional<Tensor> readTensorFile(const std::string &path, std::string *error);
+std::optional<DenseTensor> readTensorFile(const std::string &path, std::string *error);
 
 // Writes `tensor` as a TensorProto .pb file (name, dims, data_type, raw_data).
-bool writeTensorProtoFile(const Tensor &tensor, const std::string &path, std::string *error);
+bool writeTensorProtoFile(const DenseTensor &tensor, const std::string &path, std::string *error);
 
 // Writes `bytes` to `path`; false with "cannot write PATH: why" in *error.
 bool writeFile(const std::string &path, const std::string &bytes, std::string *error);

@@ -164,7 +164,7 @@ bool decode(std::string_view bytes, TensorProtoFields &proto) {
 // Stores `values` (a repeated field) as elements of T, checking the count and
 // that every value fits T's range (for float16/bfloat16: their 16-bit patterns).
 template <typename T, typename Value>
-bool copyValues(const std::vector<Value> &values, int64_t perElement, Tensor &tensor, const char *field,
+bool copyValues(const std::vector<Value> &values, int64_t perElement, DenseTensor &tensor, const char *field,
                 std::string *error, int64_t low = 0, int64_t high = 0) {
   int64_t expected = tensor.numElements() * perElement;
   if (static_cast<int64_t>(values.size()) != expected) {
@@ -188,7 +188,7 @@ bool copyValues(const std::vector<Value> &values, int64_t perElement, Tensor &te
 }
 
 // The values stored in the typed field that ONNX uses for this element type.
-bool copyTypedField(const TensorProtoFields &proto, Tensor &tensor, std::string *error) {
+bool copyTypedField(const TensorProtoFields &proto, DenseTensor &tensor, std::string *error) {
   switch (tensor.elemType()) {
   case OMC_FLOAT:
     return copyValues<float>(proto.floatData, 1, tensor, "float_data", error);
@@ -236,7 +236,7 @@ int64_t typedValueCount(const TensorProtoFields &proto) {
 
 } // namespace
 
-std::optional<Tensor> parseTensorProto(std::string_view bytes, std::string *error) {
+std::optional<DenseTensor> parseTensorProto(std::string_view bytes, std::string *error) {
   if (bytes.empty())
     return fail(error, "empty file, not a TensorProto");
   if (bytes.size() > static_cast<size_t>(std::numeric_limits<int>::max()))
@@ -261,7 +261,7 @@ std::optional<Tensor> parseTensorProto(std::string_view bytes, std::string *erro
 
   std::vector<int64_t> dims = proto.dims;
   std::string shapeError;
-  std::optional<Tensor> tensor = Tensor::create(elemType, dims, &shapeError);
+  std::optional<DenseTensor> tensor = DenseTensor::create(elemType, dims, &shapeError);
   if (!tensor)
     return fail(error, "bad dims: " + shapeError);
   tensor->setName(std::string(proto.name));
@@ -281,7 +281,7 @@ std::optional<Tensor> parseTensorProto(std::string_view bytes, std::string *erro
   return tensor;
 }
 
-std::string serializeTensorProto(const Tensor &tensor) {
+std::string serializeTensorProto(const DenseTensor &tensor) {
   // Fields in number order, as protobuf writes them (dims is not packed in proto2).
   using F = TensorProtoFields;
   std::string out;

@@ -16,10 +16,10 @@ namespace omc {
 // uint64_data). Rejects malformed protobuf, missing or unsupported types (string),
 // external data, and value counts that do not match the dims. On failure returns
 // nullopt with a message (without a file name) in *error.
-std::optional<Tensor> parseTensorProto(std::string_view bytes, std::string *error);
+std::optional<DenseTensor> parseTensorProto(std::string_view bytes, std::string *error);
 
 // The TensorProto (name, dims, data_type, raw_data) of `tensor`, serialized.
-std::string serializeTensorProto(const Tensor &tensor);
+std::string serializeTensorProto(const DenseTensor &tensor);
 
 } // namespace omc
 

@@ -70,7 +70,7 @@ bool decode(std::string_view bytes, ValueProtoFields &proto) {
 }
 
 std::optional<Value> tensorValue(std::string_view bytes, std::string *error) {
-  std::optional<Tensor> tensor = parseTensorProto(bytes, error);
+  std::optional<DenseTensor> tensor = parseTensorProto(bytes, error);
   if (!tensor)
     return std::nullopt;
   Value value;
@@ -147,7 +147,7 @@ std::string serializeSequence(const Value &value) {
 
 std::optional<Value> copyAt(const omc_tensor &view, std::string *error, int depth) {
   if (view.elem_type != OMC_SEQUENCE && view.elem_type != OMC_OPTIONAL) {
-    std::optional<Tensor> tensor = Tensor::copyOf(view, error);
+    std::optional<DenseTensor> tensor = DenseTensor::copyOf(view, error);
     if (!tensor)
       return std::nullopt;
     Value value;

@@ -18,7 +18,7 @@ namespace omc {
 struct Value {
   enum class Kind { Tensor, Sequence, Optional };
   Kind kind = Kind::Tensor;
-  Tensor tensor;               // a tensor's
+  DenseTensor tensor;          // a tensor's
   std::vector<Value> elements; // a sequence's, or an optional's 0 or 1
   std::string name;
 };

@@ -1,4 +1,4 @@
-// Tensor files: .pb round trips and the typed TensorProto fields, .npy files
+// DenseTensor files: .pb round trips and the typed TensorProto fields, .npy files
 // written byte by byte here, and garbage or truncated files of both kinds.
 #include <gtest/gtest.h>
 
@@ -19,15 +19,15 @@ namespace omc {
 namespace {
 
 template <typename T>
-std::vector<T> values(const Tensor &tensor) {
+std::vector<T> values(const DenseTensor &tensor) {
   const T *p = static_cast<const T *>(tensor.data());
   return std::vector<T>(p, p + tensor.numElements());
 }
 
 template <typename T>
-Tensor makeTensor(int32_t elemType, std::vector<int64_t> shape, const std::vector<T> &data) {
+DenseTensor makeTensor(int32_t elemType, std::vector<int64_t> shape, const std::vector<T> &data) {
   std::string error;
-  std::optional<Tensor> tensor = Tensor::create(elemType, shape, &error);
+  std::optional<DenseTensor> tensor = DenseTensor::create(elemType, shape, &error);
   EXPECT_TRUE(tensor) << error;
   EXPECT_EQ(tensor->numBytes(), static_cast<int64_t>(data.size() * sizeof(T)));
   if (!data.empty())
@@ -44,12 +44,12 @@ void writeFile(const std::string &path, const std::string &bytes) {
 // ---- TensorProto ----
 
 TEST(TensorProto, RoundTripThroughAFile) {
-  Tensor tensor = makeTensor<float>(OMC_FLOAT, {2, 3}, {1, 2, 3, 4, 5, 6.5f});
+  DenseTensor tensor = makeTensor<float>(OMC_FLOAT, {2, 3}, {1, 2, 3, 4, 5, 6.5f});
   tensor.setName("logits");
   std::string path = tempPath("round_trip.pb");
   std::string error;
   ASSERT_TRUE(writeTensorProtoFile(tensor, path, &error)) << error;
-  std::optional<Tensor> back = readTensorFile(path, &error);
+  std::optional<DenseTensor> back = readTensorFile(path, &error);
   ASSERT_TRUE(back) << error;
   EXPECT_EQ(back->name(), "logits");
   EXPECT_EQ(back->elemType(), OMC_FLOAT);
@@ -66,8 +66,8 @@ TEST(TensorProto, RoundTripThroughAFile) {
 
 TEST(TensorProto, RoundTripsEveryKind) {
   std::string error;
-  auto roundTrip = [&](const Tensor &tensor) {
-    std::optional<Tensor> back = parseTensorProto(serializeTensorProto(tensor), &error);
+  auto roundTrip = [&](const DenseTensor &tensor) {
+    std::optional<DenseTensor> back = parseTensorProto(serializeTensorProto(tensor), &error);
     EXPECT_TRUE(back) << error;
     EXPECT_EQ(back->elemType(), tensor.elemType());
     EXPECT_EQ(back->shape(), tensor.shape());
@@ -82,7 +82,7 @@ TEST(TensorProto, RoundTripsEveryKind) {
   roundTrip(makeTensor<float>(OMC_FLOAT, {0, 5}, {}));              // no elements
 }
 
-std::optional<Tensor> parseProto(const onnx::TensorProto &proto, std::string *error) {
+std::optional<DenseTensor> parseProto(const onnx::TensorProto &proto, std::string *error) {
   return parseTensorProto(proto.SerializeAsString(), error);
 }
 
@@ -94,7 +94,7 @@ TEST(TensorProto, TypedFields) {
   proto.set_data_type(onnx::TensorProto::FLOAT);
   for (float v : {1.5f, -2.f, 3.f})
     proto.add_float_data(v);
-  std::optional<Tensor> t = parseProto(proto, &error);
+  std::optional<DenseTensor> t = parseProto(proto, &error);
   ASSERT_TRUE(t) << error;
   EXPECT_EQ(values<float>(*t), (std::vector<float>{1.5f, -2.f, 3.f}));
 
@@ -212,14 +212,14 @@ TEST(TensorProto, RejectsGarbage) {
       c = static_cast<char>(state >> 24);
     }
     // A few random strings are valid protos; what they decode to must then be whole.
-    if (std::optional<Tensor> tensor = parseTensorProto(bytes, &error)) {
+    if (std::optional<DenseTensor> tensor = parseTensorProto(bytes, &error)) {
       EXPECT_EQ(tensor->numBytes(), tensor->numElements() * elemTypeSize(tensor->elemType()));
     }
   }
 }
 
 TEST(TensorProto, RejectsEveryTruncation) {
-  Tensor tensor = makeTensor<float>(OMC_FLOAT, {2, 2}, {1, 2, 3, 4});
+  DenseTensor tensor = makeTensor<float>(OMC_FLOAT, {2, 2}, {1, 2, 3, 4});
   tensor.setName("x");
   std::string bytes = serializeTensorProto(tensor);
   std::string error;
@@ -231,7 +231,7 @@ TEST(TensorProto, RejectsEveryTruncation) {
 // tensor_proto.cc reads and writes the wire format by hand; libprotobuf's ONNX classes
 // are the reference it must agree with.
 TEST(TensorProto, WritesWhatLibprotobufWrites) {
-  Tensor tensor = makeTensor<int32_t>(OMC_INT32, {2, 1, 300}, std::vector<int32_t>(600, -7));
+  DenseTensor tensor = makeTensor<int32_t>(OMC_INT32, {2, 1, 300}, std::vector<int32_t>(600, -7));
   tensor.setName("a name longer than one hundred and twenty-seven bytes, so that its length "
                  "takes a two-byte varint in the wire format of protobuf......");
   onnx::TensorProto proto;
@@ -256,7 +256,7 @@ TEST(TensorProto, ReadsPackedAndUnpackedFieldsAndSkipsUnknownOnes) {
   onnx::TensorProto reference;
   ASSERT_TRUE(reference.ParseFromString(bytes));
   ASSERT_EQ(reference.float_data_size(), 2);
-  std::optional<Tensor> t = parseTensorProto(bytes, &error);
+  std::optional<DenseTensor> t = parseTensorProto(bytes, &error);
   ASSERT_TRUE(t) << error;
   EXPECT_EQ(t->shape(), (std::vector<int64_t>{2}));
   EXPECT_EQ(values<float>(*t), (std::vector<float>{1.5f, 2.5f}));
@@ -319,7 +319,7 @@ TEST(Npy, ReadsAFile) {
   writeFile(path, npy(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }",
                       raw<float>({1, 2, 3, 4, 5, 6})));
   std::string error;
-  std::optional<Tensor> t = readTensorFile(path, &error);
+  std::optional<DenseTensor> t = readTensorFile(path, &error);
   ASSERT_TRUE(t) << error;
   EXPECT_EQ(t->elemType(), OMC_FLOAT);
   EXPECT_EQ(t->shape(), (std::vector<int64_t>{2, 3}));
@@ -329,7 +329,7 @@ TEST(Npy, ReadsAFile) {
 
 TEST(Npy, VersionsAndDtypes) {
   std::string error;
-  std::optional<Tensor> t =
+  std::optional<DenseTensor> t =
       parseNpy(npy(2, "{'descr': '<i8', 'fortran_order': False, 'shape': (), }",
                    raw<int64_t>({-7})), &error);
   ASSERT_TRUE(t) << error;
@@ -444,14 +444,14 @@ TEST(TensorFile, ErrorsNameTheFile) {
   EXPECT_FALSE(readTensorFile(notNpy, &error));
   EXPECT_EQ(error, notNpy + ": not a .npy file (no \\x93NUMPY magic)");
 
-  Tensor tensor = makeTensor<float>(OMC_FLOAT, {1}, {1});
+  DenseTensor tensor = makeTensor<float>(OMC_FLOAT, {1}, {1});
   EXPECT_FALSE(writeTensorProtoFile(tensor, tempPath("no/such/dir/out.pb"), &error));
   EXPECT_EQ(error.rfind("cannot write " + tempPath("no/such/dir/out.pb") + ": ", 0), 0u);
 }
 
-// ---- Tensor ----
+// ---- DenseTensor ----
 
-TEST(Tensor, CopyOfAStridedView) {
+TEST(DenseTensor, CopyOfAStridedView) {
   int32_t data[6] = {0, 1, 2, 3, 4, 5};
   omc_tensor view = {};
   view.data = data;
@@ -460,7 +460,7 @@ TEST(Tensor, CopyOfAStridedView) {
   view.shape[0] = 3, view.shape[1] = 2;
   view.strides[0] = 1, view.strides[1] = 3; // the transpose of a 2x3 matrix
   std::string error;
-  std::optional<Tensor> copy = Tensor::copyOf(view, &error);
+  std::optional<DenseTensor> copy = DenseTensor::copyOf(view, &error);
   ASSERT_TRUE(copy) << error;
   EXPECT_EQ(values<int32_t>(*copy), (std::vector<int32_t>{0, 3, 1, 4, 2, 5}));
   std::optional<omc_tensor> back = copy->view();
@@ -469,16 +469,16 @@ TEST(Tensor, CopyOfAStridedView) {
   EXPECT_EQ(reinterpret_cast<uintptr_t>(back->data) % 64, 0u);
 }
 
-TEST(Tensor, CreateRejectsBadShapes) {
+TEST(DenseTensor, CreateRejectsBadShapes) {
   std::string error;
-  EXPECT_FALSE(Tensor::create(OMC_STRING, {1}, &error));
+  EXPECT_FALSE(DenseTensor::create(OMC_STRING, {1}, &error));
   EXPECT_EQ(error, "unsupported element type string");
-  EXPECT_FALSE(Tensor::create(OMC_FLOAT, {INT64_MAX / 2, 3}, &error));
+  EXPECT_FALSE(DenseTensor::create(OMC_FLOAT, {INT64_MAX / 2, 3}, &error));
   EXPECT_EQ(error, "too many elements");
-  std::optional<Tensor> empty = Tensor::create(OMC_FLOAT, {0}, &error);
+  std::optional<DenseTensor> empty = DenseTensor::create(OMC_FLOAT, {0}, &error);
   ASSERT_TRUE(empty);
   EXPECT_NE(empty->data(), nullptr);
-  std::optional<Tensor> deep = Tensor::create(OMC_FLOAT, std::vector<int64_t>(17, 1), &error);
+  std::optional<DenseTensor> deep = DenseTensor::create(OMC_FLOAT, std::vector<int64_t>(17, 1), &error);
   ASSERT_TRUE(deep);
   EXPECT_FALSE(deep->view()); // more dims than the ABI carries
 }
