@@ -12,6 +12,7 @@
 #include "runtime/src/cuda_layer.h"
 #include "runtime/src/elf_check.h"
 #include "runtime/src/model.h"
+#include "runtime/src/parallel_hook.h"
 
 namespace omc {
 namespace {
@@ -141,6 +142,8 @@ std::unique_ptr<omc_model> loadModel(const char *path, Failure *failure) {
   // A GPU model loads its PTX once, here, for all its runs.
   if (!cuda::bindModel(model->library, model->path, &model->cudaBound, &error))
     return fail(failure, OMC_ERR_LOAD, error);
+  // A CPU model's parallel loops reach the thread pool through this.
+  bindThreads(model->library);
   return model;
 }
 
