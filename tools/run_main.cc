@@ -35,7 +35,8 @@ constexpr char kUsage[] =
     "  --input FILE       an input tensor (.pb TensorProto or .npy), in graph-input order;\n"
     "                     a sequence or optional input is a .pb SequenceProto/OptionalProto\n"
     "  --output-dir DIR   where to write output_0.pb, output_1.pb, ... (default: .)\n"
-    "  --threads N        threads the model may use (N >= 1)\n"
+    "  --threads N        threads for the model's parallel loops, this one included\n"
+    "                     (N >= 1; default: every core the process may run on)\n"
     "  --repeat N         run N timed iterations after one warm-up and print\n"
     "                     'latency_ms median=X min=Y'\n"
     "  --entry NAME       the entry point to run (default: the library's first)\n"
@@ -52,9 +53,7 @@ struct Options {
   std::string model;
   std::vector<std::string> inputs;
   std::string outputDir = ".";
-  // Validated and kept for the thread pool the runtime will get; the model
-  // libraries of today run on the calling thread.
-  int64_t threads = 1;
+  int64_t threads = 0; // 0: every available core (the runtime's default)
   int64_t repeat = 0; // 0: one untimed run
   std::string entry;  // empty: the library's first entry point
 };
@@ -180,6 +179,10 @@ int run(int argc, char **argv) {
   char *error = nullptr;
   omc_status status = omc_model_load(options.model.c_str(), &model.handle, &error);
   check(status, error);
+  if (options.threads > 0) {
+    status = omc_model_set_threads(model.handle, options.threads, &error);
+    check(status, error);
+  }
   const char *entry = options.entry.empty() ? nullptr : options.entry.c_str();
   omc::Signature outputSignature = signatureOf(model.handle, entry, /*outputs=*/true);
   omc::Signature inputSignature = signatureOf(model.handle, entry, /*outputs=*/false);

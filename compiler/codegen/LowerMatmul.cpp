@@ -20,6 +20,7 @@
 
 #include "compiler/codegen/MatmulConfig.h"
 #include "compiler/codegen/Passes.h"
+#include "compiler/parallel/Passes.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -85,11 +86,19 @@ private:
     return {row, col};
   }
 
-  void forLoop(Value lower, Value upper, Value step, llvm::function_ref<void(Value)> body) {
+  scf::ForOp forLoop(Value lower, Value upper, Value step,
+                     llvm::function_ref<void(Value)> body) {
     auto loop = scf::ForOp::create(b, loc, lower, upper, step);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(loop.getBody());
     body(loop.getInductionVar());
+    return loop;
+  }
+
+  // Iterations that write disjoint parts of C or of the packed panels: the CPU
+  // pipeline may split them among threads (omc-outline-parallel-loops).
+  static void markParallel(scf::ForOp loop) {
+    loop->setAttr(kParallelLoopAttr, UnitAttr::get(loop->getContext()));
   }
 
   // Lanes [0, count) set; count may be <= 0 (none) or >= the width (all).
@@ -108,7 +117,7 @@ private:
           Value mb = min(cst(config.blockM), sub(m, ic));
           Value rows = cst(config.registerRows);
           Value full = sub(mb, b.createOrFold<arith::RemUIOp>(loc, mb, rows));
-          forLoop(cst(0), nb, cst(nr), [&](Value jr) {
+          markParallel(forLoop(cst(0), nb, cst(nr), [&](Value jr) {
             Value col = add(jc, jr);
             SmallVector<Value> masks;
             for (int64_t v = 0; v < config.registerVectors; ++v)
@@ -120,7 +129,7 @@ private:
               emitKernel(kernel, add(ic, ir), config.registerRows);
             });
             forLoop(full, mb, cst(1), [&](Value ir) { emitKernel(kernel, add(ic, ir), 1); });
-          });
+          }));
         });
       });
     });
@@ -132,7 +141,7 @@ private:
     bool contiguous = hasUnitInnerStride(bm);
     Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(vectorType));
     Value zeroScalar = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
-    forLoop(cst(0), nb, cst(nr), [&](Value jr) {
+    markParallel(forLoop(cst(0), nb, cst(nr), [&](Value jr) {
       Value panel = mul(jr, cst(config.blockK));
       forLoop(cst(0), kb, cst(1), [&](Value kk) {
         Value row = add(pc, kk);
@@ -158,7 +167,7 @@ private:
           }
         }
       });
-    });
+    }));
   }
 
   struct Kernel {

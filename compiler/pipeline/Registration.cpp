@@ -7,6 +7,7 @@
 #include "compiler/dialect/krnl/KrnlOps.h"
 #include "compiler/dialect/onnx/ONNXOps.h"
 #include "compiler/dialect/onnx/Passes.h"
+#include "compiler/parallel/Passes.h"
 #include "compiler/pipeline/Pipeline.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -41,6 +42,7 @@ void registerOmcPasses() {
   registerKrnlToAffinePasses();
   registerKrnlToLLVMPasses();
   registerCodegenPasses();
+  registerParallelPasses();
 }
 
 } // namespace omc

@@ -5,6 +5,7 @@
 #include "compiler/codegen/Passes.h"
 #include "compiler/conversion/krnl_to_affine/Passes.h"
 #include "compiler/conversion/krnl_to_llvm/Passes.h"
+#include "compiler/parallel/Passes.h"
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
@@ -35,10 +36,16 @@ void LLVMCpuTarget::buildCodegenPipeline(mlir::OpPassManager &pm,
   pm.addPass(createLowerMatmul());
   pm.addPass(createConvertKrnlToAffine());
   pm.addPass(mlir::createCanonicalizerPass());
+  // Threads: loops with independent iterations (the matmul's marks its own) whose
+  // outermost ones run on the runtime's thread pool, through a pointer it binds.
+  pm.addNestedPass<mlir::func::FuncOp>(createPrivatizeScalarBuffers());
+  pm.addNestedPass<mlir::func::FuncOp>(createParallelizeAffineLoops());
+  pm.addPass(createOutlineParallelLoops());
   pm.addPass(mlir::createLowerAffinePass());
   pm.addPass(mlir::createSCFToControlFlowPass());
   pm.addPass(mlir::createConvertVectorToLLVMPass());
   pm.addPass(createConvertKrnlToLLVM());
+  pm.addPass(createBindParallelCalls());
   pm.addPass(mlir::createReconcileUnrealizedCastsPass());
 }
 

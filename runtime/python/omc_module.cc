@@ -140,6 +140,8 @@ PYBIND11_MODULE(_omc, m) {
            py::arg("entry_point") = "")
       .def_property_readonly("path", &omc::ExecutionSession::path)
       .def_property_readonly("entry_point", &omc::ExecutionSession::entryPoint)
+      .def_property("threads", &omc::ExecutionSession::threads,
+                    &omc::ExecutionSession::setThreads)
       .def("entry_points", &omc::ExecutionSession::entryPoints)
       .def("input_signature", &omc::ExecutionSession::inputSignatureJson)
       .def("output_signature", &omc::ExecutionSession::outputSignatureJson)

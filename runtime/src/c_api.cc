@@ -8,6 +8,8 @@
 #include "omc/runtime.h"
 #include "omc/tensor_layout.h"
 #include "runtime/src/model.h"
+#include "runtime/src/parallel_hook.h"
+#include "runtime/src/thread_pool.h"
 
 namespace {
 
@@ -125,11 +127,31 @@ omc_status omc_model_run(const omc_model *model, const char *entryName,
     if (omc_status status = findEntry(model, entryName, &entry, error))
       return status;
     omc::Failure failure{OMC_OK, ""};
+    omc::ThreadBudget budget(omc_model_threads(model));
     if (!omc::runEntry(*entry, inputs, numInputs, outputs, numOutputs, &failure))
       return report(error, failure.status, failure.message);
     return succeed(error);
   });
 }
+
+omc_status omc_model_set_threads(omc_model *model, int64_t threads, char **error) {
+  if (!model)
+    return report(error, OMC_ERR_INVALID_ARGUMENT, "model is NULL");
+  if (threads < 0)
+    return report(error, OMC_ERR_INVALID_ARGUMENT,
+                  "threads must be >= 1 (or 0 for every core), got " + std::to_string(threads));
+  model->threads.store(threads);
+  return succeed(error);
+}
+
+int64_t omc_model_threads(const omc_model *model) {
+  if (!model)
+    return 0;
+  int64_t threads = model->threads.load();
+  return threads > 0 ? threads : omc::availableCores();
+}
+
+int64_t omc_available_cores(void) { return omc::availableCores(); }
 
 void omc_tensor_release(omc_tensor *tensor) {
   if (!tensor)

@@ -176,6 +176,18 @@ ExecutionSession::~ExecutionSession() = default;
 ExecutionSession::ExecutionSession(ExecutionSession &&) noexcept = default;
 ExecutionSession &ExecutionSession::operator=(ExecutionSession &&) noexcept = default;
 
+void ExecutionSession::setThreads(int64_t threads) {
+  char *error = nullptr;
+  omc_status status = omc_model_set_threads(model_.get(), threads, &error);
+  if (status != OMC_OK) {
+    std::string message = error ? error : "cannot set the thread count";
+    omc_free_string(error);
+    throw Error(status, message);
+  }
+}
+
+int64_t ExecutionSession::threads() const { return omc_model_threads(model_.get()); }
+
 std::vector<std::string> ExecutionSession::entryPoints() const {
   std::vector<std::string> names;
   int64_t count = omc_model_num_entry_points(model_.get());

@@ -13,6 +13,7 @@
 #include "runtime/src/elf_check.h"
 #include "runtime/src/model.h"
 #include "runtime/src/out_of_memory.h"
+#include "runtime/src/parallel_hook.h"
 
 namespace omc {
 namespace {
@@ -143,6 +144,8 @@ std::unique_ptr<omc_model> loadModel(const char *path, Failure *failure) {
   // A GPU model loads its PTX once, here, for all its runs.
   if (!cuda::bindModel(model->library, model->path, &model->cudaBound, &error))
     return fail(failure, OMC_ERR_LOAD, error);
+  // A CPU model's parallel loops reach the thread pool through this.
+  bindThreads(model->library);
   return model;
 }
 

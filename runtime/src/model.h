@@ -2,6 +2,7 @@
 #ifndef OMC_RUNTIME_SRC_MODEL_H
 #define OMC_RUNTIME_SRC_MODEL_H
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -39,11 +40,14 @@ bool runEntry(const Entry &entry, const omc_tensor *inputs, int64_t numInputs,
 
 } // namespace omc
 
-// The opaque handle of the C API. Immutable after loadModel.
+// The opaque handle of the C API. Immutable after loadModel but for `threads`.
 struct omc_model {
   std::string path;
   void *library = nullptr; // from dlopen
   bool cudaBound = false;  // an nvptx model whose PTX module the CUDA layer loaded
+  // Threads for parallel loops (omc_model_set_threads); 0: every available core.
+  // The one setting that changes after loading, hence atomic.
+  std::atomic<int64_t> threads{0};
   std::vector<omc::Entry> entries;
 
   ~omc_model();

@@ -10,6 +10,7 @@
 
 #include "compiler/conversion/krnl_to_affine/Passes.h"
 #include "compiler/conversion/krnl_to_llvm/Passes.h"
+#include "compiler/parallel/Passes.h"
 #include "compiler/target/LLVMCpuTarget.h"
 #include "compiler/target/TargetRegistry.h"
 #include "targets/nvptx/CudaBinding.h"
@@ -84,8 +85,8 @@ public:
     // Loops, and which of them are parallel.
     pm.addPass(createConvertKrnlToAffine());
     pm.addPass(mlir::createCanonicalizerPass());
-    pm.addNestedPass<mlir::func::FuncOp>(nvptx::createPrivatizeScalarBuffers());
-    pm.addNestedPass<mlir::func::FuncOp>(nvptx::createParallelizeAffineLoops());
+    pm.addNestedPass<mlir::func::FuncOp>(createPrivatizeScalarBuffers());
+    pm.addNestedPass<mlir::func::FuncOp>(createParallelizeAffineLoops());
     pm.addPass(mlir::createLowerAffinePass());
 
     // Kernels and the buffers they reach.

@@ -5,30 +5,6 @@
 
 include "mlir/Pass/PassBase.td"
 
-def PrivatizeScalarBuffers : Pass<"omc-privatize-scalar-buffers", "::mlir::func::FuncOp"> {
-  let summary = "Move accumulator allocas into the loop body that owns them";
-  let description = [{
-    The krnl lowering allocates reduction accumulators (single-element
-    memref.alloca) once per function and reinitializes them in every iteration of
-    a loop. Such a buffer carries no value across iterations, but it makes every
-    enclosing loop look sequential to the dependence analysis. A buffer whose uses
-    all sit in one loop body and whose first use there is a store in that body
-    itself moves to the start of that body, one private copy per iteration.
-  }];
-  let dependentDialects = ["::mlir::affine::AffineDialect"];
-}
-
-def ParallelizeAffineLoops : Pass<"omc-parallelize-affine-loops", "::mlir::func::FuncOp"> {
-  let summary = "affine.for -> affine.parallel where iterations are independent";
-  let description = [{
-    affine-parallelize, except that a non-affine memref.load (a gather, a padded
-    convolution's clamped index) does not stop it when no write in the loop
-    reaches the buffer it reads. Affine accesses are checked by dependence
-    analysis; buffers allocated inside the loop are private to an iteration.
-  }];
-  let dependentDialects = ["::mlir::affine::AffineDialect"];
-}
-
 def MapParallelLoopsToGpu : Pass<"omc-map-parallel-loops-to-gpu", "::mlir::func::FuncOp"> {
   let summary = "Turn every outermost scf.parallel nest into a gpu.launch";
   let description = [{

@@ -104,6 +104,26 @@ class Model:
         for line in report.strip().splitlines():
             if "max" in line or "match" in line:
                 print(f"    {line.strip()}")
+        if self.args.compare_threads:
+            self.check_threads(library, inputs, name, outputs)
+
+    def check_threads(self, library, inputs, name, outputs):
+        """Parallel loops split only independent iterations: the outputs with 1 thread and
+        with N must be the same bytes."""
+        results = {}
+        for threads in (1, self.args.compare_threads):
+            out_dir = os.path.join(self.work, f"{name}-threads-{threads}")
+            argv = self.args.run_wrapper + [self.args.run, library, "--output-dir", out_dir,
+                                            "--threads", str(threads)]
+            for path in inputs:
+                argv += ["--input", path]
+            run(argv, f"run {name} with --threads {threads}")
+            results[threads] = [open(os.path.join(out_dir, output), "rb").read()
+                                for output in outputs]
+        if results[1] != results[self.args.compare_threads]:
+            raise Failure(f"{name}: outputs with --threads 1 and --threads "
+                          f"{self.args.compare_threads} differ")
+        print(f"    --threads 1 and {self.args.compare_threads}: identical outputs")
 
 
 def write_tokens(path, length, vocab, seed):
@@ -151,6 +171,9 @@ def main():
     parser.add_argument("--gpt2", metavar="CONFIG")
     parser.add_argument("--lengths", default="1,7,33")
     parser.add_argument("--torchvision", metavar="MODEL")
+    parser.add_argument("--compare-threads", type=int, default=0, metavar="N",
+                        help="also run with --threads 1 and --threads N and require "
+                             "identical outputs")
     args = parser.parse_args()
     if bool(args.gpt2) == bool(args.torchvision):
         parser.error("give one of --gpt2 and --torchvision")

@@ -153,6 +153,12 @@ public:
   const Signature &inputSignature() const { return inputs_; }
   const Signature &outputSignature() const { return outputs_; }
 
+  // Threads the session's runs use for parallel loops, the calling thread included
+  // (omc_model_set_threads): 0 (the default) means every available core; a negative
+  // count throws omc::Error. Outputs do not depend on it.
+  void setThreads(int64_t threads);
+  int64_t threads() const; // the count in effect, >= 1
+
   // Runs the entry point. Inputs may be owning tensors or views, strided or not.
   // Wrong inputs throw omc::Error with status OMC_ERR_INPUT_MISMATCH and a message
   // naming the input, e.g. "input 0 ('x'): dim 1 is 5, expected 4".

@@ -38,7 +38,8 @@ typedef enum omc_status {
   OMC_ERR_OUT_OF_MEMORY = 7
 } omc_status;
 
-/* A loaded model library. Immutable after loading: safe to share between threads. */
+/* A loaded model library. Immutable after loading but for its thread count
+ * (omc_model_set_threads): safe to share between threads. */
 typedef struct omc_model omc_model;
 
 /* Loads the model library at `path` (dlopen RTLD_NOW | RTLD_LOCAL; a path without
@@ -72,6 +73,20 @@ omc_status omc_model_output_signature(const omc_model *model, const char *entry,
 omc_status omc_model_run(const omc_model *model, const char *entry,
                          const omc_tensor *inputs, int64_t num_inputs,
                          omc_tensor *outputs, int64_t num_outputs, char **error);
+
+/* Threads that runs of `model` use for its parallel loops, the calling thread
+ * included (it works too; the others come from one thread pool per process, created
+ * on first use). 0, the default, means every core the process may run on
+ * (omc_available_cores); a negative count is OMC_ERR_INVALID_ARGUMENT. Runs already
+ * going on keep their count. Results do not depend on the count: only loops with
+ * independent iterations are split, never a reduction. */
+omc_status omc_model_set_threads(omc_model *model, int64_t threads, char **error);
+
+/* The thread count runs of `model` use now (>= 1); 0 for a NULL model. */
+int64_t omc_model_threads(const omc_model *model);
+
+/* The online cores, capped by the process's CPU affinity mask; at least 1. */
+int64_t omc_available_cores(void);
 
 /* Frees an output's allocation and zeroes the tensor. NULL is allowed. */
 void omc_tensor_release(omc_tensor *tensor);

@@ -15,6 +15,8 @@
 // CHECK: vector.store %{{.*}}, %[[P]]
 // CHECK: vector.maskedload %[[B]]
 // CHECK: vector.store %{{.*}}, %[[P]]
+// Panels are packed independently: the loop over them may run on threads.
+// CHECK: } {omc.parallel}
 // The M block, then the panels.
 // CHECK: scf.for %{{.*}} = %c0 to %{{.*}} step %c4
 // CHECK: scf.for %{{.*}} = %c0 to %{{.*}} step %c8
@@ -38,6 +40,8 @@
 // CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c1
 // CHECK: scf.for {{.*}} -> (vector<4xf32>, vector<4xf32>)
 // CHECK-COUNT-2: vector.fma
+// Each panel writes its own columns of C.
+// CHECK: } {omc.parallel}
 // CHECK: memref.dealloc %[[P]]
 func.func @tile(%a: memref<?x?xf32>, %b: memref<?x?xf32>, %c: memref<?x?xf32>) {
   linalg.matmul {omc.matmul_config = {vector_width = 4 : i64, register_rows = 2 : i64, register_vectors = 2 : i64, block_k = 16 : i64, block_m = 4 : i64, block_n = 16 : i64}}

@@ -67,6 +67,17 @@ class ExecutionSession:
         """The entry point run() runs."""
         return self._session.entry_point
 
+    @property
+    def threads(self):
+        """Threads run() uses for the model's parallel loops, the calling thread included
+        (every available core unless set). Setting 0 restores that default; a negative
+        count raises omc.Error. Outputs are the same for every count."""
+        return self._session.threads
+
+    @threads.setter
+    def threads(self, count):
+        self._session.threads = int(count)
+
     def entry_points(self):
         """Every entry point of the library."""
         return self._session.entry_points()

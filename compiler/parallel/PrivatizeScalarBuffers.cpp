@@ -1,13 +1,13 @@
 //===- PrivatizeScalarBuffers.cpp - accumulators into their loop bodies -------===//
 
-#include "targets/nvptx/Passes.h"
+#include "compiler/parallel/Passes.h"
 
 using namespace mlir;
 
-namespace omc::nvptx {
+namespace omc {
 
 #define GEN_PASS_DEF_PRIVATIZESCALARBUFFERS
-#include "targets/nvptx/Passes.h.inc"
+#include "compiler/parallel/Passes.h.inc"
 
 namespace {
 
@@ -73,4 +73,4 @@ struct PrivatizeScalarBuffers : impl::PrivatizeScalarBuffersBase<PrivatizeScalar
 };
 
 } // namespace
-} // namespace omc::nvptx
+} // namespace omc

@@ -9,7 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "targets/nvptx/Passes.h"
+#include "compiler/parallel/Passes.h"
 
 #include "mlir/Dialect/Affine/Analysis/AffineAnalysis.h"
 #include "mlir/Dialect/Affine/Analysis/Utils.h"
@@ -19,10 +19,10 @@
 
 using namespace mlir;
 
-namespace omc::nvptx {
+namespace omc {
 
 #define GEN_PASS_DEF_PARALLELIZEAFFINELOOPS
-#include "targets/nvptx/Passes.h.inc"
+#include "compiler/parallel/Passes.h.inc"
 
 namespace {
 
@@ -115,4 +115,4 @@ struct ParallelizeAffineLoops : impl::ParallelizeAffineLoopsBase<ParallelizeAffi
 };
 
 } // namespace
-} // namespace omc::nvptx
+} // namespace omc
