@@ -11,6 +11,7 @@
 #include "omc/signature.h"
 #include "runtime/src/cuda_layer.h"
 #include "runtime/src/elf_check.h"
+#include "runtime/src/heap_policy.h"
 #include "runtime/src/model.h"
 
 namespace omc {
@@ -102,6 +103,7 @@ std::unique_ptr<omc_model> loadModel(const char *path, Failure *failure) {
     return fail(failure, OMC_ERR_LOAD,
                 std::string("cannot load model library ") + path + ": " + *problem);
 
+  keepFreedBuffersForReuse();
   auto model = std::make_unique<omc_model>();
   model->path = path;
   // Without a '/', dlopen searches the library path instead of the working directory.
