@@ -16,6 +16,12 @@
 // vector; it stores the tile back at the end. C's columns past N are masked, so any N
 // works; the panel's padding is zero, so the padded lanes add nothing.
 //
+// Packing pays off only when a panel serves several register tiles of rows. When M is at
+// most register_rows (GPT-2 generating one token: M = 1) and B's rows are contiguous,
+// the same nest runs without packing, the kernel loading B's rows directly (masked past
+// N): B is read once instead of read, written and read again. A dynamic M chooses at run
+// time between the two nests.
+//
 //===----------------------------------------------------------------------===//
 
 #include "compiler/codegen/MatmulConfig.h"
@@ -60,13 +66,39 @@ public:
     int64_t panels = (config.blockN + nr - 1) / nr;
     auto packedType = MemRefType::get({panels * nr * config.blockK}, b.getF32Type());
     packed = memref::AllocOp::create(b, loc, packedType, b.getI64IntegerAttr(64));
-    if (batched) {
-      forLoop(cst(0), dim(c, 0), cst(1), [&](Value batch) {
-        this->batch = batch;
+    auto emitNest = [&](bool packing) {
+      this->packing = packing;
+      if (batched) {
+        forLoop(cst(0), dim(c, 0), cst(1), [&](Value batch) {
+          this->batch = batch;
+          emitBlocks(m, n, k);
+        });
+      } else {
         emitBlocks(m, n, k);
-      });
+      }
+    };
+    std::optional<int64_t> staticM = getConstantIntValue(m);
+    if (!hasUnitInnerStride(bm) || (staticM && *staticM > config.registerRows)) {
+      emitNest(true);
+    } else if (staticM) {
+      emitNest(false);
     } else {
-      emitBlocks(m, n, k);
+      Value pack = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, m,
+                                         cst(config.registerRows));
+      scf::IfOp::create(
+          b, loc, pack,
+          [&](OpBuilder &nested, Location) {
+            OpBuilder::InsertionGuard guard(b);
+            b.setInsertionPoint(nested.getInsertionBlock(), nested.getInsertionPoint());
+            emitNest(true);
+            scf::YieldOp::create(b, loc);
+          },
+          [&](OpBuilder &nested, Location) {
+            OpBuilder::InsertionGuard guard(b);
+            b.setInsertionPoint(nested.getInsertionBlock(), nested.getInsertionPoint());
+            emitNest(false);
+            scf::YieldOp::create(b, loc);
+          });
     }
     memref::DeallocOp::create(b, loc, packed);
   }
@@ -112,7 +144,8 @@ private:
       Value nb = min(cst(config.blockN), sub(n, jc));
       forLoop(cst(0), k, cst(config.blockK), [&](Value pc) {
         Value kb = min(cst(config.blockK), sub(k, pc));
-        packB(n, jc, nb, pc, kb);
+        if (packing)
+          packB(n, jc, nb, pc, kb);
         forLoop(cst(0), m, cst(config.blockM), [&](Value ic) {
           Value mb = min(cst(config.blockM), sub(m, ic));
           Value rows = cst(config.registerRows);
@@ -199,11 +232,15 @@ private:
           OpBuilder::InsertionGuard guard(b);
           b.setInsertionPoint(nested.getInsertionBlock(), nested.getInsertionPoint());
           Value base = add(kernel.panel, mul(kk, cst(nr)));
+          Value column = add(kernel.pc, kk);
           SmallVector<Value> panelVectors;
           for (int64_t v = 0; v < vectors; ++v)
-            panelVectors.push_back(vector::LoadOp::create(b, loc, vectorType, packed,
-                                                          ValueRange{add(base, cst(v * width))}));
-          Value column = add(kernel.pc, kk);
+            panelVectors.push_back(
+                packing ? Value(vector::LoadOp::create(b, loc, vectorType, packed,
+                                                       ValueRange{add(base, cst(v * width))}))
+                        : Value(vector::MaskedLoadOp::create(b, loc, vectorType, bm,
+                                                             at(column, colIndex[v]),
+                                                             kernel.masks[v], zero)));
           SmallVector<Value> next;
           for (int64_t r = 0; r < rows; ++r) {
             Value element = memref::LoadOp::create(b, loc, a, at(rowIndex[r], column));
@@ -226,6 +263,7 @@ private:
   Value a, bm, c;
   VectorType vectorType, maskType;
   Value packed;
+  bool packing = true; // false: the kernel reads B's rows in place
   Value batch; // the batch index inside a batch_matmul's loop, else null
 };
 

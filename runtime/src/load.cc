@@ -11,6 +11,7 @@
 #include "omc/signature.h"
 #include "runtime/src/cuda_layer.h"
 #include "runtime/src/elf_check.h"
+#include "runtime/src/heap_policy.h"
 #include "runtime/src/model.h"
 #include "runtime/src/out_of_memory.h"
 #include "runtime/src/parallel_hook.h"
@@ -104,6 +105,7 @@ std::unique_ptr<omc_model> loadModel(const char *path, Failure *failure) {
     return fail(failure, OMC_ERR_LOAD,
                 std::string("cannot load model library ") + path + ": " + *problem);
 
+  keepFreedBuffersForReuse();
   auto model = std::make_unique<omc_model>();
   model->path = path;
   // Without a '/', dlopen searches the library path instead of the working directory.

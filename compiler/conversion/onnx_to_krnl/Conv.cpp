@@ -1,8 +1,10 @@
 //===- Conv.cpp - onnx.Conv and onnx.ConvTranspose -> krnl --------------------===//
 //
-// Both are lowered gather-style, as a direct loop nest: an outer nest over the
-// result (n, m, output spatial...) stores the bias (or 0), and an inner nest over the
-// input channels of m's group and the kernel positions accumulates x * w into it.
+// f32 2-D convolutions of batch 1 become a packed matrix product (ConvAsMatmul.h).
+// The rest, and ConvTranspose, are lowered gather-style, as a direct loop nest: an outer
+// nest over the result (n, m, output spatial...) stores the bias (or 0), and an inner
+// nest over the input channels of m's group and the kernel positions accumulates x * w
+// into it.
 //
 // The attributes are first resolved to static per-dim numbers (kernel, strides,
 // dilations, the padding at the start of each dim; auto_pad and ConvTranspose's
@@ -22,6 +24,7 @@
 
 #include <string>
 
+#include "compiler/conversion/onnx_to_krnl/ConvAsMatmul.h"
 #include "compiler/conversion/onnx_to_krnl/ConvCommon.h"
 #include "compiler/dialect/krnl/KrnlOps.h"
 #include "compiler/dialect/onnx/ONNXOps.h"
@@ -73,6 +76,10 @@ struct ConvLowering : OpConversionPattern<OpTy> {
     Value result = allocBuffer(rewriter, loc, resultType, dims);
     Type elementType = resultType.getElementType();
     bool hasBias = isa<MemRefType>(bias.getType());
+    if (!transposed && conv::emitConvAsMatmul(rewriter, loc, x, w, bias, result, g, group)) {
+      rewriter.replaceOp(op, result);
+      return success();
+    }
     // Accumulates in the result, from the bias (or 0).
     conv::NestHooks hooks;
     hooks.accType = elementType;

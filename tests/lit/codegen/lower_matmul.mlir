@@ -42,10 +42,37 @@
 // CHECK-COUNT-2: vector.fma
 // Each panel writes its own columns of C.
 // CHECK: } {omc.parallel}
+// A dynamic M of at most register_rows takes the nest without packing (see @one_row).
+// CHECK: } else {
+// CHECK-NOT: vector.store
+// CHECK: vector.maskedload %[[B]]
 // CHECK: memref.dealloc %[[P]]
 func.func @tile(%a: memref<?x?xf32>, %b: memref<?x?xf32>, %c: memref<?x?xf32>) {
   linalg.matmul {omc.matmul_config = {vector_width = 4 : i64, register_rows = 2 : i64, register_vectors = 2 : i64, block_k = 16 : i64, block_m = 4 : i64, block_n = 16 : i64}}
       ins(%a, %b : memref<?x?xf32>, memref<?x?xf32>) outs(%c : memref<?x?xf32>)
+  return
+}
+
+// -----
+
+// M = 1 (at most register_rows): no packing; per k the kernel loads B's row in place,
+// masked past N, and broadcasts A's one element.
+// CHECK-LABEL: func.func @one_row
+// CHECK-SAME: (%[[A:.*]]: memref<1x?xf32>, %[[B:.*]]: memref<?x?xf32>, %[[C:.*]]: memref<1x?xf32>)
+// CHECK-NOT: scf.if
+// CHECK-NOT: vector.store
+// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<4xf32>, vector<4xf32>)
+// CHECK: %[[ROW:.*]] = arith.addi
+// CHECK: vector.maskedload %[[B]][%[[ROW]], %{{.*}}], %{{.*}}, %{{.*}} : memref<?x?xf32>, vector<4xi1>, vector<4xf32> into vector<4xf32>
+// CHECK: vector.maskedload %[[B]][%[[ROW]], %{{.*}}]
+// CHECK: memref.load %[[A]]
+// CHECK-NEXT: vector.broadcast
+// CHECK-NEXT: vector.fma
+// CHECK-NEXT: vector.fma
+// CHECK: vector.maskedstore %[[C]]
+func.func @one_row(%a: memref<1x?xf32>, %b: memref<?x?xf32>, %c: memref<1x?xf32>) {
+  linalg.matmul {omc.matmul_config = {vector_width = 4 : i64, register_rows = 2 : i64, register_vectors = 2 : i64, block_k = 16 : i64, block_m = 4 : i64, block_n = 16 : i64}}
+      ins(%a, %b : memref<1x?xf32>, memref<?x?xf32>) outs(%c : memref<1x?xf32>)
   return
 }
 

@@ -1,10 +1,11 @@
 // RUN: omc-opt %s --split-input-file --verify-diagnostics --convert-onnx-to-krnl --canonicalize | FileCheck %s
 
-// Conv with pads and strides: the result starts at the bias; the reduction over
+// Conv with pads and strides, batch 2 (the gather nest; batch 1 is conv_as_matmul.mlir):
+// the result starts at the bias; the reduction over
 // (c, kh, kw) reads X at o * 2 + k - 1, clamped into [0, 5) and zero outside.
 // CHECK-LABEL: func.func @conv_pads_strides
-// CHECK-SAME: (%[[X:.*]]: memref<1x2x5x5xf32>, %[[W:.*]]: memref<4x2x3x3xf32>, %[[B:.*]]: memref<4xf32>)
-// CHECK: %[[Y:.*]] = memref.alloc() {alignment = 64 : i64} : memref<1x4x3x3xf32>
+// CHECK-SAME: (%[[X:.*]]: memref<2x2x5x5xf32>, %[[W:.*]]: memref<4x2x3x3xf32>, %[[B:.*]]: memref<4xf32>)
+// CHECK: %[[Y:.*]] = memref.alloc() {alignment = 64 : i64} : memref<2x4x3x3xf32>
 // CHECK: ^bb0(%[[N:.*]]: index, %[[M:.*]]: index, %[[OH:.*]]: index, %[[OW:.*]]: index):
 // CHECK: %[[BIAS:.*]] = krnl.load %[[B]][%[[M]]]
 // CHECK-NEXT: krnl.store %[[BIAS]], %[[Y]][%[[N]], %[[M]], %[[OH]], %[[OW]]]
@@ -25,9 +26,9 @@
 // CHECK-NEXT: %[[P:.*]] = arith.mulf %[[XZ]], %[[WV]]
 // CHECK-NEXT: %[[SUM:.*]] = arith.addf %[[ACC]], %[[P]]
 // CHECK-NEXT: krnl.store %[[SUM]], %[[Y]][%[[N]], %[[M]], %[[OH]], %[[OW]]]
-func.func @conv_pads_strides(%x: tensor<1x2x5x5xf32>, %w: tensor<4x2x3x3xf32>, %b: tensor<4xf32>) -> tensor<1x4x3x3xf32> {
-  %0 = onnx.Conv %x, %w, %b {pads = [1, 1, 1, 1], strides = [2, 2]} : (tensor<1x2x5x5xf32>, tensor<4x2x3x3xf32>, tensor<4xf32>) -> tensor<1x4x3x3xf32>
-  return %0 : tensor<1x4x3x3xf32>
+func.func @conv_pads_strides(%x: tensor<2x2x5x5xf32>, %w: tensor<4x2x3x3xf32>, %b: tensor<4xf32>) -> tensor<2x4x3x3xf32> {
+  %0 = onnx.Conv %x, %w, %b {pads = [1, 1, 1, 1], strides = [2, 2]} : (tensor<2x2x5x5xf32>, tensor<4x2x3x3xf32>, tensor<4xf32>) -> tensor<2x4x3x3xf32>
+  return %0 : tensor<2x4x3x3xf32>
 }
 
 // -----

@@ -1,0 +1,28 @@
+//===- ConvAsMatmul.h - f32 2-D convolution as one packed matrix product ---===//
+//
+// Private to Conv.cpp. For batch 1, group 1, static shapes, a 2-D Conv is
+//   Y[m, oh * OW + ow] = B[m] + sum_k W[m, k] * col[k, oh * OW + ow]
+// with k = (c * KH + kh) * KW + kw and col the input patches (im2col). A 1x1 kernel with
+// unit strides and no padding needs no col: X itself is the [C, H * W] matrix. The
+// product is a linalg.matmul, which the target's code generation tiles, packs and
+// vectorizes (compiler/codegen/), instead of the scalar gather nest of ConvCommon.h.
+//
+//===----------------------------------------------------------------------===//
+#ifndef OMC_COMPILER_CONVERSION_ONNX_TO_KRNL_CONVASMATMUL_H
+#define OMC_COMPILER_CONVERSION_ONNX_TO_KRNL_CONVASMATMUL_H
+
+#include "compiler/conversion/onnx_to_krnl/ConvCommon.h"
+
+namespace omc {
+namespace conv {
+
+// Emits Y = conv(X, W) + bias into `result` (allocated, [1, M, OH, OW]) as above and returns
+// true; returns false, emitting nothing, for what it does not cover. `bias` is a [M]
+// buffer or not a memref (no bias).
+bool emitConvAsMatmul(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x, mlir::Value w,
+                      mlir::Value bias, mlir::Value result, const Geometry &g, int64_t group);
+
+} // namespace conv
+} // namespace omc
+
+#endif // OMC_COMPILER_CONVERSION_ONNX_TO_KRNL_CONVASMATMUL_H
