@@ -2,7 +2,7 @@
 // RUN: omc-compile --emit=header -o - %testdata/node/test_and2d/model.onnx | FileCheck %s --check-prefix=BOOL
 // RUN: omc-compile --emit=header --symbol-prefix=gather -o - %testdata/node/test_gather_0/model.onnx | FileCheck %s --check-prefix=ERRORS
 // RUN: omc-compile --emit=header --symbol-prefix=seq -o - %testdata/node/test_sequence_insert_at_back/model.onnx | FileCheck %s --check-prefix=SEQ
-// RUN: omc-compile --emit=header --symbol-prefix=str -o - %testdata/node/test_strnormalizer_export_monday_casesensintive_lower/model.onnx | FileCheck %s --check-prefix=STR
+// RUN: omc-compile --emit=header --symbol-prefix=f16 -o - %testdata/node/test_cast_FLOAT_to_FLOAT16/model.onnx | FileCheck %s --check-prefix=F16
 // RUN: not omc-compile --emit=header --symbol-prefix=2-add -o - %testdata/node/test_add/model.onnx 2>&1 | FileCheck %s --check-prefix=BAD
 // RUN: not omc-compile --emit=obj --symbol-prefix= -o - %testdata/node/test_add/model.onnx 2>&1 | FileCheck %s --check-prefix=EMPTY
 
@@ -39,10 +39,13 @@
 // ERRORS: or k >= 2 when a check the model makes while it runs failed
 // ERRORS: static inline int32_t gather_main_graph(const float *data, const int64_t *indices, float *y) {
 
-// Sequences and strings have no typed entry point; the comment says why.
+// float16 crosses as its bits.
+// F16: *   out output: float16[3,4] ('output')
+// F16: static inline int32_t f16_main_graph(const float *input, uint16_t *output) {
+
+// A sequence has no typed entry point; the comment says why.
 // SEQ: int32_t seq_run_main_graph(
 // SEQ: /* No typed seq_main_graph: 'sequence' is a sequence. */
-// STR: /* No typed str_main_graph: 'x' has element type string. */
 
 // BAD: compile: error: --symbol-prefix '2-add' is not a C identifier (letters, digits and _, not starting with a digit)
 // EMPTY: compile: error: --symbol-prefix expects a C identifier, got nothing
