@@ -20,9 +20,11 @@ Bazel's disk and remote caches and remote execution serve these actions like any
 
 `target` defaults from the build's configuration: `aarch64-neon` under `--config=aarch64`,
 `x86-avx2` (x86-64-v3) otherwise. `opt` is the optimization level, 0 to 3 (default 2). The
-compiler itself is always built for and run on x86-64, also in an AArch64 build: it is the
-configuration the build runs in, and in a plain x86 build the very same binary as
-//tools:compile, so it is built once.
+compiler itself is always built for and run on x86-64, also in an AArch64 build. In a plain
+x86 build the transition below changes nothing, so it is the very same binary as
+//tools:compile, built once (cfg = "exec" would build the whole compiler a second time in the
+exec configuration); under --config=aarch64 it is built once more, in an x86 configuration of
+its own.
 """
 
 load("@rules_cc//cc:defs.bzl", "cc_library")
