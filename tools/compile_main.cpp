@@ -2,7 +2,7 @@
 //
 //   compile [--target=NAME] [--cpu=CPU] [--features=+a,-b]
 //           [--emit=onnx|krnl|llvm-mlir|llvm-ir|obj|lib|ptx] [--shape=NAME=D0xD1x...]...
-//           [-O0..-O3] [-v] -o OUT MODEL.onnx
+//           [--symbol-prefix=NAME] [-O0..-O3] [-v] -o OUT MODEL.onnx
 //
 // Every failure prints one line, `compile: error: <what>`, and exits with 1.
 //
@@ -26,8 +26,11 @@ options:
   --target=NAME        hardware target (default: the best one for this host)
   --cpu=CPU            CPU to tune and select instructions for (target's default)
   --features=LIST      extra CPU features, e.g. +avx512bf16,-avx512vl
-  --emit=LEVEL         onnx | krnl | llvm-mlir | llvm-ir | obj | lib | ptx (default: lib)
+  --emit=LEVEL         onnx | krnl | llvm-mlir | llvm-ir | obj | lib | ptx | header
+                       (default: lib); header: the C/C++ header declaring what obj exports
   --shape=NAME=DIMS    compile graph input NAME with shape DIMS (e.g. 1x3x224x224)
+  --symbol-prefix=NAME export NAME_run_main_graph, ... instead of omc_run_main_graph, ...
+                       so that several models link into one program (a C identifier)
   -O0 .. -O3           optimization level (default: -O2)
   -o OUT               output file
   -v                   print the time each stage takes
@@ -92,8 +95,12 @@ int main(int argc, char **argv) {
       auto emit = omc::parseEmitLevel(level);
       if (!emit)
         fail("unknown --emit level '" + level +
-             "' (expected onnx, krnl, llvm-mlir, llvm-ir, obj, lib or ptx)");
+             "' (expected onnx, krnl, llvm-mlir, llvm-ir, obj, lib, ptx or header)");
       options.emit = *emit;
+    } else if (arg.starts_with("--symbol-prefix=")) {
+      options.symbolPrefix = value("--symbol-prefix=").str();
+      if (options.symbolPrefix.empty())
+        fail("--symbol-prefix expects a C identifier, got nothing");
     } else if (arg.starts_with("--shape=")) {
       auto [name, shape] = parseShape(value("--shape="));
       options.importOptions.inputShapes[name] = shape;

@@ -4,7 +4,9 @@
 
 #include <chrono>
 
+#include "compiler/conversion/krnl_to_llvm/EntryPointABI.h"
 #include "compiler/conversion/onnx_to_krnl/Passes.h"
+#include "compiler/pipeline/ModelHeader.h"
 #include "compiler/dialect/onnx/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Diagnostics.h"
@@ -17,6 +19,7 @@
 #include "llvm/IR/Module.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/ToolOutputFile.h"
 
 namespace omc {
@@ -89,10 +92,16 @@ std::optional<EmitLevel> parseEmitLevel(llvm::StringRef name) {
       .Case("obj", EmitLevel::Obj)
       .Case("lib", EmitLevel::Lib)
       .Case("ptx", EmitLevel::Ptx)
+      .Case("header", EmitLevel::Header)
       .Default(std::nullopt);
 }
 
 llvm::Error compileModel(const CompileOptions &options) {
+  if (!options.symbolPrefix.empty() && !isCIdentifier(options.symbolPrefix))
+    return fail("--symbol-prefix '" + options.symbolPrefix +
+                "' is not a C identifier (letters, digits and _, not starting with a digit)");
+  llvm::StringRef prefix =
+      options.symbolPrefix.empty() ? llvm::StringRef(kDefaultSymbolPrefix) : options.symbolPrefix;
   StageTimer timer(options.verbose);
   auto description = options.target->describe(options.targetOptions);
   if (!description)
@@ -145,6 +154,15 @@ llvm::Error compileModel(const CompileOptions &options) {
     return error;
   if (options.emit == EmitLevel::Krnl)
     return print(**module);
+  if (options.emit == EmitLevel::Header) {
+    std::string header;
+    llvm::raw_string_ostream os(header);
+    if (llvm::Error error = writeModelHeader(**module, prefix,
+                                             llvm::sys::path::filename(options.modelPath), os))
+      return error;
+    return writeText(options.outputPath, [&](llvm::raw_ostream &out) { out << header; });
+  }
+  (**module)->setAttr(kSymbolPrefixAttr, mlir::StringAttr::get(&context, prefix));
 
   if (llvm::Error error = runPasses(
           "code generation for " + description->name,

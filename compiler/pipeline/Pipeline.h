@@ -14,8 +14,9 @@ namespace omc {
 
 // How far compilation goes, and what is written: MLIR text for onnx, krnl and
 // llvm-mlir; LLVM IR text; an object file; the model shared library.
-// Ptx: the device code of a GPU target (nvptx), as PTX text.
-enum class EmitLevel { Onnx, Krnl, LlvmMlir, LlvmIr, Obj, Lib, Ptx };
+// Ptx: the device code of a GPU target (nvptx), as PTX text. Header: the C/C++ header
+// declaring what the object exports (ModelHeader.h), for linking the object statically.
+enum class EmitLevel { Onnx, Krnl, LlvmMlir, LlvmIr, Obj, Lib, Ptx, Header };
 
 std::optional<EmitLevel> parseEmitLevel(llvm::StringRef name);
 
@@ -30,6 +31,10 @@ struct CompileOptions {
   // MLIR text output elides constants of more than 16 elements (GPT-2's weights would
   // otherwise print as a gigabyte of hex).
   bool elideConstants = false;
+  // Replaces "omc" in the exported symbols (omc_run_main_graph -> <prefix>_run_main_graph,
+  // ...) so that several models link into one program; must be a C identifier. Empty:
+  // "omc", the names the runtime loads a shared library by.
+  std::string symbolPrefix;
 };
 
 llvm::Error compileModel(const CompileOptions &options);

@@ -23,6 +23,7 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/JSON.h"
 
 using namespace mlir;
@@ -89,8 +90,8 @@ size_t nestingDepth(MemRefType type) {
 
 class ABIBuilder {
 public:
-  ABIBuilder(ModuleOp module)
-      : module(module), context(module.getContext()), builder(context),
+  ABIBuilder(ModuleOp module, StringRef prefix)
+      : module(module), prefix(prefix.str()), context(module.getContext()), builder(context),
         ptrType(LLVM::LLVMPointerType::get(context)), i32Type(builder.getI32Type()),
         i64Type(builder.getI64Type()) {
     auto dims = LLVM::LLVMArrayType::get(i64Type, kMaxRank);
@@ -102,6 +103,8 @@ public:
   void buildEntryPointList(ArrayRef<std::string> names);
 
 private:
+  // An exported symbol: "<prefix>_<suffix>".
+  std::string symbol(const Twine &suffix) const { return (Twine(prefix) + "_" + suffix).str(); }
   Type descriptorType(MemRefType type);
   Value constI64(Location loc, int64_t value) {
     return LLVM::ConstantOp::create(builder, loc, i64Type, builder.getI64IntegerAttr(value));
@@ -124,6 +127,7 @@ private:
   void buildStringGetter(Location loc, StringRef function, StringRef text);
 
   ModuleOp module;
+  std::string prefix;
   MLIRContext *context;
   OpBuilder builder;
   Type ptrType, i32Type, i64Type, tensorType;
@@ -315,7 +319,7 @@ LogicalResult ABIBuilder::build(krnl::EntryPointOp entry) {
   builder.setInsertionPointToEnd(module.getBody());
   std::string name = entry.getName().str();
   auto wrapper = func::FuncOp::create(
-      builder, loc, "omc_run_" + name,
+      builder, loc, symbol("run_" + name),
       builder.getFunctionType({ptrType, i64Type, ptrType, i64Type}, {i32Type}));
   Block *entryBlock = wrapper.addEntryBlock();
   Block *runBlock = wrapper.addBlock();
@@ -400,11 +404,11 @@ LogicalResult ABIBuilder::build(krnl::EntryPointOp entry) {
     std::string json;
     llvm::raw_string_ostream os(json);
     os << llvm::json::Value(std::move(messages));
-    buildStringGetter(loc, "omc_errors_" + name, json);
+    buildStringGetter(loc, symbol("errors_" + name), json);
   }
 
-  buildStringGetter(loc, "omc_signature_in_" + name, entry.getSignatureIn());
-  buildStringGetter(loc, "omc_signature_out_" + name, entry.getSignatureOut());
+  buildStringGetter(loc, symbol("signature_in_" + name), entry.getSignatureIn());
+  buildStringGetter(loc, symbol("signature_out_" + name), entry.getSignatureOut());
   return success();
 }
 
@@ -414,10 +418,10 @@ void ABIBuilder::buildEntryPointList(ArrayRef<std::string> names) {
   for (auto [i, name] : llvm::enumerate(names))
     json += (i ? ",\"" : "\"") + name + "\"";
   json += "]";
-  buildStringGetter(loc, "omc_entry_points", json);
+  buildStringGetter(loc, symbol("entry_points"), json);
 
   builder.setInsertionPointToEnd(module.getBody());
-  auto version = LLVM::LLVMFuncOp::create(builder, loc, "omc_abi_version",
+  auto version = LLVM::LLVMFuncOp::create(builder, loc, symbol("abi_version"),
                                           LLVM::LLVMFunctionType::get(i64Type, {}));
   builder.setInsertionPointToStart(version.addEntryBlock(builder));
   LLVM::ReturnOp::create(builder, loc, constI64(loc, kAbiVersion));
@@ -425,11 +429,24 @@ void ABIBuilder::buildEntryPointList(ArrayRef<std::string> names) {
 
 } // namespace
 
+bool isCIdentifier(StringRef name) {
+  if (name.empty() || llvm::isDigit(name.front()))
+    return false;
+  return llvm::all_of(name, [](char c) { return llvm::isAlnum(c) || c == '_'; });
+}
+
 LogicalResult generateEntryPointABI(ModuleOp module) {
+  StringRef prefix = kDefaultSymbolPrefix;
+  if (Attribute attr = module->getAttr(kSymbolPrefixAttr)) {
+    auto name = dyn_cast<StringAttr>(attr);
+    if (!name || !isCIdentifier(name.getValue()))
+      return module.emitError() << kSymbolPrefixAttr << " must be a C identifier, got " << attr;
+    prefix = name.getValue();
+  }
   SmallVector<krnl::EntryPointOp> entries(module.getOps<krnl::EntryPointOp>());
   if (entries.empty())
     return success();
-  ABIBuilder abi(module);
+  ABIBuilder abi(module, prefix);
   SmallVector<std::string> names;
   for (krnl::EntryPointOp entry : entries) {
     if (failed(abi.build(entry)))
