@@ -23,7 +23,8 @@ def ParallelizeAffineLoops : Pass<"omc-parallelize-affine-loops", "::mlir::func:
   let description = [{
     affine-parallelize, except that a non-affine memref.load (a gather, a padded
     convolution's clamped index) does not stop it when no write in the loop
-    reaches the buffer it reads. Affine accesses are checked by dependence
+    reaches the buffer it reads, nor does a store of a constant error code to
+    the run-time error status buffer that the loop never reads. Affine accesses are checked by dependence
     analysis; buffers allocated inside the loop are private to an iteration.
   }];
   let dependentDialects = ["::mlir::affine::AffineDialect"];
@@ -59,7 +60,9 @@ def GpuHostBuffers : Pass<"omc-gpu-host-buffers", "::mlir::func::FuncOp"> {
     host code and kernels both address: a memref.alloc is replaced; a function
     argument (an input) and a memref.get_global (a weight) are copied into a new
     managed buffer; a memref.alloca is replaced and freed at the end of its
-    block. Results returned to the caller are copied into host memory (the
+    block. The run-time error status buffer (the last argument of a function
+    with `omc.error_messages`) is also copied back at the end, as kernels may
+    set it. Results returned to the caller are copied into host memory (the
     runtime frees outputs with free()), and the managed buffers freed.
   }];
   let dependentDialects = [
