@@ -5,15 +5,20 @@
 // indices, which upstream's check gives up on. A read cannot conflict with
 // another read, so a non-affine load is harmless when no write in the loop
 // reaches the buffer it reads; the affine accesses are checked by dependence
-// analysis as upstream does.
+// analysis as upstream does. A store of a constant error code to the graph's
+// status buffer (StatusBuffer.h) does not stop it either, when the loop never
+// reads that buffer: every failing iteration reports an error, whichever wins.
 //
 //===----------------------------------------------------------------------===//
 
 #include "compiler/parallel/Passes.h"
 
+#include "compiler/parallel/StatusBuffer.h"
+
 #include "mlir/Dialect/Affine/Analysis/AffineAnalysis.h"
 #include "mlir/Dialect/Affine/Analysis/Utils.h"
 #include "mlir/Dialect/Affine/Utils.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
@@ -44,13 +49,16 @@ bool isParallel(affine::AffineForOp loop) {
     return def && loop->isProperAncestor(def);
   };
   SmallVector<Operation *> accesses; // affine loads and stores
-  SetVector<Value> writtenRoots, looseReadRoots;
+  SetVector<Value> writtenRoots, looseReadRoots, affineReadRoots;
+  Value statusWritten;
   bool unknown = false;
   loop.getBody()->walk([&](Operation *op) {
     if (isa<affine::AffineReadOpInterface, affine::AffineWriteOpInterface>(op)) {
       accesses.push_back(op);
       if (auto store = dyn_cast<affine::AffineWriteOpInterface>(op))
         writtenRoots.insert(bufferRoot(store.getMemRef()));
+      else
+        affineReadRoots.insert(bufferRoot(cast<affine::AffineReadOpInterface>(op).getMemRef()));
       return;
     }
     if (auto load = dyn_cast<memref::LoadOp>(op)) {
@@ -58,7 +66,10 @@ bool isParallel(affine::AffineForOp loop) {
       return;
     }
     if (auto store = dyn_cast<memref::StoreOp>(op)) {
-      if (!isLocal(store.getMemRef()))
+      Value root = bufferRoot(store.getMemRef());
+      if (isStatusBuffer(root) && matchPattern(store.getValueToStore(), m_Constant()))
+        statusWritten = root;
+      else if (!isLocal(store.getMemRef()))
         unknown = true;
       return;
     }
@@ -81,6 +92,9 @@ bool isParallel(affine::AffineForOp loop) {
   for (Value root : looseReadRoots)
     if (writtenRoots.contains(root))
       return false;
+  if (statusWritten &&
+      (looseReadRoots.contains(statusWritten) || affineReadRoots.contains(statusWritten)))
+    return false;
 
   unsigned depth = affine::getNestingDepth(loop) + 1;
   for (Operation *source : accesses) {

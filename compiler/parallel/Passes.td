@@ -28,8 +28,10 @@ def ParallelizeAffineLoops : Pass<"omc-parallelize-affine-loops", "::mlir::func:
   let description = [{
     affine-parallelize, except that a non-affine memref.load (a gather, a padded
     convolution's clamped index) does not stop it when no write in the loop
-    reaches the buffer it reads. Affine accesses are checked by dependence
-    analysis; buffers allocated inside the loop are private to an iteration.
+    reaches the buffer it reads, nor does a store of a constant error code to
+    the run-time error status buffer (StatusBuffer.h) that the loop never reads.
+    Affine accesses are checked by dependence analysis; buffers allocated inside
+    the loop are private to an iteration.
   }];
   let dependentDialects = ["::mlir::affine::AffineDialect"];
 }

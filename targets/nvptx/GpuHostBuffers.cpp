@@ -10,6 +10,8 @@
 
 #include "targets/nvptx/Passes.h"
 
+#include "compiler/parallel/StatusBuffer.h"
+
 #include "mlir/Interfaces/ViewLikeInterface.h"
 #include "mlir/Transforms/RegionUtils.h"
 
@@ -146,6 +148,12 @@ struct GpuHostBuffers : impl::GpuHostBuffersBase<GpuHostBuffers> {
         memref::CopyOp::create(builder, loc, argument, managed);
         for (OpOperand *use : uses)
           use->set(managed);
+        // The status buffer is the one argument the graph writes: the entry point
+        // reads the caller's copy after the return.
+        if (isStatusBuffer(argument)) {
+          OpBuilder atEnd = OpBuilder::atBlockTerminator(argument.getOwner());
+          memref::CopyOp::create(atEnd, loc, managed, argument);
+        }
         freeAtEndOfBlock(managed, argument.getOwner());
         continue;
       }

@@ -35,7 +35,9 @@ def GpuHostBuffers : Pass<"omc-gpu-host-buffers", "::mlir::func::FuncOp"> {
     host code and kernels both address: a memref.alloc is replaced; a function
     argument (an input) and a memref.get_global (a weight) are copied into a new
     managed buffer; a memref.alloca is replaced and freed at the end of its
-    block. Results returned to the caller are copied into host memory (the
+    block. The run-time error status buffer (the last argument of a function
+    with `omc.error_messages`) is also copied back at the end, as kernels may
+    set it. Results returned to the caller are copied into host memory (the
     runtime frees outputs with free()), and the managed buffers freed.
   }];
   let dependentDialects = [

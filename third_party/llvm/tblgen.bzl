@@ -1,4 +1,5 @@
-"""gentbl: runs Debian's mlir-tblgen-22 on a project ODS file, one genrule per output."""
+"""gentbl: runs Debian's mlir-tblgen-22 on a project ODS file, one genrule per output;
+mlir_pass_library: a component's Passes.td and the cc_library implementing its passes."""
 
 load("@rules_cc//cc:defs.bzl", "cc_library")
 
@@ -27,4 +28,31 @@ def gentbl(name, td_file, outs, td_srcs = []):
     cc_library(
         name = name,
         textual_hdrs = generated,
+    )
+
+def mlir_pass_library(name, pass_group, srcs, deps = [], **kwargs):
+    """A component's passes, as MLIR upstream lays them out: `Passes.td` declares them,
+    mlir-tblgen turns it into `Passes.h.inc` (target `passes_inc`), and a cc_library
+    `name` implements them with `Passes.h` as its header.
+
+    Args:
+      name: the cc_library.
+      pass_group: the `-name` given to -gen-pass-decls (it names the registration
+        function, e.g. "Codegen" for registerCodegenPasses).
+      srcs: the library's sources.
+      deps: dependencies besides the generated declarations and MLIR/LLVM.
+      **kwargs: anything else for the cc_library (hdrs beyond Passes.h, alwayslink, ...).
+    """
+    gentbl(
+        name = "passes_inc",
+        outs = [("-gen-pass-decls -name " + pass_group, "Passes.h.inc")],
+        td_file = "Passes.td",
+    )
+    hdrs = ["Passes.h"] + kwargs.pop("hdrs", [])
+    cc_library(
+        name = name,
+        srcs = srcs,
+        hdrs = hdrs,
+        deps = [":passes_inc", "@llvm//:llvm_mlir"] + deps,
+        **kwargs
     )

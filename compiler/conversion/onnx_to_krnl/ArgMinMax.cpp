@@ -29,8 +29,7 @@ struct ArgLowering : OpConversionPattern<OpTy> {
     Location loc = op.getLoc();
     Value data = adaptor.getData();
     auto dataType = dyn_cast<MemRefType>(data.getType());
-    auto resultType = dyn_cast_or_null<MemRefType>(
-        this->getTypeConverter()->convertType(op->getResult(0).getType()));
+    MemRefType resultType = convertedResult(this->getTypeConverter(), op->getResult(0));
     Type onnxType = cast<ShapedType>(op.getData().getType()).getElementType();
     if (!dataType || !resultType || !(isa<FloatType>(onnxType) || isa<IntegerType>(onnxType)))
       return rewriter.notifyMatchFailure(op, "needs ranked int or float types");

@@ -16,7 +16,7 @@ struct ConstantLowering : OpConversionPattern<onnx::ConstantOp> {
 
   LogicalResult matchAndRewrite(onnx::ConstantOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
-    auto type = dyn_cast_or_null<MemRefType>(getTypeConverter()->convertType(op.getType()));
+    MemRefType type = convertedResult(getTypeConverter(), op.getResult());
     if (!type || !type.hasStaticShape())
       return rewriter.notifyMatchFailure(op, "constant needs a static shape");
     // Values are kept as they are; only an unsigned element type becomes signless.

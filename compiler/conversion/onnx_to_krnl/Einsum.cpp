@@ -111,8 +111,7 @@ struct EinsumLowering : OpConversionPattern<onnx::EinsumOp> {
   LogicalResult matchAndRewrite(onnx::EinsumOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto resultType =
-        dyn_cast_or_null<MemRefType>(getTypeConverter()->convertType(op.getOutput().getType()));
+    MemRefType resultType = convertedResult(getTypeConverter(), op.getOutput());
     SmallVector<int64_t> ranks;
     for (Value input : adaptor.getInputs()) {
       auto type = dyn_cast<MemRefType>(input.getType());

@@ -139,8 +139,7 @@ struct NLLLossLowering : OpConversionPattern<onnx::NegativeLogLikelihoodLossOp> 
   LogicalResult matchAndRewrite(onnx::NegativeLogLikelihoodLossOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
     auto inputType = dyn_cast<MemRefType>(adaptor.getInput().getType());
-    auto resultType =
-        dyn_cast_or_null<MemRefType>(getTypeConverter()->convertType(op.getLoss().getType()));
+    MemRefType resultType = convertedResult(getTypeConverter(), op.getLoss());
     if (!inputType || !resultType)
       return rewriter.notifyMatchFailure(op, "needs ranked input and loss types");
     Value weight = present(adaptor.getWeight());
@@ -161,15 +160,13 @@ struct SoftmaxCrossEntropyLossLowering : OpConversionPattern<onnx::SoftmaxCrossE
     Location loc = op.getLoc();
     Value scores = adaptor.getScores();
     auto scoresType = dyn_cast<MemRefType>(scores.getType());
-    auto resultType =
-        dyn_cast_or_null<MemRefType>(getTypeConverter()->convertType(op.getOutput().getType()));
+    MemRefType resultType = convertedResult(getTypeConverter(), op.getOutput());
     if (!scoresType || !resultType || scoresType.getRank() < 2)
       return rewriter.notifyMatchFailure(op, "needs ranked scores [N, C, ...] and loss types");
     bool wantLogProb = !isa<NoneType>(op.getLogProb().getType());
     auto logProbType = scoresType;
     if (wantLogProb) {
-      logProbType = dyn_cast_or_null<MemRefType>(
-          getTypeConverter()->convertType(op.getLogProb().getType()));
+      logProbType = convertedResult(getTypeConverter(), op.getLogProb());
       if (!logProbType || logProbType.getRank() != scoresType.getRank())
         return rewriter.notifyMatchFailure(op, "log_prob needs the scores' shape");
     }
@@ -233,8 +230,7 @@ struct DetLowering : OpConversionPattern<onnx::DetOp> {
     Location loc = op.getLoc();
     Value x = adaptor.getX();
     auto type = dyn_cast<MemRefType>(x.getType());
-    auto resultType =
-        dyn_cast_or_null<MemRefType>(getTypeConverter()->convertType(op.getY().getType()));
+    MemRefType resultType = convertedResult(getTypeConverter(), op.getY());
     if (!type || !resultType || type.getRank() < 2 || resultType.getRank() != type.getRank() - 2)
       return rewriter.notifyMatchFailure(op, "needs X [*, M, M] and Y [*]");
     int64_t rank = type.getRank();

@@ -111,10 +111,6 @@ Value invSqrt(OpBuilder &b, Location loc, Value variance, Value epsilon) {
   return arith::DivFOp::create(b, loc, constantOf(b, loc, variance.getType(), 1), root);
 }
 
-MemRefType converted(const TypeConverter *converter, Value value) {
-  return dyn_cast_or_null<MemRefType>(converter->convertType(value.getType()));
-}
-
 bool isRankedFloat(Value memref, int64_t minRank) {
   auto type = dyn_cast<MemRefType>(memref.getType());
   return type && type.getRank() >= minRank && isa<FloatType>(type.getElementType());
@@ -130,7 +126,7 @@ struct BatchNormLowering : OpConversionPattern<onnx::BatchNormalizationOp> {
                                 ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     Value x = adaptor.getX();
-    MemRefType yType = converted(getTypeConverter(), op.getY());
+    MemRefType yType = convertedResult(getTypeConverter(), op.getY());
     if (!isRankedFloat(x, 2) || !yType)
       return rewriter.notifyMatchFailure(op, "needs a ranked float input of rank >= 2");
     for (Value v : {adaptor.getScale(), adaptor.getB(), adaptor.getInputMean(),
@@ -145,7 +141,7 @@ struct BatchNormLowering : OpConversionPattern<onnx::BatchNormalizationOp> {
     for (int i = 0; i < 2; ++i) {
       if (isa<NoneType>(stats[i].getType()))
         continue;
-      MemRefType type = converted(getTypeConverter(), stats[i]);
+      MemRefType type = convertedResult(getTypeConverter(), stats[i]);
       if (!type || type.getRank() != 1)
         return rewriter.notifyMatchFailure(op, "running statistics need 1-D types");
       running[i] = allocBuffer(rewriter, loc, type, {dims[1]});
@@ -204,7 +200,7 @@ struct InstanceNormLowering : OpConversionPattern<onnx::InstanceNormalizationOp>
                                 ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     Value x = adaptor.getInput(), scale = adaptor.getScale(), bias = adaptor.getB();
-    MemRefType yType = converted(getTypeConverter(), op.getOutput());
+    MemRefType yType = convertedResult(getTypeConverter(), op.getOutput());
     if (!isRankedFloat(x, 2) || !yType || !isRankedFloat(scale, 1) || !isRankedFloat(bias, 1))
       return rewriter.notifyMatchFailure(op, "needs ranked float types, input of rank >= 2");
     SmallVector<Value> dims = getDims(rewriter, loc, x);
@@ -240,7 +236,7 @@ struct MeanVarianceNormLowering : OpConversionPattern<onnx::MeanVarianceNormaliz
                                 ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     Value x = adaptor.getX();
-    MemRefType yType = converted(getTypeConverter(), op.getY());
+    MemRefType yType = convertedResult(getTypeConverter(), op.getY());
     if (!isRankedFloat(x, 0) || !yType)
       return rewriter.notifyMatchFailure(op, "needs ranked float types");
     int64_t rank = yType.getRank();
@@ -280,7 +276,7 @@ struct LpNormLowering : OpConversionPattern<onnx::LpNormalizationOp> {
                                 ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     Value x = adaptor.getInput();
-    MemRefType yType = converted(getTypeConverter(), op.getOutput());
+    MemRefType yType = convertedResult(getTypeConverter(), op.getOutput());
     if (!isRankedFloat(x, 1) || !yType)
       return rewriter.notifyMatchFailure(op, "needs ranked float types of rank >= 1");
     int64_t p = op.getP();
@@ -326,7 +322,7 @@ struct LRNLowering : OpConversionPattern<onnx::LRNOp> {
                                 ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     Value x = adaptor.getX();
-    MemRefType yType = converted(getTypeConverter(), op.getY());
+    MemRefType yType = convertedResult(getTypeConverter(), op.getY());
     if (!isRankedFloat(x, 2) || !yType)
       return rewriter.notifyMatchFailure(op, "needs a ranked float input of rank >= 2");
     int64_t size = op.getSize();

@@ -8,7 +8,6 @@
 #include "compiler/conversion/onnx_to_krnl/Sequence.h"
 
 #include "compiler/conversion/onnx_to_krnl/ONNXToKrnl.h"
-#include "compiler/dialect/krnl/KrnlOps.h"
 #include "compiler/dialect/onnx/ONNXOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -26,21 +25,16 @@ struct OptionalLowering : OpConversionPattern<onnx::OptionalOp> {
 
   LogicalResult matchAndRewrite(onnx::OptionalOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
-    auto type = dyn_cast_or_null<MemRefType>(getTypeConverter()->convertType(op.getType()));
-    if (!type || !isNestedBuffer(type))
+    MemRefType type = nestedResultType(getTypeConverter(), op.getResult());
+    if (!type)
       return rewriter.notifyMatchFailure(op, kUnknownRank);
     Location loc = op.getLoc();
     bool empty = isa<NoneType>(op.getInput().getType());
-    Value optional = memref::AllocOp::create(
-        rewriter, loc, type, ValueRange{indexConstant(rewriter, loc, empty ? 0 : 1)},
-        rewriter.getI64IntegerAttr(64));
-    if (!empty) {
-      Value copy = copyValue(rewriter, loc, adaptor.getInput(),
-                             cast<MemRefType>(type.getElementType()));
-      copy.getDefiningOp()->setAttr(kOwnedBySequence, rewriter.getUnitAttr());
-      memref::StoreOp::create(rewriter, loc, copy, optional,
-                              ValueRange{indexConstant(rewriter, loc, 0)});
-    }
+    Value optional =
+        allocSequence(rewriter, loc, type, indexConstant(rewriter, loc, empty ? 0 : 1));
+    if (!empty)
+      storeElementCopy(rewriter, loc, optional, indexConstant(rewriter, loc, 0),
+                       adaptor.getInput());
     rewriter.replaceOp(op, optional);
     return success();
   }
@@ -51,19 +45,14 @@ struct OptionalHasElementLowering : OpConversionPattern<onnx::OptionalHasElement
 
   LogicalResult matchAndRewrite(onnx::OptionalHasElementOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
-    MemRefType type = convertedResult(getTypeConverter(), op.getResult());
-    if (!type || !type.hasStaticShape() || type.getNumElements() != 1 ||
-        !isNestedBuffer(adaptor.getInput().getType()))
+    MemRefType type = scalarResultType(getTypeConverter(), op.getResult());
+    if (!type || !isNestedBuffer(adaptor.getInput().getType()))
       return rewriter.notifyMatchFailure(op, kUnknownRank);
     Location loc = op.getLoc();
-    Value count = memref::DimOp::create(rewriter, loc, adaptor.getInput(), 0);
+    Value count = elementCount(rewriter, loc, adaptor.getInput());
     Value has = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::sgt, count,
                                       indexConstant(rewriter, loc, 0));
-    Value buffer = memref::AllocOp::create(rewriter, loc, type, ValueRange{},
-                                           rewriter.getI64IntegerAttr(64));
-    SmallVector<Value> zeros(type.getRank(), indexConstant(rewriter, loc, 0));
-    krnl::StoreOp::create(rewriter, loc, has, buffer, zeros);
-    rewriter.replaceOp(op, buffer);
+    rewriter.replaceOp(op, scalarBuffer(rewriter, loc, type, has));
     return success();
   }
 };
@@ -75,8 +64,7 @@ struct OptionalGetElementLowering : OpConversionPattern<onnx::OptionalGetElement
 
   LogicalResult matchAndRewrite(onnx::OptionalGetElementOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
-    auto type =
-        dyn_cast_or_null<MemRefType>(getTypeConverter()->convertType(op.getResult().getType()));
+    MemRefType type = convertedResult(getTypeConverter(), op.getResult());
     if (!type || !isNestedBuffer(adaptor.getInput().getType()))
       return rewriter.notifyMatchFailure(op, kUnknownRank);
     Location loc = op.getLoc();

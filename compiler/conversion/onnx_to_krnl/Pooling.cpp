@@ -206,8 +206,7 @@ struct PoolLowering : OpConversionPattern<OpTy> {
     Location loc = op.getLoc();
     Value x = adaptor.getX();
     auto xType = dyn_cast<MemRefType>(x.getType());
-    auto yType = dyn_cast_or_null<MemRefType>(
-        this->getTypeConverter()->convertType(op.getY().getType()));
+    MemRefType yType = convertedResult(this->getTypeConverter(), op.getY());
     if (!xType || !yType || xType.getRank() < 2 || yType.getRank() != xType.getRank())
       return rewriter.notifyMatchFailure(op, "needs ranked (N, C, spatial...) types");
     Type onnxElement = cast<ShapedType>(op.getX().getType()).getElementType();
@@ -302,8 +301,7 @@ struct PoolLowering : OpConversionPattern<OpTy> {
       spec.storageOrder = op.getStorageOrder();
       Value indices;
       if (!isa<NoneType>(op.getIndices().getType())) {
-        auto indicesType = dyn_cast_or_null<MemRefType>(
-            this->getTypeConverter()->convertType(op.getIndices().getType()));
+        MemRefType indicesType = convertedResult(this->getTypeConverter(), op.getIndices());
         if (!indicesType || indicesType.getRank() != rank)
           return rewriter.notifyMatchFailure(op, "Indices needs a ranked type");
         indices = allocBuffer(rewriter, loc, indicesType, outDims);

@@ -25,46 +25,6 @@ namespace {
 constexpr const char *kUnknownRank =
     "the rank of the sequence's elements is unknown (no tensor of the graph gives it)";
 
-// The converted type of `value` when it is a lowered sequence or optional.
-MemRefType nestedType(const TypeConverter *converter, Value value) {
-  auto type = dyn_cast_or_null<MemRefType>(converter->convertType(value.getType()));
-  return type && isNestedBuffer(type) ? type : MemRefType();
-}
-
-// An empty buffer of `count` elements of the nested type `type`.
-Value allocSequence(OpBuilder &builder, Location loc, MemRefType type, Value count) {
-  return memref::AllocOp::create(builder, loc, type, ValueRange{count},
-                                 builder.getI64IntegerAttr(64));
-}
-
-Value countOf(OpBuilder &builder, Location loc, Value sequence) {
-  return memref::DimOp::create(builder, loc, sequence, 0);
-}
-
-// Stores a copy of `value` as element `index` of `sequence`, which will free it.
-void storeCopy(OpBuilder &builder, Location loc, Value sequence, Value index, Value value) {
-  auto elementType = cast<MemRefType>(cast<MemRefType>(sequence.getType()).getElementType());
-  Value copy = copyValue(builder, loc, value, elementType);
-  copy.getDefiningOp()->setAttr(kOwnedBySequence, builder.getUnitAttr());
-  memref::StoreOp::create(builder, loc, copy, sequence, ValueRange{index});
-}
-
-// Copies the elements [begin, end) of `from` to `to`, element i to i + shift.
-void copyElements(OpBuilder &builder, Location loc, Value from, Value to, Value begin,
-                  Value end, int64_t shift) {
-  auto elementType = cast<MemRefType>(cast<MemRefType>(to.getType()).getElementType());
-  auto loop = scf::ForOp::create(builder, loc, begin, end, indexConstant(builder, loc, 1));
-  OpBuilder::InsertionGuard guard(builder);
-  builder.setInsertionPoint(loop.getBody()->getTerminator());
-  Value i = loop.getInductionVar();
-  Value element = memref::LoadOp::create(builder, loc, from, ValueRange{i});
-  Value at = shift ? Value(arith::AddIOp::create(builder, loc, i,
-                                                 indexConstant(builder, loc, shift)))
-                   : i;
-  memref::StoreOp::create(builder, loc, copyValue(builder, loc, element, elementType), to,
-                          ValueRange{at});
-}
-
 // The position held by the scalar buffer `position`, counted from the back when
 // negative and clamped into [0, limit].
 Value positionOf(OpBuilder &builder, Location loc, Value position, Value count, Value limit) {
@@ -90,7 +50,7 @@ struct SequenceEmptyLowering : OpConversionPattern<onnx::SequenceEmptyOp> {
 
   LogicalResult matchAndRewrite(onnx::SequenceEmptyOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
-    MemRefType type = nestedType(getTypeConverter(), op.getResult());
+    MemRefType type = nestedResultType(getTypeConverter(), op.getResult());
     if (!type)
       return rewriter.notifyMatchFailure(op, kUnknownRank);
     Location loc = op.getLoc();
@@ -104,7 +64,7 @@ struct SequenceConstructLowering : OpConversionPattern<onnx::SequenceConstructOp
 
   LogicalResult matchAndRewrite(onnx::SequenceConstructOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
-    MemRefType type = nestedType(getTypeConverter(), op.getResult());
+    MemRefType type = nestedResultType(getTypeConverter(), op.getResult());
     if (!type)
       return rewriter.notifyMatchFailure(op, kUnknownRank);
     Location loc = op.getLoc();
@@ -112,7 +72,7 @@ struct SequenceConstructLowering : OpConversionPattern<onnx::SequenceConstructOp
     Value sequence =
         allocSequence(rewriter, loc, type, indexConstant(rewriter, loc, inputs.size()));
     for (auto [i, input] : llvm::enumerate(inputs))
-      storeCopy(rewriter, loc, sequence, indexConstant(rewriter, loc, i), input);
+      storeElementCopy(rewriter, loc, sequence, indexConstant(rewriter, loc, i), input);
     rewriter.replaceOp(op, sequence);
     return success();
   }
@@ -123,12 +83,12 @@ struct SequenceInsertLowering : OpConversionPattern<onnx::SequenceInsertOp> {
 
   LogicalResult matchAndRewrite(onnx::SequenceInsertOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
-    MemRefType type = nestedType(getTypeConverter(), op.getResult());
+    MemRefType type = nestedResultType(getTypeConverter(), op.getResult());
     if (!type)
       return rewriter.notifyMatchFailure(op, kUnknownRank);
     Location loc = op.getLoc();
     Value input = adaptor.getInputSequence();
-    Value count = countOf(rewriter, loc, input);
+    Value count = elementCount(rewriter, loc, input);
     // ONNX accepts [-n, n]; no position appends.
     Value position = isa<NoneType>(op.getPosition().getType())
                          ? count
@@ -136,7 +96,7 @@ struct SequenceInsertLowering : OpConversionPattern<onnx::SequenceInsertOp> {
     Value sequence = allocSequence(rewriter, loc, type, plusOne(rewriter, loc, count));
     copyElements(rewriter, loc, input, sequence, indexConstant(rewriter, loc, 0), position, 0);
     copyElements(rewriter, loc, input, sequence, position, count, 1);
-    storeCopy(rewriter, loc, sequence, position, adaptor.getTensor());
+    storeElementCopy(rewriter, loc, sequence, position, adaptor.getTensor());
     rewriter.replaceOp(op, sequence);
     return success();
   }
@@ -147,12 +107,12 @@ struct SequenceEraseLowering : OpConversionPattern<onnx::SequenceEraseOp> {
 
   LogicalResult matchAndRewrite(onnx::SequenceEraseOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
-    MemRefType type = nestedType(getTypeConverter(), op.getResult());
+    MemRefType type = nestedResultType(getTypeConverter(), op.getResult());
     if (!type)
       return rewriter.notifyMatchFailure(op, kUnknownRank);
     Location loc = op.getLoc();
     Value input = adaptor.getInputSequence();
-    Value count = countOf(rewriter, loc, input);
+    Value count = elementCount(rewriter, loc, input);
     // ONNX accepts [-n, n - 1]; no position erases the last. Erasing from an empty
     // sequence gives an empty one.
     Value zero = indexConstant(rewriter, loc, 0);
@@ -181,7 +141,7 @@ struct SequenceAtLowering : OpConversionPattern<onnx::SequenceAtOp> {
       return rewriter.notifyMatchFailure(op, kUnknownRank);
     Location loc = op.getLoc();
     Value input = adaptor.getInputSequence();
-    Value count = countOf(rewriter, loc, input);
+    Value count = elementCount(rewriter, loc, input);
     Value position =
         positionOf(rewriter, loc, adaptor.getPosition(), count, minusOne(rewriter, loc, count));
     Value element = memref::LoadOp::create(rewriter, loc, input, ValueRange{position});
@@ -195,18 +155,13 @@ struct SequenceLengthLowering : OpConversionPattern<onnx::SequenceLengthOp> {
 
   LogicalResult matchAndRewrite(onnx::SequenceLengthOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
-    MemRefType type = convertedResult(getTypeConverter(), op.getResult());
-    if (!type || !type.hasStaticShape() || type.getNumElements() != 1 ||
-        !isNestedBuffer(adaptor.getInputSequence().getType()))
+    MemRefType type = scalarResultType(getTypeConverter(), op.getResult());
+    if (!type || !isNestedBuffer(adaptor.getInputSequence().getType()))
       return rewriter.notifyMatchFailure(op, kUnknownRank);
     Location loc = op.getLoc();
-    Value count = countOf(rewriter, loc, adaptor.getInputSequence());
+    Value count = elementCount(rewriter, loc, adaptor.getInputSequence());
     Value length = arith::IndexCastOp::create(rewriter, loc, type.getElementType(), count);
-    Value buffer = memref::AllocOp::create(rewriter, loc, type, ValueRange{},
-                                           rewriter.getI64IntegerAttr(64));
-    SmallVector<Value> zeros(type.getRank(), indexConstant(rewriter, loc, 0));
-    krnl::StoreOp::create(rewriter, loc, length, buffer, zeros);
-    rewriter.replaceOp(op, buffer);
+    rewriter.replaceOp(op, scalarBuffer(rewriter, loc, type, length));
     return success();
   }
 };
@@ -219,7 +174,7 @@ struct SplitToSequenceLowering : OpConversionPattern<onnx::SplitToSequenceOp> {
 
   LogicalResult matchAndRewrite(onnx::SplitToSequenceOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
-    MemRefType type = nestedType(getTypeConverter(), op.getResult());
+    MemRefType type = nestedResultType(getTypeConverter(), op.getResult());
     Value input = adaptor.getInput();
     auto inputType = dyn_cast<MemRefType>(input.getType());
     if (!type || !inputType)
@@ -306,8 +261,7 @@ struct ConcatFromSequenceLowering : OpConversionPattern<onnx::ConcatFromSequence
     Value input = adaptor.getInputSequence();
     if (!type || !isNestedBuffer(input.getType()))
       return rewriter.notifyMatchFailure(op, kUnknownRank);
-    auto elementType =
-        cast<MemRefType>(cast<MemRefType>(input.getType()).getElementType());
+    MemRefType elementType = elementBufferTypeOf(input);
     bool stack = op.getNewAxis() != 0;
     int64_t rank = elementType.getRank();
     int64_t outRank = rank + (stack ? 1 : 0);
@@ -319,7 +273,7 @@ struct ConcatFromSequenceLowering : OpConversionPattern<onnx::ConcatFromSequence
 
     Location loc = op.getLoc();
     Value zero = indexConstant(rewriter, loc, 0), one = indexConstant(rewriter, loc, 1);
-    Value count = countOf(rewriter, loc, input);
+    Value count = elementCount(rewriter, loc, input);
     // The first element's dims, or zeros for an empty sequence.
     Value nonEmpty = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::sgt, count,
                                            zero);

@@ -38,6 +38,44 @@ mlir::MemRefType elementBufferType(mlir::RankedTensorType tensor);
 // Whether `type` is a buffer of buffers (a lowered sequence or optional).
 bool isNestedBuffer(mlir::Type type);
 
+// The converted type of `result` when it is a buffer of buffers (a sequence or an
+// optional whose element ranks are known), else null: the guard of every lowering
+// that makes one.
+mlir::MemRefType nestedResultType(const mlir::TypeConverter *converter, mlir::Value result);
+
+// The buffer type of the elements of the buffer of buffers `sequence`.
+mlir::MemRefType elementBufferTypeOf(mlir::Value sequence);
+
+// How many elements the buffer of buffers `sequence` holds.
+mlir::Value elementCount(mlir::OpBuilder &builder, mlir::Location loc, mlir::Value sequence);
+
+// A new buffer of buffers of `type` with room for `count` elements, none stored yet.
+mlir::Value allocSequence(mlir::OpBuilder &builder, mlir::Location loc, mlir::MemRefType type,
+                          mlir::Value count);
+
+// Stores a copy of `value` as element `index` of `sequence`, which owns (and will free) it.
+void storeElementCopy(mlir::OpBuilder &builder, mlir::Location loc, mlir::Value sequence,
+                      mlir::Value index, mlir::Value value);
+
+// Builds `body` once per element position in [begin, end), inside an scf.for; the
+// builder comes back positioned after the loop.
+void forEachElement(mlir::OpBuilder &builder, mlir::Location loc, mlir::Value begin,
+                    mlir::Value end,
+                    llvm::function_ref<void(mlir::OpBuilder &, mlir::Value)> body);
+
+// Stores deep copies of the elements [begin, end) of the buffer of buffers `from` into
+// `to`, element i at i + shift.
+void copyElements(mlir::OpBuilder &builder, mlir::Location loc, mlir::Value from,
+                  mlir::Value to, mlir::Value begin, mlir::Value end, int64_t shift);
+
+// The converted type of `result` when it is a one-element buffer of static shape (a
+// scalar result such as a length or a flag), else null.
+mlir::MemRefType scalarResultType(const mlir::TypeConverter *converter, mlir::Value result);
+
+// A new buffer of the one-element `type` (see scalarResultType) holding `value`.
+mlir::Value scalarBuffer(mlir::OpBuilder &builder, mlir::Location loc, mlir::MemRefType type,
+                         mlir::Value value);
+
 // A new buffer of `type` holding a deep copy of `value` (a buffer or buffer of buffers
 // of a compatible shape).
 mlir::Value copyValue(mlir::OpBuilder &builder, mlir::Location loc, mlir::Value value,

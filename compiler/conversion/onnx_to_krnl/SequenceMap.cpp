@@ -36,8 +36,8 @@ struct SequenceMapLowering : OpConversionPattern<onnx::SequenceMapOp> {
           op, "SequenceMap body must take one value per input and yield one per output");
     SmallVector<MemRefType> outputTypes, elementTypes;
     for (Value result : op.getResults()) {
-      auto type = dyn_cast_or_null<MemRefType>(converter->convertType(result.getType()));
-      if (!type || !isNestedBuffer(type))
+      MemRefType type = nestedResultType(converter, result);
+      if (!type)
         return rewriter.notifyMatchFailure(op, "output elements of unknown rank");
       outputTypes.push_back(type);
       elementTypes.push_back(cast<MemRefType>(type.getElementType()));
@@ -47,17 +47,25 @@ struct SequenceMapLowering : OpConversionPattern<onnx::SequenceMapOp> {
         return rewriter.notifyMatchFailure(op, "input of unknown rank");
 
     Location loc = op.getLoc();
-    Value count = memref::DimOp::create(rewriter, loc, inputs.front(), 0);
+    Value count = elementCount(rewriter, loc, inputs.front());
     SmallVector<Value> outputs;
     for (MemRefType type : outputTypes)
-      outputs.push_back(memref::AllocOp::create(rewriter, loc, type, ValueRange{count},
-                                                rewriter.getI64IntegerAttr(64)));
+      outputs.push_back(allocSequence(rewriter, loc, type, count));
 
-    auto loop = scf::ForOp::create(rewriter, loc, indexConstant(rewriter, loc, 0), count,
-                                   indexConstant(rewriter, loc, 1));
-    OpBuilder::InsertionGuard guard(rewriter);
-    rewriter.setInsertionPoint(loop.getBody()->getTerminator());
-    Value i = loop.getInductionVar();
+    forEachElement(rewriter, loc, indexConstant(rewriter, loc, 0), count,
+                   [&](OpBuilder &, Value i) {
+                     mapElement(op, rewriter, inputs, body, i, elementTypes, outputs);
+                   });
+    rewriter.replaceOp(op, outputs);
+    return success();
+  }
+
+  // Element i of every output: the body run on element i of every input sequence.
+  void mapElement(onnx::SequenceMapOp op, ConversionPatternRewriter &rewriter,
+                  ArrayRef<Value> inputs, Block &body, Value i,
+                  ArrayRef<MemRefType> elementTypes, ArrayRef<Value> outputs) const {
+    const TypeConverter *converter = getTypeConverter();
+    Location loc = op.getLoc();
     SmallVector<Value> args;
     for (auto [k, input] : llvm::enumerate(inputs)) {
       Value arg = input;
@@ -81,8 +89,6 @@ struct SequenceMapLowering : OpConversionPattern<onnx::SequenceMapOp> {
     }
     for (auto [j, output] : llvm::enumerate(outputs))
       memref::StoreOp::create(rewriter, loc, exec.getResult(j), output, ValueRange{i});
-    rewriter.replaceOp(op, outputs);
-    return success();
   }
 };
 

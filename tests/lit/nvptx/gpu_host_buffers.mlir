@@ -49,3 +49,49 @@ func.func @host_only(%x: memref<4xf32>) -> memref<4xf32> {
   memref.copy %x, %out : memref<4xf32> to memref<4xf32>
   return %out : memref<4xf32>
 }
+
+// A kernel that sets the run-time error status buffer (the last argument of a function
+// with omc.error_messages): it works on a managed copy, which goes back to the caller's
+// buffer before it is freed, so that the entry point sees the code.
+// CHECK-LABEL: func.func @checked
+// CHECK-SAME:    (%[[X:.*]]: memref<4xf32>, %[[S:.*]]: memref<i32>)
+// CHECK:         %[[SM:.*]] = gpu.alloc host_shared () : memref<i32>
+// CHECK:         memref.copy %[[S]], %[[SM]]
+// CHECK:         gpu.launch
+// CHECK:           memref.store %{{.*}}, %[[SM]][]
+// CHECK:         memref.copy %[[SM]], %[[S]]
+// CHECK:         gpu.dealloc async [%{{.*}}] %[[SM]]
+// CHECK:         return
+func.func @checked(%x: memref<4xf32>, %status: memref<i32>) -> memref<4xf32>
+    attributes {omc.error_messages = ["an error"]} {
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %code = arith.constant 1 : i32
+  %out = memref.alloc() : memref<4xf32>
+  gpu.launch blocks(%bx, %by, %bz) in (%gx = %c4, %gy = %c1, %gz = %c1)
+             threads(%tx, %ty, %tz) in (%sx = %c1, %sy = %c1, %sz = %c1) {
+    %v = memref.load %x[%bx] : memref<4xf32>
+    memref.store %v, %out[%bx] : memref<4xf32>
+    memref.store %code, %status[] : memref<i32>
+    gpu.terminator
+  }
+  return %out : memref<4xf32>
+}
+
+// An input is never copied back.
+// CHECK-LABEL: func.func @read_only_input
+// CHECK:         gpu.launch
+// CHECK-NOT:     memref.copy %{{.*}}, %arg0
+// CHECK:         return
+func.func @read_only_input(%x: memref<4xf32>) -> memref<4xf32> {
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %out = memref.alloc() : memref<4xf32>
+  gpu.launch blocks(%bx, %by, %bz) in (%gx = %c4, %gy = %c1, %gz = %c1)
+             threads(%tx, %ty, %tz) in (%sx = %c1, %sy = %c1, %sz = %c1) {
+    %v = memref.load %x[%bx] : memref<4xf32>
+    memref.store %v, %out[%bx] : memref<4xf32>
+    gpu.terminator
+  }
+  return %out : memref<4xf32>
+}

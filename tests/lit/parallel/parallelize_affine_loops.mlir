@@ -44,3 +44,60 @@ func.func @row_sum(%in: memref<4x8xf32>, %out: memref<4xf32>) {
   }
   return
 }
+
+// A gather that checks its indices: the error code stored to the status buffer
+// (the last argument of a function with omc.error_messages) leaves the loop parallel.
+// CHECK-LABEL: func.func @checked_gather
+// CHECK:         affine.parallel (%{{.*}}) = (0) to (3)
+// CHECK:           memref.store %{{.*}}, %{{.*}}[] : memref<i32>
+// CHECK-NOT:     affine.for
+func.func @checked_gather(%data: memref<5xf32>, %indices: memref<3xindex>,
+                          %out: memref<3xf32>, %status: memref<i32>)
+    attributes {omc.error_messages = ["Gather: an index is out of range"]} {
+  %c5 = arith.constant 5 : index
+  %code = arith.constant 1 : i32
+  %zero = arith.constant 0.0 : f32
+  affine.for %i = 0 to 3 {
+    %k = affine.load %indices[%i] : memref<3xindex>
+    %ok = arith.cmpi ult, %k, %c5 : index
+    %v = scf.if %ok -> (f32) {
+      %d = memref.load %data[%k] : memref<5xf32>
+      scf.yield %d : f32
+    } else {
+      memref.store %code, %status[] : memref<i32>
+      scf.yield %zero : f32
+    }
+    affine.store %v, %out[%i] : memref<3xf32>
+  }
+  return
+}
+
+// The same store to an ordinary argument is a write the pass cannot see through.
+// CHECK-LABEL: func.func @flag_without_messages
+// CHECK-NOT:     affine.parallel
+func.func @flag_without_messages(%indices: memref<3xindex>, %flag: memref<i32>) {
+  %c5 = arith.constant 5 : index
+  %code = arith.constant 1 : i32
+  affine.for %i = 0 to 3 {
+    %k = affine.load %indices[%i] : memref<3xindex>
+    %bad = arith.cmpi uge, %k, %c5 : index
+    scf.if %bad {
+      memref.store %code, %flag[] : memref<i32>
+    }
+  }
+  return
+}
+
+// A loop that reads the status buffer too stays sequential.
+// CHECK-LABEL: func.func @status_read
+// CHECK-NOT:     affine.parallel
+func.func @status_read(%out: memref<3xi32>, %status: memref<i32>)
+    attributes {omc.error_messages = ["an error"]} {
+  %code = arith.constant 1 : i32
+  affine.for %i = 0 to 3 {
+    %s = memref.load %status[] : memref<i32>
+    affine.store %s, %out[%i] : memref<3xi32>
+    memref.store %code, %status[] : memref<i32>
+  }
+  return
+}
