@@ -26,7 +26,7 @@ void check(bool ok, const std::string &what) {
 }
 
 // Every element within rtol 1e-4 / atol 1e-6 of the reference.
-void compare(const char *name, const float *actual, const omc::Tensor &expected) {
+void compare(const char *name, const float *actual, const omc::DenseTensor &expected) {
   const float *want = static_cast<const float *>(expected.data());
   int bad = 0;
   for (int64_t i = 0; i < expected.numElements(); ++i)
