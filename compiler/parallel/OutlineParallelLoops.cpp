@@ -207,11 +207,8 @@ struct OutlineParallelLoops : impl::OutlineParallelLoopsBase<OutlineParallelLoop
     Value zero = arith::ConstantIndexOp::create(b, loc, 0);
     Value span = arith::MaxSIOp::create(b, loc, arith::SubIOp::create(b, loc, upper, lower),
                                         zero);
-    // span >= 0 and step > 0: a plain unsigned division rounds up without the
-    // arith.ceildivsi that no CPU lowering in the pipeline expands.
-    Value count = arith::DivUIOp::create(
-        b, loc, arith::AddIOp::create(b, loc, span, arith::ConstantIndexOp::create(b, loc, step - 1)),
-        arith::ConstantIndexOp::create(b, loc, step));
+    Value count = arith::CeilDivSIOp::create(b, loc, span,
+                                             arith::ConstantIndexOp::create(b, loc, step));
     SmallVector<Value> args = {zero, count, lower};
     args.append(captured.begin(), captured.end());
     func::CallOp::create(b, loc, chunk, args);

@@ -8,7 +8,8 @@ onnxruntime's results.
 The backend test data's matrices are smaller than one register tile; these are not: K past
 block_k (256), N past block_n (512 / 1024) and not a multiple of the register columns, M past
 block_m and not a multiple of the register rows, equal stacks (linalg.batch_matmul), and Gemm
-with transposed operands and a broadcast bias. Each model is compiled per target, run on random
+with transposed operands and a broadcast bias; and a sequence split whose chunk count is only
+known at run time. Each model is compiled per target, run on random
 inputs, and onnxruntime-node (tools/models/check_with_onnxruntime.js) runs the same model on
 the same inputs and compares (rtol 1e-4, atol 1e-4).
 """
@@ -24,16 +25,19 @@ import onnx
 from onnx import TensorProto, helper
 
 
-def make_model(path, nodes, inputs, output_shape, initializers=()):
+def make_model(path, nodes, inputs, output_shape):
     graph = helper.make_graph(
         nodes, "g",
-        [helper.make_tensor_value_info(name, TensorProto.FLOAT, shape) for name, shape in inputs],
-        [helper.make_tensor_value_info("Y", TensorProto.FLOAT, output_shape)],
-        initializer=list(initializers))
+        [helper.make_tensor_value_info(name, TensorProto.FLOAT, shape)
+         if not isinstance(shape, np.ndarray) else
+         helper.make_tensor_value_info(name, TensorProto.INT64, list(shape.shape))
+         for name, shape in inputs],
+        [helper.make_tensor_value_info("Y", TensorProto.FLOAT, output_shape)])
     onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 14)]), path)
 
 
-# name -> (nodes, inputs, output shape)
+# name -> (nodes, inputs, output shape); an input given as an int64 array is fed as is, a
+# shape gets uniform floats in [-1, 1).
 CASES = {
     "matmul_edges": ([helper.make_node("MatMul", ["A", "B"], ["Y"])],
                      [("A", [150, 300]), ("B", [300, 1100])], [150, 1100]),
@@ -41,6 +45,12 @@ CASES = {
                             [("A", [2, 9, 33]), ("B", [33, 70])], [2, 9, 70]),
     "matmul_stacks": ([helper.make_node("MatMul", ["A", "B"], ["Y"])],
                       [("A", [2, 3, 13, 70]), ("B", [2, 3, 70, 45])], [2, 3, 13, 45]),
+    # The chunk count ceil(7 / 3) is computed at run time (arith.ceildivsi): the last chunk
+    # is x[6:7].
+    "split_dynamic_count": ([helper.make_node("SplitToSequence", ["X", "S"], ["chunks"]),
+                             helper.make_node("SequenceAt", ["chunks", "last"], ["Y"])],
+                            [("X", [7]), ("S", np.array(3, dtype=np.int64)),
+                             ("last", np.array(-1, dtype=np.int64))], [None]),
     "gemm_transposed_bias": ([helper.make_node("Gemm", ["A", "B", "C"], ["Y"], transA=1,
                                                transB=1, beta=0.5)],
                              [("A", [270, 19]), ("B", [530, 270]), ("C", [530])], [19, 530]),
@@ -72,7 +82,9 @@ def main():
             paths = []
             for input_name, shape in inputs:
                 path = os.path.join(work, f"{name}-{input_name}.npy")
-                np.save(path, rng.uniform(-1, 1, shape).astype(np.float32))
+                value = (shape if isinstance(shape, np.ndarray) else
+                         rng.uniform(-1, 1, shape).astype(np.float32))
+                np.save(path, value)
                 paths.append(path)
             for target in targets:
                 library = os.path.join(work, f"{name}-{target}.so")

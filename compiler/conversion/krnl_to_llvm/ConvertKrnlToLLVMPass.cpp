@@ -46,6 +46,9 @@ struct ConvertKrnlToLLVM : impl::ConvertKrnlToLLVMBase<ConvertKrnlToLLVM> {
       // bf16 conversions as integer shifts: without AVX512-BF16 LLVM would call
       // compiler-rt's __truncsfbf2, which a model library cannot link.
       arith::populateExpandBFloat16Patterns(mathPatterns);
+      // Index arithmetic the lowerings write as arith.ceildivsi / floordivsi (iteration
+      // counts, pooling windows, sequence splits): arith-to-llvm has no pattern for them.
+      arith::populateCeilFloorDivExpandOpsPatterns(mathPatterns);
       if (failed(applyPatternsGreedily(module, std::move(mathPatterns))))
         return signalPassFailure();
     }

@@ -50,8 +50,7 @@ Value lowest(OpBuilder &b, Location loc, Type element, bool isUnsigned) {
 }
 
 // Index arithmetic that folds to constants when the sizes are static. The divisions
-// take non-negative numerators and positive divisors (so divsi is the floor; the
-// pipeline does not lower arith's floordivsi/ceildivsi).
+// take numerators clamped at 0 and positive divisors, so divsi is the floor.
 struct IndexMath {
   OpBuilder &b;
   Location loc;

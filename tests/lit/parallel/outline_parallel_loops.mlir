@@ -7,8 +7,7 @@
 // CHECK-SAME:    (%[[IN:.*]]: memref<64x16xf32>, %[[OUT:.*]]: memref<64x16xf32>, %[[F:.*]]: f32)
 // CHECK-DAG:     %[[ZERO:.*]] = arith.constant 0 : index
 // CHECK-DAG:     %[[LOWER:.*]] = affine.apply #{{.*}}()
-// CHECK:         %[[ROUNDED:.*]] = arith.addi
-// CHECK:         %[[COUNT:.*]] = arith.divui %[[ROUNDED]]
+// CHECK:         %[[COUNT:.*]] = arith.ceildivsi
 // CHECK:         call @scale.omc_parallel.0(%[[ZERO]], %[[COUNT]], %[[LOWER]], %[[IN]], %[[F]], %[[OUT]])
 // CHECK-NOT:     affine.parallel
 // CHECK:         return
