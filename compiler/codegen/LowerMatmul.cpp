@@ -7,6 +7,7 @@
 //     for pc in K by block_k:
 //       pack B[pc:+kb, jc:+nb] into panels of nr = vectors * width columns, zero-padded
 //       for ic in M by block_m:                   A block: block_m x block_k
+//         pack A's whole register-row groups of the block, k-major per group
 //         for jr in nb by nr:                     one packed panel (kb x nr)
 //           for ir by register_rows:              microkernel: rows x nr of C in registers
 //           for the rows left over:               the same kernel, one row at a time
@@ -22,12 +23,22 @@
 // N): B is read once instead of read, written and read again. A dynamic M chooses at run
 // time between the two nests.
 //
+// Threads: the whole nest runs once per thread over that thread's share of C, so a
+// matmul costs one trip through the thread pool, not one per block. The shares are
+// units of one axis (SplitAxis): whole batches, panels of nr columns, or groups of
+// register_rows rows; the nest goes into a function `PARENT.omc_parallel.matmulN(first,
+// last, A, B, C)` over units [first, last), called over all of them, which
+// omc-bind-parallel-calls routes through the runtime's pool like an outlined loop.
+// Each thread packs into its own buffer. Matmuls too small to pay for waking threads
+// run the nest in place.
+//
 //===----------------------------------------------------------------------===//
 
 #include "compiler/codegen/MatmulConfig.h"
 #include "compiler/codegen/Passes.h"
 #include "compiler/parallel/Passes.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -50,41 +61,80 @@ bool hasUnitInnerStride(Value buffer) {
          strides.back() == 1;
 }
 
+// The axis along which a matmul's threads share C.
+enum class SplitAxis {
+  Batch,   // whole matrices of a batch_matmul: nothing shared, nothing repeated
+  Columns, // panels of nr columns: each thread packs only its own columns of B
+  Rows,    // groups of register_rows rows: for narrow C, each thread packs all of B
+};
+
 class MatmulEmitter {
 public:
   MatmulEmitter(OpBuilder &b, Location loc, const MatmulConfig &config, Value a, Value bm,
-                Value c)
-      : b(b), loc(loc), config(config), a(a), bm(bm), c(c),
+                Value c, bool batched)
+      : b(b), loc(loc), config(config), a(a), bm(bm), c(c), batched(batched),
         vectorType(VectorType::get({config.vectorWidth}, b.getF32Type())),
         maskType(VectorType::get({config.vectorWidth}, b.getI1Type())) {}
 
-  void emit(bool batched) {
-    int64_t rank = batched ? 3 : 2;
-    Value m = dim(c, rank - 2), n = dim(c, rank - 1), k = dim(a, rank - 1);
-    int64_t nr = config.registerCols();
-    // Packed panels of one (block_k x block_n) block of B, side by side.
-    int64_t panels = (config.blockN + nr - 1) / nr;
-    auto packedType = MemRefType::get({panels * nr * config.blockK}, b.getF32Type());
-    packed = memref::AllocOp::create(b, loc, packedType, b.getI64IntegerAttr(64));
+  // The units of `axis` that shares of C are made of.
+  Value unitCount(SplitAxis axis) {
+    switch (axis) {
+    case SplitAxis::Batch:
+      return dim(c, 0);
+    case SplitAxis::Columns:
+      return ceilDiv(dim(c, rank() - 1), config.registerCols());
+    case SplitAxis::Rows:
+      return ceilDiv(dim(c, rank() - 2), config.registerRows);
+    }
+    llvm_unreachable("unknown split axis");
+  }
+
+  // The nest over C's units [first, last) of `axis`.
+  void emitShare(SplitAxis axis, Value first, Value last) {
+    Value m = dim(c, rank() - 2), n = dim(c, rank() - 1), k = dim(a, rank() - 1);
+    Rect rect{cst(0), m, cst(0), n};
+    Value batchLo = cst(0), batchHi = batched ? dim(c, 0) : Value();
+    int64_t nr = config.registerCols(), rows = config.registerRows;
+    if (axis == SplitAxis::Batch) {
+      batchLo = first;
+      batchHi = last;
+    } else if (axis == SplitAxis::Columns) {
+      rect.colLo = mul(first, cst(nr));
+      rect.colHi = min(mul(last, cst(nr)), n);
+    } else {
+      rect.rowLo = mul(first, cst(rows));
+      rect.rowHi = min(mul(last, cst(rows)), m);
+    }
     auto emitNest = [&](bool packing) {
       this->packing = packing;
-      if (batched) {
-        forLoop(cst(0), dim(c, 0), cst(1), [&](Value batch) {
-          this->batch = batch;
-          emitBlocks(m, n, k);
-        });
-      } else {
-        emitBlocks(m, n, k);
-      }
+      if (!batched)
+        return emitBlocks(rect, k);
+      forLoop(batchLo, batchHi, cst(1), [&](Value batch) {
+        this->batch = batch;
+        emitBlocks(rect, k);
+      });
     };
     std::optional<int64_t> staticM = getConstantIntValue(m);
-    if (!hasUnitInnerStride(bm) || (staticM && *staticM > config.registerRows)) {
+    if (hasUnitInnerStride(bm) && staticM && *staticM <= rows)
+      return emitNest(false);
+    // Packed panels of one (block_k x block_n) block of B, side by side; a thread's own.
+    int64_t width = config.blockN;
+    if (std::optional<int64_t> staticN = getConstantIntValue(n))
+      width = std::min(width, std::max<int64_t>(1, *staticN));
+    int64_t panels = (width + nr - 1) / nr;
+    auto packedType = MemRefType::get({panels * nr * config.blockK}, b.getF32Type());
+    packed = memref::AllocOp::create(b, loc, packedType, b.getI64IntegerAttr(64));
+    // A's rows are packed too when several panels reuse them (see packA).
+    std::optional<int64_t> staticN = getConstantIntValue(n);
+    packingA = !staticN || *staticN > 2 * nr;
+    if (packingA)
+      packedA = memref::AllocOp::create(
+          b, loc, MemRefType::get({config.blockM * config.blockK}, b.getF32Type()),
+          b.getI64IntegerAttr(64));
+    if (!hasUnitInnerStride(bm) || staticM) {
       emitNest(true);
-    } else if (staticM) {
-      emitNest(false);
     } else {
-      Value pack = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, m,
-                                         cst(config.registerRows));
+      Value pack = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, m, cst(rows));
       scf::IfOp::create(
           b, loc, pack,
           [&](OpBuilder &nested, Location) {
@@ -101,6 +151,8 @@ public:
           });
     }
     memref::DeallocOp::create(b, loc, packed);
+    if (packingA)
+      memref::DeallocOp::create(b, loc, packedA);
   }
 
 private:
@@ -110,6 +162,15 @@ private:
   Value mul(Value x, Value y) { return b.createOrFold<arith::MulIOp>(loc, x, y); }
   Value min(Value x, Value y) { return b.createOrFold<arith::MinSIOp>(loc, x, y); }
   Value dim(Value buffer, int64_t d) { return b.createOrFold<memref::DimOp>(loc, buffer, d); }
+  Value ceilDiv(Value x, int64_t y) {
+    return b.createOrFold<arith::CeilDivSIOp>(loc, x, cst(y));
+  }
+  int64_t rank() const { return batched ? 3 : 2; }
+
+  // The part of C one share covers: rows [rowLo, rowHi), columns [colLo, colHi).
+  struct Rect {
+    Value rowLo, rowHi, colLo, colHi;
+  };
 
   // Indices into A, B or C: the batch first when there is one.
   SmallVector<Value> at(Value row, Value col) {
@@ -127,30 +188,28 @@ private:
     return loop;
   }
 
-  // Iterations that write disjoint parts of C or of the packed panels: the CPU
-  // pipeline may split them among threads (omc-outline-parallel-loops).
-  static void markParallel(scf::ForOp loop) {
-    loop->setAttr(kParallelLoopAttr, UnitAttr::get(loop->getContext()));
-  }
-
   // Lanes [0, count) set; count may be <= 0 (none) or >= the width (all).
   Value maskOf(Value count) {
     return vector::CreateMaskOp::create(b, loc, maskType, ValueRange{count});
   }
 
-  void emitBlocks(Value m, Value n, Value k) {
+  void emitBlocks(const Rect &rect, Value k) {
     int64_t nr = config.registerCols();
-    forLoop(cst(0), n, cst(config.blockN), [&](Value jc) {
-      Value nb = min(cst(config.blockN), sub(n, jc));
+    Value n = dim(c, rank() - 1);
+    forLoop(rect.colLo, rect.colHi, cst(config.blockN), [&](Value jc) {
+      Value nb = min(cst(config.blockN), sub(rect.colHi, jc));
       forLoop(cst(0), k, cst(config.blockK), [&](Value pc) {
         Value kb = min(cst(config.blockK), sub(k, pc));
         if (packing)
           packB(n, jc, nb, pc, kb);
-        forLoop(cst(0), m, cst(config.blockM), [&](Value ic) {
-          Value mb = min(cst(config.blockM), sub(m, ic));
+        forLoop(rect.rowLo, rect.rowHi, cst(config.blockM), [&](Value ic) {
+          Value mb = min(cst(config.blockM), sub(rect.rowHi, ic));
           Value rows = cst(config.registerRows);
           Value full = sub(mb, b.createOrFold<arith::RemUIOp>(loc, mb, rows));
-          markParallel(forLoop(cst(0), nb, cst(nr), [&](Value jr) {
+          bool fromPackedA = packing && packingA;
+          if (fromPackedA)
+            packA(ic, full, pc, kb);
+          forLoop(cst(0), nb, cst(nr), [&](Value jr) {
             Value col = add(jc, jr);
             SmallVector<Value> masks;
             for (int64_t v = 0; v < config.registerVectors; ++v)
@@ -159,10 +218,12 @@ private:
             Value panel = mul(jr, cst(config.blockK));
             Kernel kernel{col, masks, panel, pc, kb};
             forLoop(cst(0), full, rows, [&](Value ir) {
-              emitKernel(kernel, add(ic, ir), config.registerRows);
+              // Row group ir / rows of the packed A block starts at ir * block_k.
+              Value group = fromPackedA ? mul(ir, cst(config.blockK)) : Value();
+              emitKernel(kernel, add(ic, ir), config.registerRows, group);
             });
             forLoop(full, mb, cst(1), [&](Value ir) { emitKernel(kernel, add(ic, ir), 1); });
-          }));
+          });
         });
       });
     });
@@ -174,7 +235,7 @@ private:
     bool contiguous = hasUnitInnerStride(bm);
     Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(vectorType));
     Value zeroScalar = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
-    markParallel(forLoop(cst(0), nb, cst(nr), [&](Value jr) {
+    forLoop(cst(0), nb, cst(nr), [&](Value jr) {
       Value panel = mul(jr, cst(config.blockK));
       forLoop(cst(0), kb, cst(1), [&](Value kk) {
         Value row = add(pc, kk);
@@ -200,7 +261,7 @@ private:
           }
         }
       });
-    }));
+    });
   }
 
   struct Kernel {
@@ -210,8 +271,41 @@ private:
     Value pc, kb;             // the K block
   };
 
-  // C[row0 : row0 + rows, col : col + nr] += A[row0 :, pc : pc + kb] * panel.
-  void emitKernel(const Kernel &kernel, Value row0, int64_t rows) {
+  // The C tile below this one, which the next kernel loads first thing: its rows lie a
+  // row's length apart, and waiting on them stalled the FMAs for a fifth of the time.
+  // Clamped into C, so the addresses stay inside the buffer.
+  void prefetchNextTile(const Kernel &kernel, Value row0, ArrayRef<Value> colIndex) {
+    Value lastRow = sub(dim(c, rank() - 2), cst(1)), lastCol = sub(dim(c, rank() - 1), cst(1));
+    for (int64_t r = 0; r < config.registerRows; ++r) {
+      Value row = min(add(row0, cst(config.registerRows + r)), lastRow);
+      for (Value col : colIndex)
+        memref::PrefetchOp::create(b, loc, c, at(row, min(col, lastCol)), /*isWrite=*/true,
+                                   /*localityHint=*/3, /*isDataCache=*/true);
+    }
+  }
+
+  // packedA[(ir / rows) * block_k * rows + kk * rows + r] = A[ic + ir + r, pc + kk] for
+  // the whole register-row groups of the M block: the kernel's broadcasts then walk one
+  // contiguous stream instead of `rows` rows a row's length apart (4 KiB for K = 1024,
+  // all in one L1 set), and the A block sits compactly in L2 for every panel.
+  void packA(Value ic, Value full, Value pc, Value kb) {
+    int64_t rows = config.registerRows;
+    forLoop(cst(0), full, cst(rows), [&](Value ir) {
+      Value group = mul(ir, cst(config.blockK));
+      forLoop(cst(0), kb, cst(1), [&](Value kk) {
+        Value base = add(group, mul(kk, cst(rows)));
+        for (int64_t r = 0; r < rows; ++r) {
+          Value value = memref::LoadOp::create(b, loc, a, at(add(add(ic, ir), cst(r)),
+                                                             add(pc, kk)));
+          memref::StoreOp::create(b, loc, value, packedA, ValueRange{add(base, cst(r))});
+        }
+      });
+    });
+  }
+
+  // C[row0 : row0 + rows, col : col + nr] += A[row0 :, pc : pc + kb] * panel, A's
+  // elements read from packedA's row group starting at `aGroup` when it is given.
+  void emitKernel(const Kernel &kernel, Value row0, int64_t rows, Value aGroup = {}) {
     int64_t nr = config.registerCols(), width = config.vectorWidth;
     int64_t vectors = config.registerVectors;
     Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(vectorType));
@@ -226,6 +320,8 @@ private:
         tile.push_back(vector::MaskedLoadOp::create(b, loc, vectorType, c,
                                                     at(rowIndex[r], colIndex[v]),
                                                     kernel.masks[v], zero));
+    if (rows == config.registerRows)
+      prefetchNextTile(kernel, row0, colIndex);
     auto loop = scf::ForOp::create(
         b, loc, cst(0), kernel.kb, cst(1), tile,
         [&](OpBuilder &nested, Location loc, Value kk, ValueRange acc) {
@@ -243,7 +339,11 @@ private:
                                                              kernel.masks[v], zero)));
           SmallVector<Value> next;
           for (int64_t r = 0; r < rows; ++r) {
-            Value element = memref::LoadOp::create(b, loc, a, at(rowIndex[r], column));
+            Value element =
+                aGroup ? memref::LoadOp::create(b, loc, packedA,
+                                                ValueRange{add(aGroup, add(mul(kk, cst(rows)),
+                                                                           cst(r)))})
+                       : memref::LoadOp::create(b, loc, a, at(rowIndex[r], column));
             Value broadcast = vector::BroadcastOp::create(b, loc, vectorType, element);
             for (int64_t v = 0; v < vectors; ++v)
               next.push_back(vector::FMAOp::create(b, loc, broadcast, panelVectors[v],
@@ -261,8 +361,10 @@ private:
   Location loc;
   const MatmulConfig &config;
   Value a, bm, c;
+  bool batched;
   VectorType vectorType, maskType;
-  Value packed;
+  Value packed, packedA;
+  bool packingA = false; // whether full row groups of A are packed (with B's panels)
   bool packing = true; // false: the kernel reads B's rows in place
   Value batch; // the batch index inside a batch_matmul's loop, else null
 };
@@ -283,6 +385,45 @@ bool lowerable(linalg::LinalgOp op) {
   return op.getIndexingMapsArray() == expected && hasUnitInnerStride(op->getOperand(2));
 }
 
+// Below this many multiply-adds (a few microseconds on one core) a matmul runs in place:
+// waking the pool's threads would cost as much as they save.
+constexpr int64_t kMinThreadedMacs = int64_t(1) << 18;
+
+std::optional<int64_t> staticDim(Value buffer, int64_t d) {
+  int64_t size = cast<MemRefType>(buffer.getType()).getDimSize(d);
+  return ShapedType::isDynamic(size) ? std::nullopt : std::optional<int64_t>(size);
+}
+
+// Batches when there are enough to go round; otherwise column panels, unless C is so
+// narrow (a late ResNet stage: 7 x 7 pixels) that its rows split more evenly. Dynamic
+// sizes count as large.
+SplitAxis chooseSplit(const MatmulConfig &config, bool batched, Value c) {
+  int64_t rank = batched ? 3 : 2;
+  std::optional<int64_t> batches = batched ? staticDim(c, 0) : std::nullopt;
+  if (batches && *batches >= 4)
+    return SplitAxis::Batch;
+  std::optional<int64_t> m = staticDim(c, rank - 2), n = staticDim(c, rank - 1);
+  if (!m || !n)
+    return SplitAxis::Columns;
+  int64_t panels = (*n + config.registerCols() - 1) / config.registerCols();
+  int64_t rowGroups = (*m + config.registerRows - 1) / config.registerRows;
+  return panels >= 8 || panels >= rowGroups ? SplitAxis::Columns : SplitAxis::Rows;
+}
+
+// Whether the matmul has work enough for threads; unknown sizes count as enough.
+bool worthThreads(linalg::LinalgOp op) {
+  Value a = op->getOperand(0), c = op->getOperand(2);
+  int64_t macs = 1;
+  auto cType = cast<MemRefType>(c.getType());
+  for (int64_t size : cType.getShape()) {
+    if (ShapedType::isDynamic(size))
+      return true;
+    macs *= size;
+  }
+  std::optional<int64_t> k = staticDim(a, cast<MemRefType>(a.getType()).getRank() - 1);
+  return !k || macs * *k >= kMinThreadedMacs;
+}
+
 struct LowerMatmul : impl::LowerMatmulBase<LowerMatmul> {
   void runOnOperation() override {
     SmallVector<Operation *> ops;
@@ -291,14 +432,54 @@ struct LowerMatmul : impl::LowerMatmulBase<LowerMatmul> {
           lowerable(cast<linalg::LinalgOp>(op)))
         ops.push_back(op);
     });
+    SymbolTable symbols(getOperation());
+    unsigned counter = 0;
     for (Operation *op : ops) {
       MatmulConfig config = *MatmulConfig::of(op);
+      bool batched = isa<linalg::BatchMatmulOp>(op);
+      SplitAxis axis = chooseSplit(config, batched, op->getOperand(2));
       OpBuilder builder(op);
-      MatmulEmitter emitter(builder, op->getLoc(), config, op->getOperand(0), op->getOperand(1),
-                            op->getOperand(2));
-      emitter.emit(isa<linalg::BatchMatmulOp>(op));
+      Location loc = op->getLoc();
+      MatmulEmitter inPlace(builder, loc, config, op->getOperand(0), op->getOperand(1),
+                            op->getOperand(2), batched);
+      Value units = inPlace.unitCount(axis);
+      Value zero = arith::ConstantIndexOp::create(builder, loc, 0);
+      if (!worthThreads(cast<linalg::LinalgOp>(op))) {
+        inPlace.emitShare(axis, zero, units);
+      } else {
+        func::FuncOp share = buildShareFunction(op, config, axis, batched, counter++, symbols);
+        func::CallOp::create(builder, loc, share,
+                             ValueRange{zero, units, op->getOperand(0), op->getOperand(1),
+                                        op->getOperand(2)});
+      }
       op->erase();
     }
+  }
+
+  // func.func private @PARENT.omc_parallel.matmulN(%first, %last, %a, %b, %c): the nest
+  // over C's units [first, last) of `axis`.
+  static func::FuncOp buildShareFunction(Operation *op, const MatmulConfig &config,
+                                         SplitAxis axis, bool batched, unsigned number,
+                                         SymbolTable &symbols) {
+    auto parent = op->getParentOfType<func::FuncOp>();
+    Location loc = op->getLoc();
+    OpBuilder b(parent);
+    b.setInsertionPointAfter(parent);
+    SmallVector<Type> argTypes(2, b.getIndexType());
+    for (Value operand : op->getOperands())
+      argTypes.push_back(operand.getType());
+    std::string name =
+        (parent.getSymName() + kParallelBodyMarker + "matmul" + llvm::Twine(number)).str();
+    auto share = func::FuncOp::create(b, loc, name, b.getFunctionType(argTypes, {}));
+    share.setPrivate();
+    symbols.insert(share);
+    Block *entry = share.addEntryBlock();
+    b.setInsertionPointToStart(entry);
+    MatmulEmitter emitter(b, loc, config, entry->getArgument(2), entry->getArgument(3),
+                          entry->getArgument(4), batched);
+    emitter.emitShare(axis, entry->getArgument(0), entry->getArgument(1));
+    func::ReturnOp::create(b, loc);
+    return share;
   }
 };
 

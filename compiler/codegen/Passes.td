@@ -33,9 +33,16 @@ def LowerMatmul : Pass<"omc-lower-matmul", "::mlir::ModuleOp"> {
     across the K block, each step broadcasting one A element per row and issuing
     vector.fma. Rows left over from the register tile run a one-row kernel; columns
     past N are masked. Ops without a configuration are left alone.
+
+    Threads share C by whole batches, column panels or row groups; the nest over a
+    share goes into a private function `PARENT.omc_parallel.matmulN(%first, %last,
+    %A, %B, %C)`, called once over all units, which omc-bind-parallel-calls routes
+    through the runtime's thread pool: one pool trip per matmul. Matmuls with fewer
+    than 2^18 multiply-adds run the nest in place.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
+    "::mlir::func::FuncDialect",
     "::mlir::memref::MemRefDialect",
     "::mlir::scf::SCFDialect",
     "::mlir::vector::VectorDialect",

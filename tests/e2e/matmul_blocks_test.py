@@ -40,11 +40,19 @@ def make_model(path, nodes, inputs, output_shape):
 # shape gets uniform floats in [-1, 1).
 CASES = {
     "matmul_edges": ([helper.make_node("MatMul", ["A", "B"], ["Y"])],
-                     [("A", [150, 300]), ("B", [300, 1100])], [150, 1100]),
+                     [("A", [150, 1100]), ("B", [1100, 1100])], [150, 1100]),
     "matmul_folded_batch": ([helper.make_node("MatMul", ["A", "B"], ["Y"])],
                             [("A", [2, 9, 33]), ("B", [33, 70])], [2, 9, 70]),
     "matmul_stacks": ([helper.make_node("MatMul", ["A", "B"], ["Y"])],
                       [("A", [2, 3, 13, 70]), ("B", [2, 3, 70, 45])], [2, 3, 13, 45]),
+    # Threads share C by column panels (above), by row groups when C is narrow, by whole
+    # matrices when there are enough of them; one row takes the nest without packing.
+    "matmul_narrow_rows": ([helper.make_node("MatMul", ["A", "B"], ["Y"])],
+                           [("A", [523, 300]), ("B", [300, 30])], [523, 30]),
+    "matmul_one_row": ([helper.make_node("MatMul", ["A", "B"], ["Y"])],
+                       [("A", [1, 700]), ("B", [700, 1500])], [1, 1500]),
+    "matmul_many_stacks": ([helper.make_node("MatMul", ["A", "B"], ["Y"])],
+                           [("A", [4, 3, 61, 96]), ("B", [4, 3, 96, 83])], [4, 3, 61, 83]),
     # The chunk count ceil(7 / 3) is computed at run time (arith.ceildivsi): the last chunk
     # is x[6:7].
     "split_dynamic_count": ([helper.make_node("SplitToSequence", ["X", "S"], ["chunks"]),

@@ -1,13 +1,26 @@
 // RUN: omc-opt %s --split-input-file --omc-lower-matmul --canonicalize | FileCheck %s
 
-// A 2 x (2 x 4) register tile, blocks K 16, M 4, N 16: B's block is packed into one
-// buffer of (16 / 8) panels x 16 x 8 floats, two masked 4-lane loads per packed row; the
+// A 2 x (2 x 4) register tile, blocks K 16, M 4, N 16. Unknown sizes count as work enough
+// for threads: the nest goes into a share function over panels of 8 columns, called once
+// over all ceil(N / 8) of them. In it, B's block is packed into the share's own buffer of
+// (16 / 8) panels x 16 x 8 floats, two masked 4-lane loads per packed row; the
 // microkernel keeps 4 accumulators across the K block, one broadcast of A per row and one
 // FMA per accumulator; the rows past the last whole tile take a one-row kernel.
 // CHECK-LABEL: func.func @tile
-// CHECK-SAME: (%[[A:.*]]: memref<?x?xf32>, %[[B:.*]]: memref<?x?xf32>, %[[C:.*]]: memref<?x?xf32>)
+// CHECK-SAME: (%[[A0:.*]]: memref<?x?xf32>, %[[B0:.*]]: memref<?x?xf32>, %[[C0:.*]]: memref<?x?xf32>)
+// CHECK: %[[N:.*]] = memref.dim %[[C0]], %c1
+// CHECK: %[[PANELS:.*]] = arith.ceildivsi %[[N]], %c8
+// CHECK: call @tile.omc_parallel.matmul0(%c0, %[[PANELS]], %[[A0]], %[[B0]], %[[C0]])
+// CHECK-NEXT: return
+// CHECK-LABEL: func.func private @tile.omc_parallel.matmul0
+// CHECK-SAME: (%[[FIRST:.*]]: index, %[[LAST:.*]]: index, %[[A:.*]]: memref<?x?xf32>, %[[B:.*]]: memref<?x?xf32>, %[[C:.*]]: memref<?x?xf32>)
+// The share's columns: [first * 8, min(last * 8, N)).
+// CHECK: %[[COL_LO:.*]] = arith.muli %[[FIRST]], %c8
+// CHECK: %[[COL_END:.*]] = arith.muli %[[LAST]], %c8
+// CHECK: %[[COL_HI:.*]] = arith.minsi %[[COL_END]]
 // CHECK: %[[P:.*]] = memref.alloc() {alignment = 64 : i64} : memref<256xf32>
-// CHECK: scf.for %[[JC:.*]] = %c0 to %{{.*}} step %c16
+// CHECK: %[[PA:.*]] = memref.alloc() {alignment = 64 : i64} : memref<64xf32>
+// CHECK: scf.for %[[JC:.*]] = %[[COL_LO]] to %[[COL_HI]] step %c16
 // CHECK: scf.for %[[PC:.*]] = %c0 to %{{.*}} step %c16
 // Packing.
 // CHECK: vector.create_mask %{{.*}} : vector<4xi1>
@@ -15,38 +28,44 @@
 // CHECK: vector.store %{{.*}}, %[[P]]
 // CHECK: vector.maskedload %[[B]]
 // CHECK: vector.store %{{.*}}, %[[P]]
-// Panels are packed independently: the loop over them may run on threads.
-// CHECK: } {omc.parallel}
-// The M block, then the panels.
+// The M block: its whole 2-row groups of A packed k-major (the 4 x 16 block: 64 floats),
+// then the panels.
 // CHECK: scf.for %{{.*}} = %c0 to %{{.*}} step %c4
+// CHECK: memref.load %[[A]]
+// CHECK: memref.store %{{.*}}, %[[PA]]
+// CHECK: memref.load %[[A]]
+// CHECK: memref.store %{{.*}}, %[[PA]]
 // CHECK: scf.for %{{.*}} = %c0 to %{{.*}} step %c8
-// Whole register tiles: C loaded once, 4 accumulators across K, stored once.
+// Whole register tiles: C loaded once, 4 accumulators across K, stored once; the tile
+// below is prefetched meanwhile (2 rows x 2 vectors).
 // CHECK: scf.for %{{.*}} = %c0 to %{{.*}} step %c2
 // CHECK-COUNT-4: vector.maskedload %[[C]]
+// CHECK-COUNT-4: memref.prefetch %[[C]]{{.*}}, write, locality<3>, data
 // CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>)
 // CHECK: vector.load %[[P]]
 // CHECK: vector.load %[[P]]
-// CHECK: memref.load %[[A]]
+// CHECK: memref.load %[[PA]]
 // CHECK-NEXT: vector.broadcast %{{.*}} : f32 to vector<4xf32>
 // CHECK-NEXT: vector.fma
 // CHECK-NEXT: vector.fma
-// CHECK-NEXT: memref.load %[[A]]
+// CHECK: memref.load %[[PA]]
 // CHECK-NEXT: vector.broadcast
 // CHECK-NEXT: vector.fma
 // CHECK-NEXT: vector.fma
 // CHECK-NEXT: scf.yield
 // CHECK-COUNT-4: vector.maskedstore %[[C]]
-// Left-over rows, one at a time.
+// Left-over rows, one at a time, reading A in place.
 // CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c1
 // CHECK: scf.for {{.*}} -> (vector<4xf32>, vector<4xf32>)
+// CHECK: memref.load %[[A]]
 // CHECK-COUNT-2: vector.fma
-// Each panel writes its own columns of C.
-// CHECK: } {omc.parallel}
 // A dynamic M of at most register_rows takes the nest without packing (see @one_row).
 // CHECK: } else {
 // CHECK-NOT: vector.store
 // CHECK: vector.maskedload %[[B]]
 // CHECK: memref.dealloc %[[P]]
+// CHECK-NEXT: memref.dealloc %[[PA]]
+// CHECK-NEXT: return
 func.func @tile(%a: memref<?x?xf32>, %b: memref<?x?xf32>, %c: memref<?x?xf32>) {
   linalg.matmul {omc.matmul_config = {vector_width = 4 : i64, register_rows = 2 : i64, register_vectors = 2 : i64, block_k = 16 : i64, block_m = 4 : i64, block_n = 16 : i64}}
       ins(%a, %b : memref<?x?xf32>, memref<?x?xf32>) outs(%c : memref<?x?xf32>)
@@ -55,11 +74,12 @@ func.func @tile(%a: memref<?x?xf32>, %b: memref<?x?xf32>, %c: memref<?x?xf32>) {
 
 // -----
 
-// M = 1 (at most register_rows): no packing; per k the kernel loads B's row in place,
-// masked past N, and broadcasts A's one element.
-// CHECK-LABEL: func.func @one_row
-// CHECK-SAME: (%[[A:.*]]: memref<1x?xf32>, %[[B:.*]]: memref<?x?xf32>, %[[C:.*]]: memref<1x?xf32>)
+// M = 1 (at most register_rows): no packing buffer; per k the kernel loads B's row in
+// place, masked past N, and broadcasts A's one element.
+// CHECK-LABEL: func.func private @one_row.omc_parallel.matmul0
+// CHECK-SAME: (%{{.*}}: index, %{{.*}}: index, %[[A:.*]]: memref<1x?xf32>, %[[B:.*]]: memref<?x?xf32>, %[[C:.*]]: memref<1x?xf32>)
 // CHECK-NOT: scf.if
+// CHECK-NOT: memref.alloc
 // CHECK-NOT: vector.store
 // CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<4xf32>, vector<4xf32>)
 // CHECK: %[[ROW:.*]] = arith.addi
@@ -79,8 +99,10 @@ func.func @one_row(%a: memref<1x?xf32>, %b: memref<?x?xf32>, %c: memref<1x?xf32>
 // -----
 
 // A batch_matmul runs the same nest per batch, indexing every operand by it; a strided B
-// (a transposed view) is packed element by element.
+// (a transposed view) is packed element by element. 3 x 4 x 5 x 6 multiply-adds are too
+// few for threads: the nest stays in place, over all columns.
 // CHECK-LABEL: func.func @batched_transposed
+// CHECK-NOT: call
 // CHECK: scf.for %[[BATCH:.*]] = %c0 to %c3 step %c1
 // CHECK-NOT: vector.maskedload %arg1
 // CHECK: memref.load %arg1[%[[BATCH]],
@@ -99,5 +121,39 @@ func.func @batched_transposed(%a: memref<3x4x5xf32>, %b: memref<3x5x6xf32, strid
 // CHECK: linalg.matmul ins
 func.func @unconfigured(%a: memref<4x3xf32>, %b: memref<3x5xf32>, %c: memref<4x5xf32>) {
   linalg.matmul ins(%a, %b : memref<4x3xf32>, memref<3x5xf32>) outs(%c : memref<4x5xf32>)
+  return
+}
+
+// -----
+
+// Enough batches to go round: threads share whole matrices, [first, last) of the batch.
+// CHECK-LABEL: func.func @many_batches
+// CHECK: call @many_batches.omc_parallel.matmul0(%c0, %c8,
+// CHECK-LABEL: func.func private @many_batches.omc_parallel.matmul0
+// CHECK-SAME: (%[[FIRST:.*]]: index, %[[LAST:.*]]: index,
+// CHECK: scf.for %{{.*}} = %[[FIRST]] to %[[LAST]] step %c1
+func.func @many_batches(%a: memref<8x64x64xf32>, %b: memref<8x64x64xf32>, %c: memref<8x64x64xf32>) {
+  linalg.batch_matmul {omc.matmul_config = {vector_width = 4 : i64, register_rows = 2 : i64, register_vectors = 2 : i64, block_k = 16 : i64, block_m = 4 : i64, block_n = 16 : i64}}
+      ins(%a, %b : memref<8x64x64xf32>, memref<8x64x64xf32>) outs(%c : memref<8x64x64xf32>)
+  return
+}
+
+// -----
+
+// C of 512 rows but one 8-column panel (a 7 x 7 image's pixels after a 1 x 1 conv):
+// threads share groups of 2 rows, 256 of them, each packing all of B. The packing buffer
+// is as wide as N needs: 1 panel x 16 x 8.
+// CHECK-LABEL: func.func @narrow
+// CHECK: call @narrow.omc_parallel.matmul0(%c0, %c256,
+// CHECK-LABEL: func.func private @narrow.omc_parallel.matmul0
+// CHECK-SAME: (%[[FIRST:.*]]: index, %[[LAST:.*]]: index,
+// CHECK: %[[ROW_LO:.*]] = arith.muli %[[FIRST]], %c2
+// CHECK: %[[ROW_END:.*]] = arith.muli %[[LAST]], %c2
+// CHECK: %[[ROW_HI:.*]] = arith.minsi %[[ROW_END]], %c512
+// CHECK: memref.alloc() {alignment = 64 : i64} : memref<128xf32>
+// CHECK: scf.for %{{.*}} = %[[ROW_LO]] to %[[ROW_HI]] step %c4
+func.func @narrow(%a: memref<512x128xf32>, %b: memref<128x7xf32>, %c: memref<512x7xf32>) {
+  linalg.matmul {omc.matmul_config = {vector_width = 4 : i64, register_rows = 2 : i64, register_vectors = 2 : i64, block_k = 16 : i64, block_m = 4 : i64, block_n = 16 : i64}}
+      ins(%a, %b : memref<512x128xf32>, memref<128x7xf32>) outs(%c : memref<512x7xf32>)
   return
 }
