@@ -61,6 +61,9 @@ bool hasUnitInnerStride(Value buffer) {
          strides.back() == 1;
 }
 
+// Rows of B one panel walks before the next panel when B is read in place.
+constexpr int64_t kStreamRows = 64;
+
 // The axis along which a matmul's threads share C.
 enum class SplitAxis {
   Batch,   // whole matrices of a batch_matmul: nothing shared, nothing repeated
@@ -198,8 +201,12 @@ private:
     Value n = dim(c, rank() - 1);
     forLoop(rect.colLo, rect.colHi, cst(config.blockN), [&](Value jc) {
       Value nb = min(cst(config.blockN), sub(rect.colHi, jc));
-      forLoop(cst(0), k, cst(config.blockK), [&](Value pc) {
-        Value kb = min(cst(config.blockK), sub(k, pc));
+      // Unpacked, the K block only sets how many rows of B one panel's walk spans before
+      // the next panel reads the lines beside them: short walks keep B's reads close to
+      // sequential, which is all that counts for a matrix-vector product.
+      int64_t blockK = packing ? config.blockK : std::min<int64_t>(config.blockK, kStreamRows);
+      forLoop(cst(0), k, cst(blockK), [&](Value pc) {
+        Value kb = min(cst(blockK), sub(k, pc));
         if (packing)
           packB(n, jc, nb, pc, kb);
         forLoop(rect.rowLo, rect.rowHi, cst(config.blockM), [&](Value ic) {

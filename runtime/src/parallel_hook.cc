@@ -10,6 +10,7 @@ namespace {
 
 // Threads for the parallel loops of the run on this thread; 1 outside runs.
 thread_local int64_t budget = 1;
+constexpr int64_t kPartsPerThread = 4;
 // Set while this thread runs a part of a parallel loop: a loop inside it (a model
 // that calls another parallel loop from one) runs serially rather than wait on
 // workers that may all be busy with the outer one.
@@ -23,7 +24,10 @@ void parallelFor(ParallelTask task, void *context, int64_t first, int64_t last) 
     return;
   }
   insideLoop = true;
-  ThreadPool::instance().run(task, context, first, last, budget);
+  // Several parts per thread, claimed as threads come free: a worker that wakes late,
+  // or a core the machine lends elsewhere for a moment, then costs one small part, not
+  // half of the loop.
+  ThreadPool::instance().run(task, context, first, last, budget * kPartsPerThread, budget);
   insideLoop = false;
 }
 

@@ -127,11 +127,12 @@ int64_t ThreadPool::workerCount() {
 }
 
 void ThreadPool::run(ParallelTask task, void *context, int64_t first, int64_t last,
-                     int64_t parts) {
+                     int64_t parts, int64_t threads) {
   int64_t count = last - first;
   if (count <= 0)
     return;
   parts = std::max<int64_t>(1, std::min(parts, count));
+  threads = threads <= 0 ? parts : std::min(threads, parts);
   if (parts == 1) {
     task(context, first, last);
     return;
@@ -146,7 +147,7 @@ void ThreadPool::run(ParallelTask task, void *context, int64_t first, int64_t la
   int64_t part = job.next.fetch_add(1);
   {
     std::lock_guard<std::mutex> lock(state->mutex);
-    while (int64_t(state->workers.size()) < parts - 1)
+    while (int64_t(state->workers.size()) < threads - 1)
       state->workers.emplace_back([s = state] { s->work(); });
     state->queue.push_back(&job);
     state->queued.store(int64_t(state->queue.size()), std::memory_order_relaxed);

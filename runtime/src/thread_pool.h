@@ -1,7 +1,8 @@
 // A persistent pool of worker threads for the parallel loops of compiled models:
 // one per process, grown on demand to the largest thread count asked for, never
-// shrunk. A loop's iterations are split statically into even parts; the calling
-// thread runs parts too, so a run with N threads uses N - 1 workers and itself.
+// shrunk. A loop's iterations are split statically into even parts, which threads
+// claim one at a time; the calling thread runs parts too, so a run with N threads uses
+// N - 1 workers and itself.
 // Several threads may call run() at once (their jobs queue up); a caller always
 // finishes its own job even when every worker is busy, so nothing deadlocks.
 #ifndef OMC_RUNTIME_SRC_THREAD_POOL_H
@@ -20,8 +21,10 @@ public:
   static ThreadPool &instance();
 
   // Runs task over [first, last) in `parts` even ranges (parts >= 1, clamped to the
-  // iteration count) and returns when all are done.
-  void run(ParallelTask task, void *context, int64_t first, int64_t last, int64_t parts);
+  // iteration count) on at most `threads` threads, the caller included (0: one per
+  // part), each claiming the next part when it comes free, and returns when all are done.
+  void run(ParallelTask task, void *context, int64_t first, int64_t last, int64_t parts,
+           int64_t threads = 0);
 
   // Workers started so far (for tests).
   int64_t workerCount();

@@ -2,13 +2,16 @@
 //
 // The attention composite that onnx-recognize-composites builds, fused per query row:
 // for every batch position and row m of Q,
-//   row[n]   = where(mask, scale * sum_d Q[m, d] * Kt[d, n], masked_value)   (and its max)
+//   row[n]   = sum_d Q[m, d] * Kt[d, n]               (d outer: Kt's rows stream along n)
+//   row[n]   = where(mask, scale * row[n], masked_value)              (and its max)
 //   row[n]   = exp(row[n] - max), summed
 //   Y[m, :]  = sum_n row[n] / sum * V[n, :]
 // so the [M, N] score matrix never exists: one row of N scores lives in a scratch
-// buffer allocated once outside the nest. M, N and the batch dims may all be dynamic;
-// batch dims broadcast as in MatMul, the mask broadcasts onto [..., M, N]. f16 and bf16
-// compute in f32.
+// buffer. The scratch is allocated per query row, so that no two rows share memory and
+// the rows (and heads) may run on different threads; the inner loops walk contiguous
+// memory and the sum is reassociable, so LLVM vectorizes them. M, N and the batch dims
+// may all be dynamic; batch dims broadcast as in MatMul, the mask broadcasts onto
+// [..., M, N]. f16 and bf16 compute in f32.
 //
 //===----------------------------------------------------------------------===//
 
@@ -86,14 +89,14 @@ struct ScaledDotProductAttentionLowering
     dims.push_back(dv);
     Value result = allocBuffer(rewriter, loc, resultType, dims);
 
-    // Scratch: one row of scores / probabilities, and the running scalars.
+    // The running scalars (omc-privatize-scalar-buffers gives each row its own).
     auto rowType = MemRefType::get({ShapedType::kDynamic}, compute);
-    Value row = allocBuffer(rewriter, loc, rowType, {n});
-    Value outRow = allocBuffer(rewriter, loc, rowType, {dv});
     auto scalarType = MemRefType::get({}, compute);
     Value maxBuf = memref::AllocaOp::create(rewriter, loc, scalarType);
     Value sumBuf = memref::AllocaOp::create(rewriter, loc, scalarType);
-    Value accBuf = memref::AllocaOp::create(rewriter, loc, scalarType);
+    // The sum of the exponentials may be added in any order: LLVM vectorizes it.
+    auto reassoc = arith::FastMathFlagsAttr::get(rewriter.getContext(),
+                                                 arith::FastMathFlags::reassoc);
     Value scale = constantOf(rewriter, loc, compute, op.getScale().convertToDouble());
     Value masked;
     if (hasMask) {
@@ -116,18 +119,36 @@ struct ScaledDotProductAttentionLowering
         full.push_back(j);
         return broadcastIndices(b, loc, operand, full);
       };
+      // The same for Q, Kt and V, whose matrix dims never broadcast: i and j index them
+      // as they are, which keeps the inner loops' accesses contiguous.
+      auto matrixAt = [&](OpBuilder &b, Location loc, Value operand, Value i, Value j) {
+        SmallVector<Value> indices = at(b, loc, operand, i, j);
+        indices[indices.size() - 2] = i;
+        indices.back() = j;
+        return indices;
+      };
+      Value row = allocBuffer(b, loc, rowType, {n});
+      Value outRow = allocBuffer(b, loc, rowType, {dv});
 
-      // Scores of row m, scaled and masked, and their maximum.
+      // Dot products of row m of Q with every column of Kt, a row of Kt at a time.
+      buildLoopNest(b, loc, {n}, [&](OpBuilder &b, Location loc, ValueRange ni) {
+        krnl::StoreOp::create(b, loc, constantOf(b, loc, compute, 0), row, ni);
+      });
+      buildLoopNest(b, loc, {depth}, [&](OpBuilder &b, Location loc, ValueRange di) {
+        Value qv = loadAs(b, loc, q, matrixAt(b, loc, q, mi, di[0]));
+        buildLoopNest(b, loc, {n}, [&](OpBuilder &b, Location loc, ValueRange ni) {
+          Value kv = loadAs(b, loc, kt, matrixAt(b, loc, kt, di[0], ni[0]));
+          Value product = arith::MulFOp::create(b, loc, qv, kv);
+          Value acc = krnl::LoadOp::create(b, loc, row, ni);
+          krnl::StoreOp::create(b, loc, arith::AddFOp::create(b, loc, acc, product), row, ni);
+        });
+      });
+
+      // Scaled and masked, and their maximum.
       store(constantOf(b, loc, compute, -INFINITY), maxBuf);
       buildLoopNest(b, loc, {n}, [&](OpBuilder &b, Location loc, ValueRange ni) {
-        store(constantOf(b, loc, compute, 0), accBuf);
-        buildLoopNest(b, loc, {depth}, [&](OpBuilder &b, Location loc, ValueRange di) {
-          Value qv = loadAs(b, loc, q, at(b, loc, q, mi, di[0]));
-          Value kv = loadAs(b, loc, kt, at(b, loc, kt, di[0], ni[0]));
-          Value product = arith::MulFOp::create(b, loc, qv, kv);
-          store(arith::AddFOp::create(b, loc, load(accBuf), product), accBuf);
-        });
-        Value score = arith::MulFOp::create(b, loc, load(accBuf), scale);
+        Value score =
+            arith::MulFOp::create(b, loc, krnl::LoadOp::create(b, loc, row, ni), scale);
         if (hasMask) {
           Value keep = krnl::LoadOp::create(b, loc, mask, at(b, loc, mask, mi, ni[0]));
           score = arith::SelectOp::create(b, loc, keep, score, masked);
@@ -142,7 +163,7 @@ struct ScaledDotProductAttentionLowering
         Value score = krnl::LoadOp::create(b, loc, row, ni);
         Value e = math::ExpOp::create(b, loc, arith::SubFOp::create(b, loc, score, load(maxBuf)));
         krnl::StoreOp::create(b, loc, e, row, ni);
-        store(arith::AddFOp::create(b, loc, load(sumBuf), e), sumBuf);
+        store(arith::AddFOp::create(b, loc, load(sumBuf), e, reassoc), sumBuf);
       });
 
       // Y[m, :] = sum_n p[n] * V[n, :], accumulated row by row of V (contiguous reads)
@@ -154,7 +175,7 @@ struct ScaledDotProductAttentionLowering
       buildLoopNest(b, loc, {n}, [&](OpBuilder &b, Location loc, ValueRange ni) {
         Value p = arith::MulFOp::create(b, loc, krnl::LoadOp::create(b, loc, row, ni), inverse);
         buildLoopNest(b, loc, {dv}, [&](OpBuilder &b, Location loc, ValueRange ji) {
-          Value vv = loadAs(b, loc, v, at(b, loc, v, ni[0], ji[0]));
+          Value vv = loadAs(b, loc, v, matrixAt(b, loc, v, ni[0], ji[0]));
           Value acc = krnl::LoadOp::create(b, loc, outRow, ji);
           Value sum = arith::AddFOp::create(b, loc, acc, arith::MulFOp::create(b, loc, p, vv));
           krnl::StoreOp::create(b, loc, sum, outRow, ji);
@@ -166,6 +187,8 @@ struct ScaledDotProductAttentionLowering
         Value value = krnl::LoadOp::create(b, loc, outRow, ji);
         krnl::StoreOp::create(b, loc, castFloat(b, loc, value, element), result, y);
       });
+      memref::DeallocOp::create(b, loc, row);
+      memref::DeallocOp::create(b, loc, outRow);
     });
     rewriter.replaceOp(op, result);
     return success();

@@ -1,24 +1,32 @@
 // RUN: omc-opt %s --convert-onnx-to-krnl | FileCheck %s
 
 // Fused per query row, with dynamic M and N: one row of N scores in a scratch buffer
-// sized from Kt's last dim, never the [M, N] matrix. Per row: the scores
-// (a D-long dot product, scaled, the mask selecting the masked value) and their max;
-// exp(score - max) and its sum; then V's rows weighted by p / sum into the output row.
+// sized from Kt's last dim, never the [M, N] matrix, allocated per row so that rows share
+// no memory. Per row: the dot products, Kt's rows streamed along n (d outer, n inner, Kt
+// indexed by the loop variables themselves), scaled, the mask selecting the masked
+// value, and their max; exp(score - max) and its reassociable sum; then V's rows
+// weighted by p / sum into the output row; the scratch freed.
 // CHECK-LABEL: func.func @attention
 // CHECK: %[[M:.*]] = memref.dim %arg0, %{{.*}} : memref<2x?x8xf32>
 // CHECK: %[[N:.*]] = memref.dim %arg1, %{{.*}} : memref<2x8x?xf32>
 // CHECK: %[[Y:.*]] = memref.alloc(%[[M]]) {{.*}} : memref<2x?x8xf32>
-// CHECK: %[[ROW:.*]] = memref.alloc(%[[N]]) {{.*}} : memref<?xf32>
 // CHECK: %[[SCALE:.*]] = arith.constant 1.250000e-01 : f32
 // CHECK: %[[MV:.*]] = krnl.load %arg4[] : memref<f32>
-// The (batch, m) nest.
+// The (batch, m) nest, and the row's scratch inside it.
 // CHECK: krnl.iterate(%{{.*}}, %{{.*}}) from(%{{.*}}, %{{.*}}) to(%{{.*}}, %[[M]])
-// CHECK: arith.constant 0xFF800000 : f32
-// Scores: n, then the dot product over d.
+// CHECK: %[[ROW:.*]] = memref.alloc(%[[N]]) {{.*}} : memref<?xf32>
+// CHECK: %[[OUT:.*]] = memref.alloc(%{{.*}}) {{.*}} : memref<?xf32>
+// Dot products: zeroed, then d outer, n inner.
 // CHECK: krnl.iterate(%{{.*}}) from(%{{.*}}) to(%[[N]])
+// CHECK: krnl.store %{{.*}}, %[[ROW]]
 // CHECK: krnl.iterate
+// CHECK: krnl.iterate(%{{.*}}) from(%{{.*}}) to(%[[N]])
+// CHECK: krnl.load %arg1[%arg{{[0-9]+}}, %arg{{[0-9]+}}, %arg{{[0-9]+}}] : memref<2x8x?xf32>
 // CHECK: arith.mulf
 // CHECK: arith.addf
+// CHECK: krnl.store %{{.*}}, %[[ROW]]
+// Scaled and masked, and the max.
+// CHECK: arith.constant 0xFF800000 : f32
 // CHECK: %[[SCALED:.*]] = arith.mulf %{{.*}}, %[[SCALE]] : f32
 // CHECK: %[[KEEP:.*]] = krnl.load %{{.*}} : memref<?x?xi1>
 // CHECK: %[[MASKED:.*]] = arith.select %[[KEEP]], %[[SCALED]], %[[MV]] : f32
@@ -29,7 +37,7 @@
 // CHECK: arith.subf
 // CHECK: math.exp
 // CHECK: krnl.store %{{.*}}, %[[ROW]]
-// CHECK: arith.addf
+// CHECK: arith.addf {{.*}} fastmath<reassoc>
 // The weighted sum of V's rows, then the output row.
 // CHECK: krnl.iterate
 // CHECK: arith.divf
@@ -39,6 +47,8 @@
 // CHECK: arith.addf
 // CHECK: krnl.iterate
 // CHECK: krnl.store %{{.*}}, %[[Y]]
+// CHECK: memref.dealloc %[[ROW]]
+// CHECK: memref.dealloc %[[OUT]]
 func.func @attention(%q: tensor<2x?x8xf32>, %kt: tensor<2x8x?xf32>, %v: tensor<2x?x8xf32>,
                      %mask: tensor<?x?xi1>, %mv: tensor<f32>) -> tensor<2x?x8xf32> {
   %0 = onnx.ScaledDotProductAttention %q, %kt, %v, %mask, %mv {scale = 0.125 : f32} : (tensor<2x?x8xf32>, tensor<2x8x?xf32>, tensor<2x?x8xf32>, tensor<?x?xi1>, tensor<f32>) -> tensor<2x?x8xf32>

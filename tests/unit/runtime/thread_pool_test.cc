@@ -50,6 +50,16 @@ TEST(ThreadPool, EveryIterationOnceInEvenParts) {
   }
 }
 
+TEST(ThreadPool, MorePartsThanThreads) {
+  Coverage coverage(1000);
+  omc::ThreadPool::instance().run(&cover, &coverage, 0, 1000, 8, 2);
+  for (int64_t i = 0; i < 1000; ++i)
+    ASSERT_EQ(coverage.hits[i].load(), 1) << i;
+  ASSERT_EQ(coverage.ranges.size(), 8u);
+  for (auto [first, last] : coverage.ranges)
+    EXPECT_EQ(last - first, 125);
+}
+
 TEST(ThreadPool, OffsetRange) {
   Coverage coverage(20);
   omc::ThreadPool::instance().run(&cover, &coverage, 5, 17, 2);
