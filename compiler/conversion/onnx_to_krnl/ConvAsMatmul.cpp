@@ -56,10 +56,11 @@ bool emitConvAsMatmul(OpBuilder &b, Location loc, Value x, Value w, Value bias, 
   if (pointwise) {
     patches = matmul::rowMajorView(b, loc, x, {c(channels), c(n)});
   } else {
-    // col[(ci * KH + i) * KW + j, y * OW + z] = X[0, ci, input row, input column], 0 in
-    // the padding.
-    auto colType = MemRefType::get({k, n}, b.getF32Type());
-    patches = allocBuffer(b, loc, colType, ValueRange{});
+    // col[ci, i, j, y, z] = X[0, ci, input row, input column], 0 in the padding; the
+    // matmul reads it as [(ci * KH + i) * KW + j, y * OW + z]. Stored at the loop
+    // variables themselves, the copy is affine: its loops can run on threads.
+    auto colType = MemRefType::get({channels, kh, kw, oh, ow}, b.getF32Type());
+    Value col5d = allocBuffer(b, loc, colType, ValueRange{});
     buildLoopNest(
         b, loc, {c(channels), c(kh), c(kw), c(oh), c(ow)},
         [&](OpBuilder &b, Location loc, ValueRange ivs) {
@@ -73,14 +74,9 @@ bool emitConvAsMatmul(OpBuilder &b, Location loc, Value x, Value w, Value bias, 
           if (ok)
             value = arith::SelectOp::create(b, loc, ok, value,
                                             constantOf(b, loc, b.getF32Type(), 0));
-          auto mulAdd = [&](Value x, int64_t factor, Value y) -> Value {
-            return arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, x, c(factor)),
-                                         y);
-          };
-          Value patchRow = mulAdd(mulAdd(ivs[0], kh, ivs[1]), kw, ivs[2]);
-          Value patchCol = mulAdd(ivs[3], ow, ivs[4]);
-          krnl::StoreOp::create(b, loc, value, patches, ValueRange{patchRow, patchCol});
+          krnl::StoreOp::create(b, loc, value, col5d, ivs);
         });
+    patches = matmul::rowMajorView(b, loc, col5d, {c(k), c(n)});
   }
   Value weights = matmul::rowMajorView(b, loc, w, {c(m), c(k)});
   Value output = matmul::rowMajorView(b, loc, result, {c(m), c(n)});

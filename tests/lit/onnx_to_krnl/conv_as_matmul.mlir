@@ -1,22 +1,24 @@
 // RUN: omc-opt %s --split-input-file --convert-onnx-to-krnl --canonicalize | FileCheck %s
 
 // f32, batch 1, group 1, 3x3 kernel, pads 1, stride 2: Y starts at the bias, the input
-// patches are gathered into col[(c * 3 + kh) * 3 + kw, oh * 3 + ow] (zero in the padding),
-// and one linalg.matmul of W as [4, 18] by col [18, 9] accumulates into Y as [4, 9].
+// patches are gathered into col[c, kh, kw, oh, ow] at the loop variables themselves (zero
+// in the padding), and one linalg.matmul of W as [4, 18] by col seen as [18, 9]
+// accumulates into Y as [4, 9].
 // CHECK-LABEL: func.func @conv_pads_strides
 // CHECK-SAME: (%[[X:.*]]: memref<1x2x5x5xf32>, %[[W:.*]]: memref<4x2x3x3xf32>, %[[B:.*]]: memref<4xf32>)
 // CHECK: %[[Y:.*]] = memref.alloc() {alignment = 64 : i64} : memref<1x4x3x3xf32>
 // CHECK: ^bb0(%[[N:.*]]: index, %[[M:.*]]: index, %[[OH:.*]]: index, %[[OW:.*]]: index):
 // CHECK-NEXT: %[[BIAS:.*]] = krnl.load %[[B]][%[[M]]]
 // CHECK-NEXT: krnl.store %[[BIAS]], %[[Y]][%[[N]], %[[M]], %[[OH]], %[[OW]]]
-// CHECK: %[[COL:.*]] = memref.alloc() {alignment = 64 : i64} : memref<18x9xf32>
+// CHECK: %[[COL:.*]] = memref.alloc() {alignment = 64 : i64} : memref<2x3x3x3x3xf32>
 // CHECK: ^bb0(%[[C:.*]]: index, %[[KH:.*]]: index, %[[KW:.*]]: index, %[[PH:.*]]: index, %[[PW:.*]]: index):
 // CHECK: %[[XV:.*]] = krnl.load %[[X]][%c0, %[[C]], %{{.*}}, %{{.*}}]
 // CHECK: %[[XZ:.*]] = arith.select %{{.*}}, %[[XV]], %cst
-// CHECK: krnl.store %[[XZ]], %[[COL]][%{{.*}}, %{{.*}}] : memref<18x9xf32>
+// CHECK: krnl.store %[[XZ]], %[[COL]][%[[C]], %[[KH]], %[[KW]], %[[PH]], %[[PW]]] : memref<2x3x3x3x3xf32>
+// CHECK: %[[COLV:.*]] = memref.reinterpret_cast %[[COL]] to offset: [0], sizes: [18, 9], strides: [9, 1]
 // CHECK: %[[WV:.*]] = memref.reinterpret_cast %[[W]] to offset: [0], sizes: [4, 18], strides: [18, 1]
 // CHECK: %[[YV:.*]] = memref.reinterpret_cast %[[Y]] to offset: [0], sizes: [4, 9], strides: [9, 1]
-// CHECK: linalg.matmul ins(%[[WV]], %[[COL]] : memref<4x18xf32, strided<[18, 1]>>, memref<18x9xf32>) outs(%[[YV]] : memref<4x9xf32, strided<[9, 1]>>)
+// CHECK: linalg.matmul ins(%[[WV]], %[[COLV]] : memref<4x18xf32, strided<[18, 1]>>, memref<18x9xf32, strided<[9, 1]>>) outs(%[[YV]] : memref<4x9xf32, strided<[9, 1]>>)
 func.func @conv_pads_strides(%x: tensor<1x2x5x5xf32>, %w: tensor<4x2x3x3xf32>, %b: tensor<4xf32>) -> tensor<1x4x3x3xf32> {
   %0 = onnx.Conv %x, %w, %b {pads = [1, 1, 1, 1], strides = [2, 2]} : (tensor<1x2x5x5xf32>, tensor<4x2x3x3xf32>, tensor<4xf32>) -> tensor<1x4x3x3xf32>
   return %0 : tensor<1x4x3x3xf32>
