@@ -13,6 +13,7 @@
 
 #include "compiler/parallel/Passes.h"
 
+#include "compiler/parallel/BufferRoot.h"
 #include "compiler/parallel/StatusBuffer.h"
 
 #include "mlir/Dialect/Affine/Analysis/AffineAnalysis.h"
@@ -30,16 +31,6 @@ namespace omc {
 #include "compiler/parallel/Passes.h.inc"
 
 namespace {
-
-Value bufferRoot(Value value) {
-  while (Operation *def = value.getDefiningOp()) {
-    auto view = dyn_cast<ViewLikeOpInterface>(def);
-    if (!view)
-      break;
-    value = view.getViewSource();
-  }
-  return value;
-}
 
 bool isParallel(affine::AffineForOp loop) {
   if (loop.getNumIterOperands() != 0)

@@ -10,6 +10,7 @@
 
 #include "targets/nvptx/Passes.h"
 
+#include "compiler/parallel/BufferRoot.h"
 #include "compiler/parallel/StatusBuffer.h"
 
 #include "mlir/Interfaces/ViewLikeInterface.h"
@@ -23,17 +24,6 @@ namespace omc::nvptx {
 #include "targets/nvptx/Passes.h.inc"
 
 namespace {
-
-// The buffer a memref value is a view of.
-Value bufferRoot(Value value) {
-  while (Operation *def = value.getDefiningOp()) {
-    auto view = dyn_cast<ViewLikeOpInterface>(def);
-    if (!view)
-      break;
-    value = view.getViewSource();
-  }
-  return value;
-}
 
 // Frees a managed buffer: gpu-to-llvm lowers only the stream-ordered form.
 void createManagedFree(OpBuilder &builder, Location loc, Value buffer) {

@@ -1,22 +1,27 @@
 // RUN: omc-opt %s --split-input-file --omc-lower-matmul --canonicalize | FileCheck %s
 
 // A 2 x (2 x 4) register tile, blocks K 16, M 4, N 16. Unknown sizes count as work enough
-// for threads: the nest goes into a share function over panels of 8 columns, called once
-// over all ceil(N / 8) of them. In it, B's block is packed into the share's own buffer of
+// for threads: the nest goes into a share function over units of columns, called once
+// over all of them: panels of 8 columns, or of 32 when M is at most 2 and B is read in
+// place (the streaming tile: 1 x (8 x 4)). In it, B's block is packed into the share's own buffer of
 // (16 / 8) panels x 16 x 8 floats, two masked 4-lane loads per packed row; the
 // microkernel keeps 4 accumulators across the K block, one broadcast of A per row and one
 // FMA per accumulator; the rows past the last whole tile take a one-row kernel.
 // CHECK-LABEL: func.func @tile
 // CHECK-SAME: (%[[A0:.*]]: memref<?x?xf32>, %[[B0:.*]]: memref<?x?xf32>, %[[C0:.*]]: memref<?x?xf32>)
+// CHECK: %[[M:.*]] = memref.dim %[[C0]], %c0
+// CHECK: %[[IN_PLACE:.*]] = arith.cmpi sle, %[[M]], %c2
+// CHECK: %[[UNIT:.*]] = arith.select %[[IN_PLACE]], %c32, %c8
 // CHECK: %[[N:.*]] = memref.dim %[[C0]], %c1
-// CHECK: %[[PANELS:.*]] = arith.ceildivsi %[[N]], %c8
+// CHECK: %[[PANELS:.*]] = arith.ceildivsi %[[N]], %[[UNIT]]
 // CHECK: call @tile.omc_parallel.matmul0(%c0, %[[PANELS]], %[[A0]], %[[B0]], %[[C0]])
 // CHECK-NEXT: return
 // CHECK-LABEL: func.func private @tile.omc_parallel.matmul0
 // CHECK-SAME: (%[[FIRST:.*]]: index, %[[LAST:.*]]: index, %[[A:.*]]: memref<?x?xf32>, %[[B:.*]]: memref<?x?xf32>, %[[C:.*]]: memref<?x?xf32>)
-// The share's columns: [first * 8, min(last * 8, N)).
-// CHECK: %[[COL_LO:.*]] = arith.muli %[[FIRST]], %c8
-// CHECK: %[[COL_END:.*]] = arith.muli %[[LAST]], %c8
+// The share's columns: [first * unit, min(last * unit, N)).
+// CHECK: %[[SHARE_UNIT:.*]] = arith.select %{{.*}}, %c32, %c8
+// CHECK: %[[COL_LO:.*]] = arith.muli %[[FIRST]], %[[SHARE_UNIT]]
+// CHECK: %[[COL_END:.*]] = arith.muli %[[LAST]], %[[SHARE_UNIT]]
 // CHECK: %[[COL_HI:.*]] = arith.minsi %[[COL_END]]
 // CHECK: %[[P:.*]] = memref.alloc() {alignment = 64 : i64} : memref<256xf32>
 // CHECK: %[[PA:.*]] = memref.alloc() {alignment = 64 : i64} : memref<64xf32>
@@ -74,21 +79,22 @@ func.func @tile(%a: memref<?x?xf32>, %b: memref<?x?xf32>, %c: memref<?x?xf32>) {
 
 // -----
 
-// M = 1 (at most register_rows): no packing buffer; per k the kernel loads B's row in
-// place, masked past N, and broadcasts A's one element.
+// M = 1 (at most register_rows): no packing buffer; the streaming tile, one row of 8
+// vectors: per k the kernel loads 32 floats of B's row in place, masked past N, and
+// broadcasts A's one element.
 // CHECK-LABEL: func.func private @one_row.omc_parallel.matmul0
 // CHECK-SAME: (%{{.*}}: index, %{{.*}}: index, %[[A:.*]]: memref<1x?xf32>, %[[B:.*]]: memref<?x?xf32>, %[[C:.*]]: memref<1x?xf32>)
 // CHECK-NOT: scf.if
 // CHECK-NOT: memref.alloc
 // CHECK-NOT: vector.store
-// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<4xf32>, vector<4xf32>)
+// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>)
 // CHECK: %[[ROW:.*]] = arith.addi
 // CHECK: vector.maskedload %[[B]][%[[ROW]], %{{.*}}], %{{.*}}, %{{.*}} : memref<?x?xf32>, vector<4xi1>, vector<4xf32> into vector<4xf32>
-// CHECK: vector.maskedload %[[B]][%[[ROW]], %{{.*}}]
+// CHECK-COUNT-7: vector.maskedload %[[B]][%[[ROW]], %{{.*}}]
 // CHECK: memref.load %[[A]]
 // CHECK-NEXT: vector.broadcast
-// CHECK-NEXT: vector.fma
-// CHECK-NEXT: vector.fma
+// CHECK-COUNT-8: vector.fma
+// CHECK-NOT: memref.prefetch
 // CHECK: vector.maskedstore %[[C]]
 func.func @one_row(%a: memref<1x?xf32>, %b: memref<?x?xf32>, %c: memref<1x?xf32>) {
   linalg.matmul {omc.matmul_config = {vector_width = 4 : i64, register_rows = 2 : i64, register_vectors = 2 : i64, block_k = 16 : i64, block_m = 4 : i64, block_n = 16 : i64}}
