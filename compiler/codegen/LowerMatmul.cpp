@@ -100,9 +100,9 @@ public:
     case SplitAxis::Batch:
       return dim(c, 0);
     case SplitAxis::Columns:
-      return b.createOrFold<arith::CeilDivSIOp>(loc, dim(c, rank() - 1), columnUnit());
+      return ceilDiv(dim(c, rank() - 1), columnUnit(readsBInPlace()));
     case SplitAxis::Rows:
-      return ceilDiv(dim(c, rank() - 2), config.registerRows);
+      return ceilDiv(dim(c, rank() - 2), cst(config.registerRows));
     }
     llvm_unreachable("unknown split axis");
   }
@@ -117,8 +117,8 @@ public:
 
   // The columns of one Columns unit: a packed panel, or a streaming panel when B is read
   // in place. The call and its share function compute it alike.
-  Value columnUnit() {
-    return b.createOrFold<arith::SelectOp>(loc, readsBInPlace(),
+  Value columnUnit(Value inPlace) {
+    return b.createOrFold<arith::SelectOp>(loc, inPlace,
                                            cst(streamingConfig(config).registerCols()),
                                            cst(config.registerCols()));
   }
@@ -129,11 +129,13 @@ public:
     Rect rect{cst(0), m, cst(0), n};
     Value batchLo = cst(0), batchHi = batched ? dim(c, 0) : Value();
     int64_t nr = config.registerCols(), rows = config.registerRows;
+    // A constant unless M is dynamic; then the nest is chosen at run time.
+    Value inPlace = readsBInPlace();
     if (axis == SplitAxis::Batch) {
       batchLo = first;
       batchHi = last;
     } else if (axis == SplitAxis::Columns) {
-      Value unit = columnUnit();
+      Value unit = columnUnit(inPlace);
       rect.colLo = mul(first, unit);
       rect.colHi = min(mul(last, unit), n);
     } else {
@@ -153,26 +155,27 @@ public:
         emitBlocks(rect, k);
       });
     };
-    std::optional<int64_t> staticM = getConstantIntValue(m);
-    if (hasUnitInnerStride(bm) && staticM && *staticM <= rows)
+    std::optional<int64_t> knownInPlace = getConstantIntValue(inPlace);
+    if (knownInPlace && *knownInPlace)
       return emitNest(false);
     // Packed panels of one (block_k x block_n) block of B, side by side; a thread's own.
-    int64_t width = config.blockN;
-    if (std::optional<int64_t> staticN = getConstantIntValue(n))
-      width = std::min(width, std::max<int64_t>(1, *staticN));
+    std::optional<int64_t> staticN = getConstantIntValue(n);
+    int64_t width = staticN ? std::min(config.blockN, std::max<int64_t>(1, *staticN))
+                            : config.blockN;
     int64_t panels = (width + nr - 1) / nr;
     auto packedType = MemRefType::get({panels * nr * config.blockK}, b.getF32Type());
     packed = memref::AllocOp::create(b, loc, packedType, b.getI64IntegerAttr(64));
     // A's rows are packed too when several panels reuse them (see packA).
-    std::optional<int64_t> staticN = getConstantIntValue(n);
     packingA = !staticN || *staticN > 2 * nr;
     if (packingA)
       packedA = memref::AllocOp::create(
           b, loc, MemRefType::get({config.blockM * config.blockK}, b.getF32Type()),
           b.getI64IntegerAttr(64));
-    if (!hasUnitInnerStride(bm) || staticM) {
+    if (knownInPlace) {
       emitNest(true);
     } else {
+      // The complement of inPlace, spelled as its own compare so that the packing nest
+      // stays the then-branch (canonicalization would swap the branches of a negation).
       Value pack = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, m, cst(rows));
       scf::IfOp::create(
           b, loc, pack,
@@ -201,9 +204,7 @@ private:
   Value mul(Value x, Value y) { return b.createOrFold<arith::MulIOp>(loc, x, y); }
   Value min(Value x, Value y) { return b.createOrFold<arith::MinSIOp>(loc, x, y); }
   Value dim(Value buffer, int64_t d) { return b.createOrFold<memref::DimOp>(loc, buffer, d); }
-  Value ceilDiv(Value x, int64_t y) {
-    return b.createOrFold<arith::CeilDivSIOp>(loc, x, cst(y));
-  }
+  Value ceilDiv(Value x, Value y) { return b.createOrFold<arith::CeilDivSIOp>(loc, x, y); }
   int64_t rank() const { return batched ? 3 : 2; }
 
   // The part of C one share covers: rows [rowLo, rowHi), columns [colLo, colHi).
@@ -319,7 +320,7 @@ private:
   // The C tile below this one, which the next kernel loads first thing: its rows lie a
   // row's length apart, and waiting on them stalled the FMAs for a fifth of the time.
   // Clamped into C, so the addresses stay inside the buffer.
-  void prefetchNextTile(const Kernel &kernel, Value row0, ArrayRef<Value> colIndex) {
+  void prefetchNextTile(Value row0, ArrayRef<Value> colIndex) {
     Value lastRow = sub(dim(c, rank() - 2), cst(1)), lastCol = sub(dim(c, rank() - 1), cst(1));
     for (int64_t r = 0; r < config.registerRows; ++r) {
       Value row = min(add(row0, cst(config.registerRows + r)), lastRow);
@@ -366,7 +367,7 @@ private:
                                                     at(rowIndex[r], colIndex[v]),
                                                     kernel.masks[v], zero));
     if (packing && rows == config.registerRows)
-      prefetchNextTile(kernel, row0, colIndex);
+      prefetchNextTile(row0, colIndex);
     auto loop = scf::ForOp::create(
         b, loc, cst(0), kernel.kb, cst(1), tile,
         [&](OpBuilder &nested, Location loc, Value kk, ValueRange acc) {

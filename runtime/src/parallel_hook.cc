@@ -10,6 +10,7 @@ namespace {
 
 // Threads for the parallel loops of the run on this thread; 1 outside runs.
 thread_local int64_t budget = 1;
+// Parts each loop is cut into per thread (see parallelFor).
 constexpr int64_t kPartsPerThread = 4;
 // Set while this thread runs a part of a parallel loop: a loop inside it (a model
 // that calls another parallel loop from one) runs serially rather than wait on
