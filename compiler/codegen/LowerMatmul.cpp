@@ -17,6 +17,10 @@
 // vector; it stores the tile back at the end. C's columns past N are masked, so any N
 // works; the panel's padding is zero, so the padded lanes add nothing.
 //
+// A weight (a krnl.global B) is packed once, at compile time, into a constant of panels
+// for the whole of K (PackedWeights.h): no nest packs it then, and any M reads it from
+// there, each panel one contiguous stream.
+//
 // Packing pays off only when a panel serves several register tiles of rows. When M is at
 // most register_rows (GPT-2 generating one token: M = 1) and B's rows are contiguous,
 // the same nest runs without packing, the kernel loading B's rows directly (masked past
@@ -36,7 +40,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/codegen/MatmulConfig.h"
+#include "compiler/codegen/PackedWeights.h"
 #include "compiler/codegen/Passes.h"
+#include "compiler/dialect/krnl/KrnlOps.h"
 #include "compiler/parallel/Passes.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -88,9 +94,11 @@ enum class SplitAxis {
 
 class MatmulEmitter {
 public:
+  // With `prepackedB`, bm is not B but B's panels, packed at compile time (PackedWeights.h).
   MatmulEmitter(OpBuilder &b, Location loc, const MatmulConfig &config, Value a, Value bm,
-                Value c, bool batched)
+                Value c, bool batched, bool prepackedB)
       : b(b), loc(loc), config(config), a(a), bm(bm), c(c), batched(batched),
+        prepackedB(prepackedB),
         vectorType(VectorType::get({config.vectorWidth}, b.getF32Type())),
         maskType(VectorType::get({config.vectorWidth}, b.getI1Type())) {}
 
@@ -109,7 +117,7 @@ public:
 
   // Whether B is read in place, by rows: a Value, since a dynamic M decides it at run time.
   Value readsBInPlace() {
-    if (!hasUnitInnerStride(bm))
+    if (prepackedB || !hasUnitInnerStride(bm))
       return arith::ConstantIntOp::create(b, loc, 0, 1);
     return b.createOrFold<arith::CmpIOp>(loc, arith::CmpIPredicate::sle, dim(c, rank() - 2),
                                          cst(config.registerRows));
@@ -164,7 +172,7 @@ public:
                             : config.blockN;
     int64_t panels = (width + nr - 1) / nr;
     auto packedType = MemRefType::get({panels * nr * config.blockK}, b.getF32Type());
-    packed = memref::AllocOp::create(b, loc, packedType, b.getI64IntegerAttr(64));
+    packed = prepackedB ? bm : memref::AllocOp::create(b, loc, packedType, b.getI64IntegerAttr(64));
     // A's rows are packed too when several panels reuse them (see packA).
     packingA = !staticN || *staticN > 2 * nr;
     if (packingA)
@@ -192,7 +200,8 @@ public:
             scf::YieldOp::create(b, loc);
           });
     }
-    memref::DeallocOp::create(b, loc, packed);
+    if (!prepackedB)
+      memref::DeallocOp::create(b, loc, packed);
     if (packingA)
       memref::DeallocOp::create(b, loc, packedA);
   }
@@ -246,7 +255,7 @@ private:
       int64_t blockK = packing ? config.blockK : std::min<int64_t>(config.blockK, kStreamRows);
       forLoop(cst(0), k, cst(blockK), [&](Value pc) {
         Value kb = min(cst(blockK), sub(k, pc));
-        if (packing)
+        if (packing && !prepackedB)
           packB(n, jc, nb, pc, kb);
         forLoop(rect.rowLo, rect.rowHi, cst(config.blockM), [&](Value ic) {
           Value mb = min(cst(config.blockM), sub(rect.rowHi, ic));
@@ -260,8 +269,11 @@ private:
             SmallVector<Value> masks;
             for (int64_t v = 0; v < config.registerVectors; ++v)
               masks.push_back(maskOf(sub(n, add(col, cst(v * config.vectorWidth)))));
-            // Panel jr / nr starts at (jr / nr) * block_k * nr = jr * block_k.
-            Value panel = mul(jr, cst(config.blockK));
+            // Packed per block, panel jr / nr starts at (jr / nr) * block_k * nr =
+            // jr * block_k; packed at compile time, B's panel (jc + jr) / nr starts at
+            // (jc + jr) * K and its row pc at pc * nr after that.
+            Value panel = prepackedB ? add(mul(add(jc, jr), k), mul(pc, cst(nr)))
+                                     : mul(jr, cst(config.blockK));
             Kernel kernel{col, masks, panel, pc, kb};
             forLoop(cst(0), full, rows, [&](Value ir) {
               // Row group ir / rows of the packed A block starts at ir * block_k.
@@ -408,6 +420,7 @@ private:
   MatmulConfig config; // the nest's; streamingConfig while B is read in place
   Value a, bm, c;
   bool batched;
+  bool prepackedB;
   VectorType vectorType, maskType;
   Value packed, packedA;
   bool packingA = false; // whether full row groups of A are packed (with B's panels)
@@ -480,39 +493,65 @@ struct LowerMatmul : impl::LowerMatmulBase<LowerMatmul> {
     });
     SymbolTable symbols(getOperation());
     unsigned counter = 0;
+    PackedWeightCache packedWeights;
+    SmallVector<Value> weights; // the B operands that got panels
     for (Operation *op : ops) {
       MatmulConfig config = *MatmulConfig::of(op);
       bool batched = isa<linalg::BatchMatmulOp>(op);
       SplitAxis axis = chooseSplit(config, batched, op->getOperand(2));
+      SmallVector<Value> operands(op->getOperands());
+      Value panels = batched ? Value()
+                             : packWeightPanels(operands[1], config.registerCols(),
+                                                packedWeights);
+      if (panels) {
+        weights.push_back(operands[1]);
+        operands[1] = panels;
+      }
       OpBuilder builder(op);
       Location loc = op->getLoc();
-      MatmulEmitter inPlace(builder, loc, config, op->getOperand(0), op->getOperand(1),
-                            op->getOperand(2), batched);
+      MatmulEmitter inPlace(builder, loc, config, operands[0], operands[1], operands[2],
+                            batched, bool(panels));
       Value units = inPlace.unitCount(axis);
       Value zero = arith::ConstantIndexOp::create(builder, loc, 0);
       if (!worthThreads(cast<linalg::LinalgOp>(op))) {
         inPlace.emitShare(axis, zero, units);
       } else {
-        func::FuncOp share = buildShareFunction(op, config, axis, batched, counter++, symbols);
+        func::FuncOp share = buildShareFunction(op, operands, config, axis, batched,
+                                                bool(panels), counter++, symbols);
         func::CallOp::create(builder, loc, share,
-                             ValueRange{zero, units, op->getOperand(0), op->getOperand(1),
-                                        op->getOperand(2)});
+                             ValueRange{zero, units, operands[0], operands[1], operands[2]});
       }
       op->erase();
     }
+    // A weight that only matmuls read now lives on as its panels alone.
+    for (Value weight : weights)
+      eraseIfUnused(weight);
+  }
+
+  // Erases `value`'s producer when nothing reads it, then the producer's own unread
+  // operands (a transpose's weight), so that no weight is stored twice.
+  static void eraseIfUnused(Value value) {
+    Operation *producer = value.getDefiningOp();
+    if (!producer || !value.use_empty() || !isa<krnl::GlobalOp, memref::TransposeOp>(producer))
+      return;
+    SmallVector<Value> sources(producer->getOperands());
+    producer->erase();
+    for (Value source : sources)
+      eraseIfUnused(source);
   }
 
   // func.func private @PARENT.omc_parallel.matmulN(%first, %last, %a, %b, %c): the nest
   // over C's units [first, last) of `axis`.
-  static func::FuncOp buildShareFunction(Operation *op, const MatmulConfig &config,
-                                         SplitAxis axis, bool batched, unsigned number,
+  static func::FuncOp buildShareFunction(Operation *op, ValueRange operands,
+                                         const MatmulConfig &config, SplitAxis axis,
+                                         bool batched, bool prepackedB, unsigned number,
                                          SymbolTable &symbols) {
     auto parent = op->getParentOfType<func::FuncOp>();
     Location loc = op->getLoc();
     OpBuilder b(parent);
     b.setInsertionPointAfter(parent);
     SmallVector<Type> argTypes(2, b.getIndexType());
-    for (Value operand : op->getOperands())
+    for (Value operand : operands)
       argTypes.push_back(operand.getType());
     std::string name =
         (parent.getSymName() + kParallelBodyMarker + "matmul" + llvm::Twine(number)).str();
@@ -522,7 +561,7 @@ struct LowerMatmul : impl::LowerMatmulBase<LowerMatmul> {
     Block *entry = share.addEntryBlock();
     b.setInsertionPointToStart(entry);
     MatmulEmitter emitter(b, loc, config, entry->getArgument(2), entry->getArgument(3),
-                          entry->getArgument(4), batched);
+                          entry->getArgument(4), batched, prepackedB);
     emitter.emitShare(axis, entry->getArgument(0), entry->getArgument(1));
     func::ReturnOp::create(b, loc);
     return share;

@@ -9,7 +9,9 @@ The backend test data's matrices are smaller than one register tile; these are n
 block_k (256), N past block_n (512 / 1024) and not a multiple of the register columns, M past
 block_m and not a multiple of the register rows, equal stacks (linalg.batch_matmul), and Gemm
 with transposed operands and a broadcast bias; and a sequence split whose chunk count is only
-known at run time. Each model is compiled per target, run on random
+known at run time. Weights (initializers) take another road: omc packs them into panels at
+compile time, for one row, many rows, a transposed Gemm weight, a weight two MatMuls share
+and one an Add reads too. Each model is compiled per target, run on random
 inputs, and onnxruntime-node (tools/models/check_with_onnxruntime.js) runs the same model on
 the same inputs and compares (rtol 1e-4, atol 1e-4).
 """
@@ -22,17 +24,26 @@ import tempfile
 
 import numpy as np
 import onnx
-from onnx import TensorProto, helper
+from onnx import TensorProto, helper, numpy_helper
 
 
-def make_model(path, nodes, inputs, output_shape):
+class Weight:
+    """An initializer of this shape, uniform floats in [-1, 1), instead of a graph input."""
+
+    def __init__(self, shape):
+        self.shape = shape
+
+
+def make_model(path, nodes, inputs, output_shape, rng):
+    weights = [numpy_helper.from_array(rng.uniform(-1, 1, shape.shape).astype(np.float32), name)
+               for name, shape in inputs if isinstance(shape, Weight)]
     graph = helper.make_graph(
         nodes, "g",
         [helper.make_tensor_value_info(name, TensorProto.FLOAT, shape)
          if not isinstance(shape, np.ndarray) else
          helper.make_tensor_value_info(name, TensorProto.INT64, list(shape.shape))
-         for name, shape in inputs],
-        [helper.make_tensor_value_info("Y", TensorProto.FLOAT, output_shape)])
+         for name, shape in inputs if not isinstance(shape, Weight)],
+        [helper.make_tensor_value_info("Y", TensorProto.FLOAT, output_shape)], weights)
     onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 14)]), path)
 
 
@@ -62,6 +73,22 @@ CASES = {
     "gemm_transposed_bias": ([helper.make_node("Gemm", ["A", "B", "C"], ["Y"], transA=1,
                                                transB=1, beta=0.5)],
                              [("A", [270, 19]), ("B", [530, 270]), ("C", [530])], [19, 530]),
+    # Weights, packed at compile time.
+    "weight_one_row": ([helper.make_node("MatMul", ["A", "W"], ["Y"])],
+                       [("A", [1, 700]), ("W", Weight([700, 1500]))], [1, 1500]),
+    "weight_rows": ([helper.make_node("MatMul", ["A", "W"], ["Y"])],
+                    [("A", [150, 1100]), ("W", Weight([1100, 300]))], [150, 300]),
+    "weight_folded_batch": ([helper.make_node("MatMul", ["A", "W"], ["Y"])],
+                            [("A", [2, 9, 33]), ("W", Weight([33, 250]))], [2, 9, 250]),
+    "weight_gemm_transposed": ([helper.make_node("Gemm", ["A", "W", "C"], ["Y"], transB=1)],
+                               [("A", [5, 270]), ("W", Weight([530, 270])),
+                                ("C", Weight([530]))], [5, 530]),
+    "weight_shared": ([helper.make_node("MatMul", ["A", "W"], ["H"]),
+                       helper.make_node("MatMul", ["H", "W"], ["Y"])],
+                      [("A", [40, 300]), ("W", Weight([300, 300]))], [40, 300]),
+    "weight_also_added": ([helper.make_node("MatMul", ["A", "W"], ["H"]),
+                           helper.make_node("Add", ["H", "W"], ["Y"])],
+                          [("A", [300, 300]), ("W", Weight([300, 300]))], [300, 300]),
 }
 
 
@@ -86,9 +113,11 @@ def main():
         rng = np.random.default_rng(0)
         for name, (nodes, inputs, output_shape) in CASES.items():
             model = os.path.join(work, name + ".onnx")
-            make_model(model, nodes, inputs, output_shape)
+            make_model(model, nodes, inputs, output_shape, rng)
             paths = []
             for input_name, shape in inputs:
+                if isinstance(shape, Weight):
+                    continue
                 path = os.path.join(work, f"{name}-{input_name}.npy")
                 value = (shape if isinstance(shape, np.ndarray) else
                          rng.uniform(-1, 1, shape).astype(np.float32))

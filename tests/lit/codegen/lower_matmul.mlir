@@ -163,3 +163,50 @@ func.func @narrow(%a: memref<512x128xf32>, %b: memref<128x7xf32>, %c: memref<512
       ins(%a, %b : memref<512x128xf32>, memref<128x7xf32>) outs(%c : memref<512x7xf32>)
   return
 }
+
+// -----
+
+// A weight B (a krnl.global) is packed at compile time into panels of nr = 4 columns for
+// the whole of K: panel 0 holds B's columns 0-3 row by row, panel 1 columns 4-7. The
+// original weight is gone; no nest packs B or reads it in place, even for one row, and the
+// kernel reads panel (jc + jr) / 4 from (jc + jr) * K + pc * 4 on.
+// CHECK-LABEL: func.func @weight
+// CHECK-NOT: "w"
+// CHECK: %[[PANELS:.*]] = krnl.global "w_panels4" {value = dense<[1.000000e+00, 2.000000e+00, 3.000000e+00, 4.000000e+00, 9.000000e+00, 1.000000e+01, 1.100000e+01, 1.200000e+01, 5.000000e+00, 6.000000e+00, 7.000000e+00, 8.000000e+00, 1.300000e+01, 1.400000e+01, 1.500000e+01, 1.600000e+01]> : tensor<16xf32>} : memref<16xf32>
+// CHECK-NOT: krnl.global
+// CHECK-NOT: memref.alloc
+// CHECK-NOT: vector.store
+// CHECK: vector.load %[[PANELS]]
+// CHECK-NOT: vector.maskedload %[[PANELS]]
+// CHECK: return
+func.func @weight(%a: memref<1x2xf32>, %c: memref<1x8xf32>) {
+  %b = krnl.global "w" {value = dense<[[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0],
+                                       [9.0, 10.0, 11.0, 12.0, 13.0, 14.0, 15.0, 16.0]]>
+                         : tensor<2x8xf32>} : memref<2x8xf32>
+  linalg.matmul {omc.matmul_config = {vector_width = 4, register_rows = 2,
+                 register_vectors = 1, block_k = 16, block_m = 4, block_n = 16}}
+    ins(%a, %b : memref<1x2xf32>, memref<2x8xf32>) outs(%c : memref<1x8xf32>)
+  return
+}
+
+// -----
+
+// A Gemm's transposed weight (memref.transpose of an 8 x 2 krnl.global) packs the same:
+// the panels hold B = transpose(W); W and its transpose are gone.
+// CHECK-LABEL: func.func @transposed_weight
+// CHECK-NOT: memref.transpose
+// CHECK: krnl.global "wt_panels4" {value = dense<[1.000000e+00, 2.000000e+00, 3.000000e+00, 4.000000e+00, 9.000000e+00, 1.000000e+01, 1.100000e+01, 1.200000e+01, 5.000000e+00, 6.000000e+00, 7.000000e+00, 8.000000e+00, 1.300000e+01, 1.400000e+01, 1.500000e+01, 1.600000e+01]> : tensor<16xf32>} : memref<16xf32>
+// CHECK-NOT: krnl.global
+// CHECK-NOT: memref.transpose
+// CHECK: return
+func.func @transposed_weight(%a: memref<1x2xf32>, %c: memref<1x8xf32>) {
+  %w = krnl.global "wt" {value = dense<[[1.0, 9.0], [2.0, 10.0], [3.0, 11.0], [4.0, 12.0],
+                                        [5.0, 13.0], [6.0, 14.0], [7.0, 15.0], [8.0, 16.0]]>
+                          : tensor<8x2xf32>} : memref<8x2xf32>
+  %b = memref.transpose %w (d0, d1) -> (d1, d0)
+      : memref<8x2xf32> to memref<2x8xf32, strided<[1, 2]>>
+  linalg.matmul {omc.matmul_config = {vector_width = 4, register_rows = 2,
+                 register_vectors = 1, block_k = 16, block_m = 4, block_n = 16}}
+    ins(%a, %b : memref<1x2xf32>, memref<2x8xf32, strided<[1, 2]>>) outs(%c : memref<1x8xf32>)
+  return
+}

@@ -1,0 +1,32 @@
+//===- PackedWeights.h - B's panels packed at compile time ----------------------===//
+//
+// A matmul whose B is a weight (a krnl.global, possibly seen through memref.transpose)
+// need not pack B's panels on every run: the compiler packs them once, into a constant of
+// its own, in exactly the layout omc-lower-matmul's kernel reads. The kernel then streams
+// one contiguous run of memory per panel, which matters most where the matmul is a
+// matrix-vector product bound by memory (GPT-2 generating one token).
+//
+//===----------------------------------------------------------------------===//
+#ifndef OMC_COMPILER_CODEGEN_PACKEDWEIGHTS_H
+#define OMC_COMPILER_CODEGEN_PACKEDWEIGHTS_H
+
+#include <cstdint>
+#include <utility>
+
+#include "mlir/IR/Value.h"
+#include "llvm/ADT/DenseMap.h"
+
+namespace omc {
+
+// The panels already made, per (B, panel width): a weight two matmuls share is packed once.
+using PackedWeightCache = llvm::DenseMap<std::pair<mlir::Value, int64_t>, mlir::Value>;
+
+// When `b`, a static K x N f32 matrix, is a weight with its values at hand: a new
+// krnl.global beside it holding B in panels of `width` columns,
+//   panels[p * K * width + k * width + j] = B[k, p * width + j], 0 for columns past N,
+// as a 1-D memref of ceil(N / width) * K * width floats. Otherwise a null Value.
+mlir::Value packWeightPanels(mlir::Value b, int64_t width, PackedWeightCache &cache);
+
+} // namespace omc
+
+#endif // OMC_COMPILER_CODEGEN_PACKEDWEIGHTS_H
