@@ -95,10 +95,11 @@ enum class SplitAxis {
 class MatmulEmitter {
 public:
   // With `prepackedB`, bm is not B but B's panels, packed at compile time (PackedWeights.h).
+  // With `relu`, C's tiles are stored as max(C, 0) after the last K block.
   MatmulEmitter(OpBuilder &b, Location loc, const MatmulConfig &config, Value a, Value bm,
-                Value c, bool batched, bool prepackedB)
+                Value c, bool batched, bool prepackedB, bool relu)
       : b(b), loc(loc), config(config), a(a), bm(bm), c(c), batched(batched),
-        prepackedB(prepackedB),
+        prepackedB(prepackedB), relu(relu),
         vectorType(VectorType::get({config.vectorWidth}, b.getF32Type())),
         maskType(VectorType::get({config.vectorWidth}, b.getI1Type())) {}
 
@@ -255,6 +256,9 @@ private:
       int64_t blockK = packing ? config.blockK : std::min<int64_t>(config.blockK, kStreamRows);
       forLoop(cst(0), k, cst(blockK), [&](Value pc) {
         Value kb = min(cst(blockK), sub(k, pc));
+        Value lastBlock =
+            relu ? b.createOrFold<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, add(pc, kb), k)
+                 : Value();
         if (packing && !prepackedB)
           packB(n, jc, nb, pc, kb);
         forLoop(rect.rowLo, rect.rowHi, cst(config.blockM), [&](Value ic) {
@@ -274,7 +278,7 @@ private:
             // (jc + jr) * K and its row pc at pc * nr after that.
             Value panel = prepackedB ? add(mul(add(jc, jr), k), mul(pc, cst(nr)))
                                      : mul(jr, cst(config.blockK));
-            Kernel kernel{col, masks, panel, pc, kb};
+            Kernel kernel{col, masks, panel, pc, kb, lastBlock};
             forLoop(cst(0), full, rows, [&](Value ir) {
               // Row group ir / rows of the packed A block starts at ir * block_k.
               Value group = fromPackedA ? mul(ir, cst(config.blockK)) : Value();
@@ -327,6 +331,7 @@ private:
     SmallVector<Value> masks; // per vector: the lanes inside N
     Value panel;              // the packed panel's start
     Value pc, kb;             // the K block
+    Value lastBlock;          // with relu: whether the K block is the last
   };
 
   // The C tile below this one, which the next kernel loads first thing: its rows lie a
@@ -410,9 +415,15 @@ private:
           scf::YieldOp::create(b, loc, next);
         });
     for (int64_t r = 0; r < rows; ++r)
-      for (int64_t v = 0; v < vectors; ++v)
+      for (int64_t v = 0; v < vectors; ++v) {
+        Value sum = loop.getResult(r * vectors + v);
+        // maximumf keeps NaN, as ONNX's Relu does.
+        if (relu)
+          sum = arith::SelectOp::create(b, loc, kernel.lastBlock,
+                                        arith::MaximumFOp::create(b, loc, sum, zero), sum);
         vector::MaskedStoreOp::create(b, loc, c, at(rowIndex[r], colIndex[v]), kernel.masks[v],
-                                      loop.getResult(r * vectors + v));
+                                      sum);
+      }
   }
 
   OpBuilder &b;
@@ -421,6 +432,7 @@ private:
   Value a, bm, c;
   bool batched;
   bool prepackedB;
+  bool relu;
   VectorType vectorType, maskType;
   Value packed, packedA;
   bool packingA = false; // whether full row groups of A are packed (with B's panels)
@@ -428,9 +440,17 @@ private:
   Value batch; // the batch index inside a batch_matmul's loop, else null
 };
 
-// What the emitter handles: f32 buffers with the default maps, C contiguous in its rows.
+bool hasReluEpilogue(Operation *op) {
+  auto epilogue = op->getAttrOfType<StringAttr>(krnl::kMatmulEpilogueAttr);
+  return epilogue && epilogue.getValue() == "relu";
+}
+
+// What the emitter handles: f32 buffers with the default maps, C contiguous in its rows,
+// and no epilogue but relu (the loops of krnl-to-affine reject any other).
 bool lowerable(linalg::LinalgOp op) {
   if (!op.hasPureBufferSemantics() || op->getNumOperands() != 3)
+    return false;
+  if (op->hasAttr(krnl::kMatmulEpilogueAttr) && !hasReluEpilogue(op))
     return false;
   for (Value operand : op->getOperands()) {
     auto type = dyn_cast<MemRefType>(operand.getType());
@@ -510,7 +530,7 @@ struct LowerMatmul : impl::LowerMatmulBase<LowerMatmul> {
       OpBuilder builder(op);
       Location loc = op->getLoc();
       MatmulEmitter inPlace(builder, loc, config, operands[0], operands[1], operands[2],
-                            batched, bool(panels));
+                            batched, bool(panels), hasReluEpilogue(op));
       Value units = inPlace.unitCount(axis);
       Value zero = arith::ConstantIndexOp::create(builder, loc, 0);
       if (!worthThreads(cast<linalg::LinalgOp>(op))) {
@@ -561,7 +581,7 @@ struct LowerMatmul : impl::LowerMatmulBase<LowerMatmul> {
     Block *entry = share.addEntryBlock();
     b.setInsertionPointToStart(entry);
     MatmulEmitter emitter(b, loc, config, entry->getArgument(2), entry->getArgument(3),
-                          entry->getArgument(4), batched, prepackedB);
+                          entry->getArgument(4), batched, prepackedB, hasReluEpilogue(op));
     emitter.emitShare(axis, entry->getArgument(0), entry->getArgument(1));
     func::ReturnOp::create(b, loc);
     return share;

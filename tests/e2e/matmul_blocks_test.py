@@ -11,7 +11,7 @@ block_m and not a multiple of the register rows, equal stacks (linalg.batch_matm
 with transposed operands and a broadcast bias; and a sequence split whose chunk count is only
 known at run time. Weights (initializers) take another road: omc packs them into panels at
 compile time, for one row, many rows, a transposed Gemm weight, a weight two MatMuls share
-and one an Add reads too. Each model is compiled per target, run on random
+and one an Add reads too. A Relu folded into its Conv is the matmul's epilogue. Each model is compiled per target, run on random
 inputs, and onnxruntime-node (tools/models/check_with_onnxruntime.js) runs the same model on
 the same inputs and compares (rtol 1e-4, atol 1e-4).
 """
@@ -89,6 +89,21 @@ CASES = {
     "weight_also_added": ([helper.make_node("MatMul", ["A", "W"], ["H"]),
                            helper.make_node("Add", ["H", "W"], ["Y"])],
                           [("A", [300, 300]), ("W", Weight([300, 300]))], [300, 300]),
+    # A Relu folded into its Conv: the matmul's epilogue, after the last of several K blocks
+    # (K = 128 * 3 * 3); the gather nest's when grouped; not folded when the Conv has
+    # another reader.
+    "conv_relu": ([helper.make_node("Conv", ["X", "W", "B"], ["H"], pads=[1, 1, 1, 1]),
+                   helper.make_node("Relu", ["H"], ["Y"])],
+                  [("X", [1, 128, 9, 9]), ("W", Weight([40, 128, 3, 3])),
+                   ("B", Weight([40]))], [1, 40, 9, 9]),
+    "conv_relu_grouped": ([helper.make_node("Conv", ["X", "W"], ["H"], group=2),
+                           helper.make_node("Relu", ["H"], ["Y"])],
+                          [("X", [1, 8, 5, 5]), ("W", Weight([6, 4, 1, 1]))], [1, 6, 5, 5]),
+    "conv_relu_residual": ([helper.make_node("Conv", ["X", "W"], ["H"]),
+                            helper.make_node("Relu", ["H"], ["R"]),
+                            helper.make_node("Add", ["H", "R"], ["Y"])],
+                           [("X", [1, 64, 7, 7]), ("W", Weight([64, 64, 1, 1]))],
+                           [1, 64, 7, 7]),
 }
 
 

@@ -4,6 +4,7 @@
 #include "compiler/conversion/krnl_to_affine/Passes.h"
 #include "compiler/dialect/krnl/KrnlOps.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -63,6 +64,34 @@ void lowerGlobal(krnl::GlobalOp global, SymbolTable &symbols) {
   global.erase();
 }
 
+// A matmul's epilogue (krnl::kMatmulEpilogueAttr) as loops over C after the product's.
+LogicalResult applyEpilogue(OpBuilder &builder, linalg::LinalgOp op) {
+  auto epilogue = op->getAttrOfType<StringAttr>(krnl::kMatmulEpilogueAttr);
+  if (!epilogue)
+    return success();
+  if (epilogue.getValue() != "relu")
+    return op->emitOpError() << "has an unknown " << krnl::kMatmulEpilogueAttr << " "
+                             << epilogue;
+  Location loc = op.getLoc();
+  Value c = op.getDpsInits()[0];
+  auto type = cast<MemRefType>(c.getType());
+  SmallVector<Value> lower, upper;
+  for (int64_t d = 0; d < type.getRank(); ++d) {
+    lower.push_back(arith::ConstantIndexOp::create(builder, loc, 0));
+    upper.push_back(builder.createOrFold<memref::DimOp>(loc, c, d));
+  }
+  affine::buildAffineLoopNest(
+      builder, loc, lower, upper, SmallVector<int64_t>(type.getRank(), 1),
+      [&](OpBuilder &b, Location loc, ValueRange ivs) {
+        Value value = affine::AffineLoadOp::create(b, loc, c, ivs);
+        Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(type.getElementType()));
+        // maximumf keeps NaN, as ONNX's Relu does.
+        value = arith::MaximumFOp::create(b, loc, value, zero);
+        affine::AffineStoreOp::create(b, loc, value, c, ivs);
+      });
+  return success();
+}
+
 struct ConvertKrnlToAffine : impl::ConvertKrnlToAffineBase<ConvertKrnlToAffine> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
@@ -102,6 +131,9 @@ struct ConvertKrnlToAffine : impl::ConvertKrnlToAffineBase<ConvertKrnlToAffine> 
         op->emitOpError() << "cannot be lowered to loops";
         return signalPassFailure();
       }
+      rewriter.setInsertionPointAfter(op);
+      if (failed(applyEpilogue(rewriter, op)))
+        return signalPassFailure();
       rewriter.eraseOp(op);
     }
 

@@ -76,7 +76,14 @@ struct ConvLowering : OpConversionPattern<OpTy> {
     Value result = allocBuffer(rewriter, loc, resultType, dims);
     Type elementType = resultType.getElementType();
     bool hasBias = isa<MemRefType>(bias.getType());
-    if (!transposed && conv::emitConvAsMatmul(rewriter, loc, x, w, bias, result, g, group)) {
+    bool relu = false; // onnx-fuse-conv-activation folded a Relu in
+    if (auto activation = op->template getAttrOfType<StringAttr>(onnx::kConvActivationAttr)) {
+      if (activation.getValue() != "relu")
+        return rewriter.notifyMatchFailure(op, "unknown omc.activation");
+      relu = true;
+    }
+    if (!transposed &&
+        conv::emitConvAsMatmul(rewriter, loc, x, w, bias, result, g, group, relu)) {
       rewriter.replaceOp(op, result);
       return success();
     }
@@ -88,6 +95,12 @@ struct ConvLowering : OpConversionPattern<OpTy> {
                      : constantOf(b, loc, elementType, 0);
     };
     hooks.init = init;
+    // maximumf keeps NaN, as ONNX's Relu does.
+    auto applyRelu = [&](OpBuilder &b, Location loc, Value total, Value) -> Value {
+      return arith::MaximumFOp::create(b, loc, total, constantOf(b, loc, elementType, 0));
+    };
+    if (relu)
+      hooks.finish = applyRelu;
     conv::emitNest(rewriter, loc, x, w, result, xType, resultType, xDims, wDims, dims, g, group,
                    transposed, hooks);
     rewriter.replaceOp(op, result);

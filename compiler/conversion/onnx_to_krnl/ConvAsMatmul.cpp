@@ -25,7 +25,7 @@ bool covered(MemRefType type) {
 } // namespace
 
 bool emitConvAsMatmul(OpBuilder &b, Location loc, Value x, Value w, Value bias, Value result,
-                      const Geometry &g, int64_t group) {
+                      const Geometry &g, int64_t group, bool relu) {
   auto xType = cast<MemRefType>(x.getType()), wType = cast<MemRefType>(w.getType());
   auto yType = cast<MemRefType>(result.getType());
   if (group != 1 || !covered(xType) || !covered(wType) || !covered(yType) ||
@@ -80,7 +80,10 @@ bool emitConvAsMatmul(OpBuilder &b, Location loc, Value x, Value w, Value bias, 
   }
   Value weights = matmul::rowMajorView(b, loc, w, {c(m), c(k)});
   Value output = matmul::rowMajorView(b, loc, result, {c(m), c(n)});
-  linalg::MatmulOp::create(b, loc, ValueRange{weights, patches}, ValueRange{output});
+  auto product =
+      linalg::MatmulOp::create(b, loc, ValueRange{weights, patches}, ValueRange{output});
+  if (relu)
+    product->setAttr(krnl::kMatmulEpilogueAttr, b.getStringAttr("relu"));
   return true;
 }
 

@@ -18,9 +18,10 @@ namespace conv {
 
 // Emits Y = conv(X, W) + bias into `result` (allocated, [1, M, OH, OW]) as above and returns
 // true; returns false, emitting nothing, for what it does not cover. `bias` is a [M]
-// buffer or not a memref (no bias).
+// buffer or not a memref (no bias). With `relu`, Y = max(Y, 0), as the matmul's epilogue.
 bool emitConvAsMatmul(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x, mlir::Value w,
-                      mlir::Value bias, mlir::Value result, const Geometry &g, int64_t group);
+                      mlir::Value bias, mlir::Value result, const Geometry &g, int64_t group,
+                      bool relu);
 
 } // namespace conv
 } // namespace omc

@@ -17,4 +17,13 @@
 #define GET_OP_CLASSES
 #include "compiler/dialect/krnl/KrnlOps.h.inc"
 
+namespace omc::krnl {
+
+// On a linalg.matmul that the ONNX lowering emits: what to apply to C once the product is
+// complete ("relu": max(C, 0)). omc-lower-matmul applies it as the kernel stores C's tiles
+// after the last K block; the loops that lower any other matmul apply it after them.
+inline constexpr llvm::StringLiteral kMatmulEpilogueAttr = "omc.epilogue";
+
+} // namespace omc::krnl
+
 #endif // OMC_COMPILER_DIALECT_KRNL_KRNLOPS_H

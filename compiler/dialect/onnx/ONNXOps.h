@@ -21,4 +21,12 @@
 #define GET_OP_CLASSES
 #include "compiler/dialect/onnx/ONNXOps.h.inc"
 
+namespace omc::onnx {
+
+// On an onnx.Conv: the activation its lowering applies to the result ("relu"), put there
+// by onnx-fuse-conv-activation.
+inline constexpr llvm::StringLiteral kConvActivationAttr = "omc.activation";
+
+} // namespace omc::onnx
+
 #endif // OMC_COMPILER_DIALECT_ONNX_ONNXOPS_H

@@ -210,3 +210,35 @@ func.func @transposed_weight(%a: memref<1x2xf32>, %c: memref<1x8xf32>) {
     ins(%a, %b : memref<1x2xf32>, memref<2x8xf32, strided<[1, 2]>>) outs(%c : memref<1x8xf32>)
   return
 }
+
+// -----
+
+// A relu epilogue: each tile is stored as max(C, 0) once its K block is the last one
+// (pc + kb == K), as it is.
+// CHECK-LABEL: func.func @relu_epilogue
+// CHECK: %[[LAST:.*]] = arith.cmpi eq, %{{.*}}, %c40
+// CHECK: %[[TILE:.*]]:{{.*}} = scf.for
+// CHECK: %[[MAX:.*]] = arith.maximumf %[[TILE]]#0, %{{.*}} : vector<4xf32>
+// CHECK-NEXT: %[[OUT:.*]] = arith.select %[[LAST]], %[[MAX]], %[[TILE]]#0
+// CHECK-NEXT: vector.maskedstore %{{.*}}, %{{.*}}, %[[OUT]]
+func.func @relu_epilogue(%a: memref<3x40xf32>, %b: memref<40x8xf32>, %c: memref<3x8xf32>) {
+  linalg.matmul {omc.epilogue = "relu",
+                 omc.matmul_config = {vector_width = 4, register_rows = 2,
+                 register_vectors = 1, block_k = 16, block_m = 4, block_n = 16}}
+    ins(%a, %b : memref<3x40xf32>, memref<40x8xf32>) outs(%c : memref<3x8xf32>)
+  return
+}
+
+// -----
+
+// An epilogue omc-lower-matmul does not know leaves the op to krnl-to-affine, which
+// rejects it.
+// CHECK-LABEL: func.func @unknown_epilogue
+// CHECK: linalg.matmul {omc.epilogue = "gelu"
+func.func @unknown_epilogue(%a: memref<3x40xf32>, %b: memref<40x8xf32>, %c: memref<3x8xf32>) {
+  linalg.matmul {omc.epilogue = "gelu",
+                 omc.matmul_config = {vector_width = 4, register_rows = 2,
+                 register_vectors = 1, block_k = 16, block_m = 4, block_n = 16}}
+    ins(%a, %b : memref<3x40xf32>, memref<40x8xf32>) outs(%c : memref<3x8xf32>)
+  return
+}

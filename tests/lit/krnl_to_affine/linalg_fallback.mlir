@@ -1,4 +1,4 @@
-// RUN: omc-opt %s --convert-krnl-to-affine --canonicalize | FileCheck %s
+// RUN: omc-opt %s --split-input-file --verify-diagnostics --convert-krnl-to-affine --canonicalize | FileCheck %s
 
 // Linalg ops that no target pass lowered (no omc.matmul_config, or a target without
 // one) become plain affine loops.
@@ -20,5 +20,29 @@ func.func @fill_and_matmul(%a: memref<4x3xf32>, %b: memref<3x5xf32>, %c: memref<
   %zero = arith.constant 0.0 : f32
   linalg.fill ins(%zero : f32) outs(%c : memref<4x5xf32>)
   linalg.matmul ins(%a, %b : memref<4x3xf32>, memref<3x5xf32>) outs(%c : memref<4x5xf32>)
+  return
+}
+
+// -----
+
+// A matmul's relu epilogue: loops over C after the product's, C = max(C, 0).
+// CHECK-LABEL: func.func @matmul_relu
+// CHECK: affine.for %{{.*}} = 0 to 3
+// CHECK: arith.addf
+// CHECK: affine.for %[[I:.*]] = 0 to 4
+// CHECK-NEXT: affine.for %[[J:.*]] = 0 to 5
+// CHECK-NEXT: %[[V:.*]] = affine.load %arg2[%[[I]], %[[J]]]
+// CHECK-NEXT: %[[R:.*]] = arith.maximumf %[[V]], %{{.*}} : f32
+// CHECK-NEXT: affine.store %[[R]], %arg2[%[[I]], %[[J]]]
+func.func @matmul_relu(%a: memref<4x3xf32>, %b: memref<3x5xf32>, %c: memref<4x5xf32>) {
+  linalg.matmul {omc.epilogue = "relu"} ins(%a, %b : memref<4x3xf32>, memref<3x5xf32>) outs(%c : memref<4x5xf32>)
+  return
+}
+
+// -----
+
+func.func @matmul_unknown_epilogue(%a: memref<4x3xf32>, %b: memref<3x5xf32>, %c: memref<4x5xf32>) {
+  // expected-error @+1 {{has an unknown omc.epilogue "gelu"}}
+  linalg.matmul {omc.epilogue = "gelu"} ins(%a, %b : memref<4x3xf32>, memref<3x5xf32>) outs(%c : memref<4x5xf32>)
   return
 }

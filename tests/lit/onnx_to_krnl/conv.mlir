@@ -140,3 +140,13 @@ func.func @conv_bad_auto_pad(%x: tensor<1x1x5xf32>, %w: tensor<1x1x3xf32>) -> te
   %0 = onnx.Conv %x, %w, %none {auto_pad = "SAME_DIAGONAL"} : (tensor<1x1x5xf32>, tensor<1x1x3xf32>, none) -> tensor<1x1x3xf32>
   return %0 : tensor<1x1x3xf32>
 }
+
+// -----
+
+// An activation the lowering does not know fails the pattern.
+func.func @conv_unknown_activation(%x: tensor<1x1x5xf32>, %w: tensor<1x1x3xf32>) -> tensor<1x1x3xf32> {
+  %none = onnx.NoValue
+  // expected-error @+1 {{failed to legalize operation 'onnx.Conv'}}
+  %0 = onnx.Conv %x, %w, %none {omc.activation = "gelu"} : (tensor<1x1x5xf32>, tensor<1x1x3xf32>, none) -> tensor<1x1x3xf32>
+  return %0 : tensor<1x1x3xf32>
+}

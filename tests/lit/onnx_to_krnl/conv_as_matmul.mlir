@@ -52,3 +52,34 @@ func.func @conv_grouped(%x: tensor<1x4x5x5xf32>, %w: tensor<4x2x3x3xf32>) -> ten
   %0 = onnx.Conv %x, %w, %none {group = 2 : si64} : (tensor<1x4x5x5xf32>, tensor<4x2x3x3xf32>, none) -> tensor<1x4x3x3xf32>
   return %0 : tensor<1x4x3x3xf32>
 }
+
+// -----
+
+// A Conv with a folded Relu: the matmul carries the relu epilogue.
+// CHECK-LABEL: func.func @conv_relu
+// CHECK: linalg.matmul {omc.epilogue = "relu"}
+func.func @conv_relu(%x: tensor<1x3x4x5xf32>, %w: tensor<6x3x1x1xf32>) -> tensor<1x6x4x5xf32> {
+  %none = onnx.NoValue
+  %0 = onnx.Conv %x, %w, %none {omc.activation = "relu"} : (tensor<1x3x4x5xf32>, tensor<6x3x1x1xf32>, none) -> tensor<1x6x4x5xf32>
+  return %0 : tensor<1x6x4x5xf32>
+}
+
+// -----
+
+// Grouped, so not a matmul: the gather nest sums each element in a scalar and stores
+// max(sum, 0).
+// CHECK-LABEL: func.func @grouped_conv_relu
+// CHECK-NOT: linalg.matmul
+// CHECK: %[[ACC:.*]] = memref.alloca() : memref<f32>
+// CHECK: krnl.store %cst, %[[ACC]][]
+// CHECK: arith.addf
+// CHECK-NEXT: krnl.store %{{.*}}, %[[ACC]][]
+// CHECK-NEXT: }
+// CHECK-NEXT: %[[SUM:.*]] = krnl.load %[[ACC]][] : memref<f32>
+// CHECK-NEXT: %[[RELU:.*]] = arith.maximumf %[[SUM]], %cst
+// CHECK-NEXT: krnl.store %[[RELU]], %{{.*}} : memref<1x4x4x5xf32>
+func.func @grouped_conv_relu(%x: tensor<1x4x4x5xf32>, %w: tensor<4x2x1x1xf32>) -> tensor<1x4x4x5xf32> {
+  %none = onnx.NoValue
+  %0 = onnx.Conv %x, %w, %none {group = 2 : si64, omc.activation = "relu"} : (tensor<1x4x4x5xf32>, tensor<4x2x1x1xf32>, none) -> tensor<1x4x4x5xf32>
+  return %0 : tensor<1x4x4x5xf32>
+}

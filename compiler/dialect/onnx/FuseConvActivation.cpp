@@ -1,0 +1,40 @@
+//===- FuseConvActivation.cpp - the onnx-fuse-conv-activation pass ------------===//
+//
+// See Passes.td. The attribute's name and values are in ONNXOps.h (kConvActivationAttr).
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/dialect/onnx/ONNXOps.h"
+#include "compiler/dialect/onnx/Passes.h"
+
+namespace omc::onnx {
+
+#define GEN_PASS_DEF_ONNXFUSECONVACTIVATION
+#include "compiler/dialect/onnx/Passes.h.inc"
+
+namespace {
+
+struct ONNXFuseConvActivation : impl::ONNXFuseConvActivationBase<ONNXFuseConvActivation> {
+  void runOnOperation() override {
+    mlir::SmallVector<ReluOp> relus;
+    getOperation().walk([&](ReluOp relu) { relus.push_back(relu); });
+    for (ReluOp relu : relus) {
+      auto conv = relu.getX().getDefiningOp<ConvOp>();
+      // The Conv's result must be the Relu's alone, of the same type (a Relu that shape
+      // inference left less refined keeps its own type), and a float: Relu of integers
+      // has no Conv to come from.
+      if (!conv || !conv.getY().hasOneUse() || conv->hasAttr(kConvActivationAttr) ||
+          conv.getY().getType() != relu.getY().getType())
+        continue;
+      auto type = mlir::dyn_cast<mlir::ShapedType>(conv.getY().getType());
+      if (!type || !mlir::isa<mlir::FloatType>(type.getElementType()))
+        continue;
+      conv->setAttr(kConvActivationAttr, mlir::StringAttr::get(&getContext(), "relu"));
+      relu.getY().replaceAllUsesWith(conv.getY());
+      relu.erase();
+    }
+  }
+};
+
+} // namespace
+} // namespace omc::onnx

@@ -1,0 +1,40 @@
+// RUN: omc-opt %s --split-input-file --onnx-fuse-conv-activation | FileCheck %s
+
+// A Relu that alone reads a Conv folds into it.
+// CHECK-LABEL: func.func @fused
+// CHECK-NEXT: %[[Y:.*]] = onnx.Conv %{{.*}}, %{{.*}}, %{{.*}} {omc.activation = "relu", pads = [1, 1, 1, 1]}
+// CHECK-NOT: onnx.Relu
+// CHECK-NEXT: return %[[Y]]
+func.func @fused(%x: tensor<1x2x5x5xf32>, %w: tensor<4x2x3x3xf32>, %b: tensor<4xf32>) -> tensor<1x4x5x5xf32> {
+  %0 = onnx.Conv %x, %w, %b {pads = [1, 1, 1, 1]} : (tensor<1x2x5x5xf32>, tensor<4x2x3x3xf32>, tensor<4xf32>) -> tensor<1x4x5x5xf32>
+  %1 = onnx.Relu %0 : (tensor<1x4x5x5xf32>) -> tensor<1x4x5x5xf32>
+  return %1 : tensor<1x4x5x5xf32>
+}
+
+// -----
+
+// The Conv's result is read by more than the Relu (a residual): nothing changes.
+// CHECK-LABEL: func.func @conv_read_twice
+// CHECK: %[[Y:.*]] = onnx.Conv
+// CHECK-NOT: omc.activation
+// CHECK: onnx.Relu %[[Y]]
+// CHECK: onnx.Add
+func.func @conv_read_twice(%x: tensor<1x2x5x5xf32>, %w: tensor<2x2x1x1xf32>) -> tensor<1x2x5x5xf32> {
+  %none = onnx.NoValue
+  %0 = onnx.Conv %x, %w, %none : (tensor<1x2x5x5xf32>, tensor<2x2x1x1xf32>, none) -> tensor<1x2x5x5xf32>
+  %1 = onnx.Relu %0 : (tensor<1x2x5x5xf32>) -> tensor<1x2x5x5xf32>
+  %2 = onnx.Add %0, %1 : (tensor<1x2x5x5xf32>, tensor<1x2x5x5xf32>) -> tensor<1x2x5x5xf32>
+  return %2 : tensor<1x2x5x5xf32>
+}
+
+// -----
+
+// A Relu whose type shape inference left less refined than the Conv's keeps its own op.
+// CHECK-LABEL: func.func @types_differ
+// CHECK: onnx.Relu
+func.func @types_differ(%x: tensor<1x2x5x5xf32>, %w: tensor<2x2x1x1xf32>) -> tensor<*xf32> {
+  %none = onnx.NoValue
+  %0 = onnx.Conv %x, %w, %none : (tensor<1x2x5x5xf32>, tensor<2x2x1x1xf32>, none) -> tensor<1x2x5x5xf32>
+  %1 = onnx.Relu %0 : (tensor<1x2x5x5xf32>) -> tensor<*xf32>
+  return %1 : tensor<*xf32>
+}
