@@ -51,6 +51,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "llvm/ADT/ScopeExit.h"
+#include "llvm/ADT/SetVector.h"
 
 using namespace mlir;
 
@@ -441,8 +442,7 @@ private:
 };
 
 bool hasReluEpilogue(Operation *op) {
-  auto epilogue = op->getAttrOfType<StringAttr>(krnl::kMatmulEpilogueAttr);
-  return epilogue && epilogue.getValue() == "relu";
+  return krnl::matmulEpilogueOf(op) == krnl::MatmulEpilogue::Relu;
 }
 
 // What the emitter handles: f32 buffers with the default maps, C contiguous in its rows,
@@ -450,7 +450,7 @@ bool hasReluEpilogue(Operation *op) {
 bool lowerable(linalg::LinalgOp op) {
   if (!op.hasPureBufferSemantics() || op->getNumOperands() != 3)
     return false;
-  if (op->hasAttr(krnl::kMatmulEpilogueAttr) && !hasReluEpilogue(op))
+  if (krnl::matmulEpilogueOf(op) == krnl::MatmulEpilogue::Unknown)
     return false;
   for (Value operand : op->getOperands()) {
     auto type = dyn_cast<MemRefType>(operand.getType());
@@ -514,7 +514,8 @@ struct LowerMatmul : impl::LowerMatmulBase<LowerMatmul> {
     SymbolTable symbols(getOperation());
     unsigned counter = 0;
     PackedWeightCache packedWeights;
-    SmallVector<Value> weights; // the B operands that got panels
+    // The B operands that got panels, by producer: transposes, then the globals below them.
+    llvm::SetVector<Operation *> transposes, globals;
     for (Operation *op : ops) {
       MatmulConfig config = *MatmulConfig::of(op);
       bool batched = isa<linalg::BatchMatmulOp>(op);
@@ -524,7 +525,12 @@ struct LowerMatmul : impl::LowerMatmulBase<LowerMatmul> {
                              : packWeightPanels(operands[1], config.registerCols(),
                                                 packedWeights);
       if (panels) {
-        weights.push_back(operands[1]);
+        Operation *producer = operands[1].getDefiningOp();
+        if (auto transpose = dyn_cast<memref::TransposeOp>(producer)) {
+          transposes.insert(transpose);
+          producer = transpose.getIn().getDefiningOp();
+        }
+        globals.insert(producer);
         operands[1] = panels;
       }
       OpBuilder builder(op);
@@ -543,21 +549,12 @@ struct LowerMatmul : impl::LowerMatmulBase<LowerMatmul> {
       }
       op->erase();
     }
-    // A weight that only matmuls read now lives on as its panels alone.
-    for (Value weight : weights)
-      eraseIfUnused(weight);
-  }
-
-  // Erases `value`'s producer when nothing reads it, then the producer's own unread
-  // operands (a transpose's weight), so that no weight is stored twice.
-  static void eraseIfUnused(Value value) {
-    Operation *producer = value.getDefiningOp();
-    if (!producer || !value.use_empty() || !isa<krnl::GlobalOp, memref::TransposeOp>(producer))
-      return;
-    SmallVector<Value> sources(producer->getOperands());
-    producer->erase();
-    for (Value source : sources)
-      eraseIfUnused(source);
+    // A weight that only matmuls read now lives on as its panels alone, so that no weight
+    // is stored twice. Each producer is visited once: two matmuls may share one.
+    for (auto *producers : {&transposes, &globals})
+      for (Operation *producer : *producers)
+        if (producer->use_empty())
+          producer->erase();
   }
 
   // func.func private @PARENT.omc_parallel.matmulN(%first, %last, %a, %b, %c): the nest

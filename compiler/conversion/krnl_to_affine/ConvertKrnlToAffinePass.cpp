@@ -66,12 +66,15 @@ void lowerGlobal(krnl::GlobalOp global, SymbolTable &symbols) {
 
 // A matmul's epilogue (krnl::kMatmulEpilogueAttr) as loops over C after the product's.
 LogicalResult applyEpilogue(OpBuilder &builder, linalg::LinalgOp op) {
-  auto epilogue = op->getAttrOfType<StringAttr>(krnl::kMatmulEpilogueAttr);
-  if (!epilogue)
+  switch (krnl::matmulEpilogueOf(op)) {
+  case krnl::MatmulEpilogue::None:
     return success();
-  if (epilogue.getValue() != "relu")
+  case krnl::MatmulEpilogue::Unknown:
     return op->emitOpError() << "has an unknown " << krnl::kMatmulEpilogueAttr << " "
-                             << epilogue;
+                             << op->getAttr(krnl::kMatmulEpilogueAttr);
+  case krnl::MatmulEpilogue::Relu:
+    break;
+  }
   Location loc = op.getLoc();
   Value c = op.getDpsInits()[0];
   auto type = cast<MemRefType>(c.getType());

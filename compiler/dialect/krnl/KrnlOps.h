@@ -24,6 +24,16 @@ namespace omc::krnl {
 // after the last K block; the loops that lower any other matmul apply it after them.
 inline constexpr llvm::StringLiteral kMatmulEpilogueAttr = "omc.epilogue";
 
+enum class MatmulEpilogue { None, Relu, Unknown };
+
+// The epilogue `op` carries (kMatmulEpilogueAttr), read in one place for every lowering.
+inline MatmulEpilogue matmulEpilogueOf(mlir::Operation *op) {
+  auto epilogue = op->getAttrOfType<mlir::StringAttr>(kMatmulEpilogueAttr);
+  if (!epilogue)
+    return MatmulEpilogue::None;
+  return epilogue.getValue() == "relu" ? MatmulEpilogue::Relu : MatmulEpilogue::Unknown;
+}
+
 } // namespace omc::krnl
 
 #endif // OMC_COMPILER_DIALECT_KRNL_KRNLOPS_H

@@ -21,13 +21,9 @@ struct ONNXFuseConvActivation : impl::ONNXFuseConvActivationBase<ONNXFuseConvAct
     for (ReluOp relu : relus) {
       auto conv = relu.getX().getDefiningOp<ConvOp>();
       // The Conv's result must be the Relu's alone, of the same type (a Relu that shape
-      // inference left less refined keeps its own type), and a float: Relu of integers
-      // has no Conv to come from.
+      // inference left less refined keeps its own type). A Conv's result is always float.
       if (!conv || !conv.getY().hasOneUse() || conv->hasAttr(kConvActivationAttr) ||
           conv.getY().getType() != relu.getY().getType())
-        continue;
-      auto type = mlir::dyn_cast<mlir::ShapedType>(conv.getY().getType());
-      if (!type || !mlir::isa<mlir::FloatType>(type.getElementType()))
         continue;
       conv->setAttr(kConvActivationAttr, mlir::StringAttr::get(&getContext(), "relu"));
       relu.getY().replaceAllUsesWith(conv.getY());
