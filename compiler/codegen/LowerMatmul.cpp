@@ -19,7 +19,8 @@
 //
 // A weight (a krnl.global B) is packed once, at compile time, into a constant of panels
 // for the whole of K (PackedWeights.h): no nest packs it then, and any M reads it from
-// there, each panel one contiguous stream.
+// there, each panel one contiguous stream. krnl.matmul_panels gets B already in that
+// layout from its producer (a convolution's patches) and is lowered the same way.
 //
 // Packing pays off only when a panel serves several register tiles of rows. When M is at
 // most register_rows (GPT-2 generating one token: M = 1) and B's rows are contiguous,
@@ -445,23 +446,30 @@ bool hasReluEpilogue(Operation *op) {
   return krnl::matmulEpilogueOf(op) == krnl::MatmulEpilogue::Relu;
 }
 
-// What the emitter handles: f32 buffers with the default maps, C contiguous in its rows,
-// and no epilogue but relu (the loops of krnl-to-affine reject any other).
-bool lowerable(linalg::LinalgOp op) {
-  if (!op.hasPureBufferSemantics() || op->getNumOperands() != 3)
-    return false;
-  if (krnl::matmulEpilogueOf(op) == krnl::MatmulEpilogue::Unknown)
+// What the emitter handles: f32 buffers with the default maps (a linalg op) or B as panels
+// (krnl.matmul_panels), C contiguous in its rows, and no epilogue but relu (the loops of
+// krnl-to-affine reject any other).
+bool lowerable(Operation *op) {
+  if (op->getNumOperands() != 3 ||
+      krnl::matmulEpilogueOf(op) == krnl::MatmulEpilogue::Unknown)
     return false;
   for (Value operand : op->getOperands()) {
     auto type = dyn_cast<MemRefType>(operand.getType());
     if (!type || !type.getElementType().isF32())
       return false;
   }
+  if (!hasUnitInnerStride(op->getOperand(2)))
+    return false;
+  if (isa<krnl::MatmulPanelsOp>(op))
+    return cast<MemRefType>(op->getOperand(1).getType()).getLayout().isIdentity();
+  auto linalgOp = cast<linalg::LinalgOp>(op);
+  if (!linalgOp.hasPureBufferSemantics())
+    return false;
   SmallVector<AffineMap> expected =
       isa<linalg::BatchMatmulOp>(op)
           ? linalg::BatchMatmulOp::getDefaultIndexingMaps(op->getContext())
           : linalg::MatmulOp::getDefaultIndexingMaps(op->getContext());
-  return op.getIndexingMapsArray() == expected && hasUnitInnerStride(op->getOperand(2));
+  return linalgOp.getIndexingMapsArray() == expected;
 }
 
 // Below this many multiply-adds (a few microseconds on one core) a matmul runs in place:
@@ -490,7 +498,7 @@ SplitAxis chooseSplit(const MatmulConfig &config, bool batched, Value c) {
 }
 
 // Whether the matmul has work enough for threads; unknown sizes count as enough.
-bool worthThreads(linalg::LinalgOp op) {
+bool worthThreads(Operation *op) {
   Value a = op->getOperand(0), c = op->getOperand(2);
   int64_t macs = 1;
   auto cType = cast<MemRefType>(c.getType());
@@ -507,8 +515,8 @@ struct LowerMatmul : impl::LowerMatmulBase<LowerMatmul> {
   void runOnOperation() override {
     SmallVector<Operation *> ops;
     getOperation().walk([&](Operation *op) {
-      if (isa<linalg::MatmulOp, linalg::BatchMatmulOp>(op) && MatmulConfig::of(op) &&
-          lowerable(cast<linalg::LinalgOp>(op)))
+      if (isa<linalg::MatmulOp, linalg::BatchMatmulOp, krnl::MatmulPanelsOp>(op) &&
+          MatmulConfig::of(op) && lowerable(op))
         ops.push_back(op);
     });
     SymbolTable symbols(getOperation());
@@ -521,10 +529,21 @@ struct LowerMatmul : impl::LowerMatmulBase<LowerMatmul> {
       bool batched = isa<linalg::BatchMatmulOp>(op);
       SplitAxis axis = chooseSplit(config, batched, op->getOperand(2));
       SmallVector<Value> operands(op->getOperands());
-      Value panels = batched ? Value()
-                             : packWeightPanels(operands[1], config.registerCols(),
-                                                packedWeights);
-      if (panels) {
+      OpBuilder builder(op);
+      Location loc = op->getLoc();
+      Value panels;
+      if (isa<krnl::MatmulPanelsOp>(op)) {
+        // Its producer packed B already: each panel is one stream, as for a weight.
+        auto type = cast<MemRefType>(operands[1].getType());
+        auto flat = MemRefType::get({type.getNumElements()}, type.getElementType());
+        panels = memref::ReinterpretCastOp::create(
+            builder, loc, flat, operands[1], builder.getIndexAttr(0),
+            ArrayRef<OpFoldResult>{builder.getIndexAttr(type.getNumElements())},
+            ArrayRef<OpFoldResult>{builder.getIndexAttr(1)});
+        operands[1] = panels;
+      } else if (!batched &&
+                 (panels = packWeightPanels(operands[1], config.registerCols(),
+                                            packedWeights))) {
         Operation *producer = operands[1].getDefiningOp();
         if (auto transpose = dyn_cast<memref::TransposeOp>(producer)) {
           transposes.insert(transpose);
@@ -533,13 +552,11 @@ struct LowerMatmul : impl::LowerMatmulBase<LowerMatmul> {
         globals.insert(producer);
         operands[1] = panels;
       }
-      OpBuilder builder(op);
-      Location loc = op->getLoc();
       MatmulEmitter inPlace(builder, loc, config, operands[0], operands[1], operands[2],
                             batched, bool(panels), hasReluEpilogue(op));
       Value units = inPlace.unitCount(axis);
       Value zero = arith::ConstantIndexOp::create(builder, loc, 0);
-      if (!worthThreads(cast<linalg::LinalgOp>(op))) {
+      if (!worthThreads(op)) {
         inPlace.emitShare(axis, zero, units);
       } else {
         func::FuncOp share = buildShareFunction(op, operands, config, axis, batched,

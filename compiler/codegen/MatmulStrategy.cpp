@@ -8,6 +8,7 @@
 
 #include "compiler/codegen/MatmulConfig.h"
 #include "compiler/codegen/Passes.h"
+#include "compiler/dialect/krnl/KrnlOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -61,6 +62,14 @@ struct MatmulStrategy : impl::MatmulStrategyBase<MatmulStrategy> {
       return;
     DictionaryAttr attr = config->toAttribute(&getContext());
     module.walk([&](Operation *op) {
+      // Panels of another width than the register tile's stay with the loops.
+      if (auto panels = dyn_cast<krnl::MatmulPanelsOp>(op)) {
+        auto type = cast<MemRefType>(panels.getPanels().getType());
+        if (llvm::all_of(op->getOperands(), isF32Memref) &&
+            type.getDimSize(2) == config->registerCols())
+          op->setAttr(kMatmulConfigAttr, attr);
+        return;
+      }
       if (!isa<linalg::MatmulOp, linalg::BatchMatmulOp>(op))
         return;
       auto linalgOp = cast<linalg::LinalgOp>(op);

@@ -2,7 +2,7 @@
 //
 // Like affine-parallelize, with one relaxation that the krnl lowering needs:
 // gathers and padded convolutions read through data-dependent (non-affine)
-// indices, which upstream's check gives up on. A read cannot conflict with
+// indices (memref.load, or any op that only reads a known buffer: vector.gather), which upstream's check gives up on. A read cannot conflict with
 // another read, so a non-affine load is harmless when no write in the loop
 // reaches the buffer it reads; the affine accesses are checked by dependence
 // analysis as upstream does. A store of a constant error code to the graph's
@@ -73,10 +73,16 @@ bool isParallel(affine::AffineForOp loop) {
     }
     SmallVector<MemoryEffects::EffectInstance> list;
     effects.getEffects(list);
-    for (auto &effect : list)
-      if (isa<MemoryEffects::Write, MemoryEffects::Read>(effect.getEffect()) &&
-          !(effect.getValue() && isLocal(effect.getValue())))
+    for (auto &effect : list) {
+      if (!isa<MemoryEffects::Write, MemoryEffects::Read>(effect.getEffect()) ||
+          (effect.getValue() && isLocal(effect.getValue())))
+        continue;
+      // A read of a known buffer (a vector.gather) is harmless like a non-affine load.
+      if (isa<MemoryEffects::Read>(effect.getEffect()) && effect.getValue())
+        looseReadRoots.insert(bufferRoot(effect.getValue()));
+      else
         unknown = true;
+    }
   });
   if (unknown)
     return false;

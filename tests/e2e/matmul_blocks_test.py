@@ -11,7 +11,8 @@ block_m and not a multiple of the register rows, equal stacks (linalg.batch_matm
 with transposed operands and a broadcast bias; and a sequence split whose chunk count is only
 known at run time. Weights (initializers) take another road: omc packs them into panels at
 compile time, for one row, many rows, a transposed Gemm weight, a weight two MatMuls share
-and one an Add reads too. A Relu folded into its Conv is the matmul's epilogue. Each model is compiled per target, run on random
+and one an Add reads too. A Relu folded into its Conv is the matmul's epilogue; convs write their patches straight into
+the kernel's panels (strides, pads, dilations, partial last panels). Each model is compiled per target, run on random
 inputs, and onnxruntime-node (tools/models/check_with_onnxruntime.js) runs the same model on
 the same inputs and compares (rtol 1e-4, atol 1e-4).
 """
@@ -104,6 +105,27 @@ CASES = {
                             helper.make_node("Add", ["H", "R"], ["Y"])],
                            [("X", [1, 64, 7, 7]), ("W", Weight([64, 64, 1, 1]))],
                            [1, 64, 7, 7]),
+    # Patches written straight into the kernel's panels (krnl.matmul_panels): the last panel
+    # partly past N, padding on every side, strides, dilations, a 7x7 kernel, and a
+    # pointwise conv with few columns (7 x 7 pixels) next to one with many (not panels).
+    "conv_panels_3x3": ([helper.make_node("Conv", ["X", "W", "B"], ["Y"], pads=[1, 1, 1, 1])],
+                        [("X", [1, 40, 14, 14]), ("W", Weight([24, 40, 3, 3])),
+                         ("B", Weight([24]))], [1, 24, 14, 14]),
+    "conv_panels_strided": ([helper.make_node("Conv", ["X", "W"], ["Y"], pads=[3, 2, 1, 0],
+                                              strides=[2, 3], dilations=[1, 2])],
+                            [("X", [1, 5, 23, 19]), ("W", Weight([9, 5, 7, 3]))],
+                            [1, 9, 11, 6]),
+    "conv_panels_7x7_relu": ([helper.make_node("Conv", ["X", "W"], ["H"], pads=[3, 3, 3, 3],
+                                               strides=[2, 2]),
+                              helper.make_node("Relu", ["H"], ["Y"])],
+                             [("X", [1, 3, 45, 45]), ("W", Weight([16, 3, 7, 7]))],
+                             [1, 16, 23, 23]),
+    "conv_panels_pointwise": ([helper.make_node("Conv", ["X", "W"], ["Y"])],
+                              [("X", [1, 300, 7, 7]), ("W", Weight([50, 300, 1, 1]))],
+                              [1, 50, 7, 7]),
+    "conv_pointwise_wide": ([helper.make_node("Conv", ["X", "W"], ["Y"])],
+                            [("X", [1, 20, 30, 30]), ("W", Weight([36, 20, 1, 1]))],
+                            [1, 36, 30, 30]),
 }
 
 

@@ -9,6 +9,7 @@
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/SymbolTable.h"
 
 using namespace mlir;
@@ -48,6 +49,17 @@ void lowerStore(krnl::StoreOp store) {
   store.erase();
 }
 
+// A vector.store at affine indices (a conv's panel rows, ConvAsMatmul) becomes
+// affine.vector_store, so that dependence analysis sees it as it sees krnl.store.
+void lowerVectorStore(vector::StoreOp store) {
+  if (!allAffine(store.getIndices(), affine::getAffineScope(store)))
+    return;
+  OpBuilder builder(store);
+  affine::AffineVectorStoreOp::create(builder, store.getLoc(), store.getValueToStore(),
+                                      store.getBase(), store.getIndices());
+  store.erase();
+}
+
 // A krnl.global becomes a private constant memref.global with a unique name.
 void lowerGlobal(krnl::GlobalOp global, SymbolTable &symbols) {
   auto module = cast<ModuleOp>(symbols.getOp());
@@ -65,7 +77,7 @@ void lowerGlobal(krnl::GlobalOp global, SymbolTable &symbols) {
 }
 
 // A matmul's epilogue (krnl::kMatmulEpilogueAttr) as loops over C after the product's.
-LogicalResult applyEpilogue(OpBuilder &builder, linalg::LinalgOp op) {
+LogicalResult applyEpilogue(OpBuilder &builder, Operation *op, Value c) {
   switch (krnl::matmulEpilogueOf(op)) {
   case krnl::MatmulEpilogue::None:
     return success();
@@ -75,8 +87,7 @@ LogicalResult applyEpilogue(OpBuilder &builder, linalg::LinalgOp op) {
   case krnl::MatmulEpilogue::Relu:
     break;
   }
-  Location loc = op.getLoc();
-  Value c = op.getDpsInits()[0];
+  Location loc = op->getLoc();
   auto type = cast<MemRefType>(c.getType());
   SmallVector<Value> lower, upper;
   for (int64_t d = 0; d < type.getRank(); ++d) {
@@ -92,6 +103,34 @@ LogicalResult applyEpilogue(OpBuilder &builder, linalg::LinalgOp op) {
         value = arith::MaximumFOp::create(b, loc, value, zero);
         affine::AffineStoreOp::create(b, loc, value, c, ivs);
       });
+  return success();
+}
+
+// C[m, n] += A[m, k] * panels[n floordiv W, k, n mod W], as plain loops, then the
+// epilogue: for a krnl.matmul_panels that no target pass lowered.
+LogicalResult lowerMatmulPanels(krnl::MatmulPanelsOp op) {
+  OpBuilder builder(op);
+  Location loc = op.getLoc();
+  Value a = op.getA(), panels = op.getPanels(), c = op.getC();
+  int64_t width = cast<MemRefType>(panels.getType()).getDimSize(2);
+  SmallVector<Value> lower(3, arith::ConstantIndexOp::create(builder, loc, 0));
+  SmallVector<Value> upper = {builder.createOrFold<memref::DimOp>(loc, c, 0),
+                              builder.createOrFold<memref::DimOp>(loc, c, 1),
+                              builder.createOrFold<memref::DimOp>(loc, a, 1)};
+  affine::buildAffineLoopNest(
+      builder, loc, lower, upper, {1, 1, 1},
+      [&](OpBuilder &b, Location loc, ValueRange ivs) {
+        AffineExpr n = b.getAffineDimExpr(1), k = b.getAffineDimExpr(2);
+        auto panelMap = AffineMap::get(3, 0, {n.floorDiv(width), k, n % width}, b.getContext());
+        Value x = affine::AffineLoadOp::create(b, loc, a, ValueRange{ivs[0], ivs[2]});
+        Value y = affine::AffineLoadOp::create(b, loc, panels, panelMap, ivs);
+        Value sum = affine::AffineLoadOp::create(b, loc, c, ivs.take_front(2));
+        sum = arith::AddFOp::create(b, loc, sum, arith::MulFOp::create(b, loc, x, y));
+        affine::AffineStoreOp::create(b, loc, sum, c, ivs.take_front(2));
+      });
+  if (failed(applyEpilogue(builder, op, c)))
+    return failure();
+  op.erase();
   return success();
 }
 
@@ -122,6 +161,7 @@ struct ConvertKrnlToAffine : impl::ConvertKrnlToAffineBase<ConvertKrnlToAffine> 
 
     module.walk([](krnl::LoadOp op) { lowerLoad(op); });
     module.walk([](krnl::StoreOp op) { lowerStore(op); });
+    module.walk([](vector::StoreOp op) { lowerVectorStore(op); });
 
     // Linalg ops on buffers (matmuls, fills) that no target pass lowered become plain
     // affine loops.
@@ -135,10 +175,16 @@ struct ConvertKrnlToAffine : impl::ConvertKrnlToAffineBase<ConvertKrnlToAffine> 
         return signalPassFailure();
       }
       rewriter.setInsertionPointAfter(op);
-      if (failed(applyEpilogue(rewriter, op)))
+      if (failed(applyEpilogue(rewriter, op, op.getDpsInits()[0])))
         return signalPassFailure();
       rewriter.eraseOp(op);
     }
+
+    SmallVector<krnl::MatmulPanelsOp> panelProducts;
+    module.walk([&](krnl::MatmulPanelsOp op) { panelProducts.push_back(op); });
+    for (krnl::MatmulPanelsOp op : panelProducts)
+      if (failed(lowerMatmulPanels(op)))
+        return signalPassFailure();
 
     SymbolTable symbols(module);
     SmallVector<krnl::GlobalOp> globals;

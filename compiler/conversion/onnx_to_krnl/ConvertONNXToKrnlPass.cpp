@@ -7,6 +7,7 @@
 #include "compiler/conversion/onnx_to_krnl/Signature.h"
 #include "compiler/dialect/krnl/KrnlOps.h"
 #include "compiler/dialect/onnx/ONNXOps.h"
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
@@ -14,6 +15,7 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 using namespace mlir;
 
@@ -96,6 +98,9 @@ struct ConvertONNXToKrnl : impl::ConvertONNXToKrnlBase<ConvertONNXToKrnl> {
     ConversionTarget target(*context);
     target.addLegalDialect<krnl::KrnlDialect, arith::ArithDialect, math::MathDialect,
                            memref::MemRefDialect, scf::SCFDialect, linalg::LinalgDialect>();
+    // Index arithmetic that must stay affine (a conv's panel layout, ConvAsMatmul).
+    target.addLegalOp<affine::AffineApplyOp>();
+    target.addLegalDialect<vector::VectorDialect>();
     target.addLegalOp<ModuleOp>();
     target.addIllegalDialect<onnx::ONNXDialect>();
     // Absent optional inputs stay until their users are lowered, then die.

@@ -16,11 +16,13 @@ def ConvertONNXToKrnl : Pass<"convert-onnx-to-krnl", "::mlir::ModuleOp"> {
   }];
   let dependentDialects = [
     "::omc::krnl::KrnlDialect",
+    "::mlir::affine::AffineDialect",
     "::mlir::arith::ArithDialect",
     "::mlir::linalg::LinalgDialect",
     "::mlir::math::MathDialect",
     "::mlir::memref::MemRefDialect",
     "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect",
   ];
 }
 

@@ -120,6 +120,33 @@ LogicalResult GlobalOp::verify() {
   return success();
 }
 
+LogicalResult MatmulPanelsOp::verify() {
+  auto a = cast<MemRefType>(getA().getType()), panels = cast<MemRefType>(getPanels().getType());
+  auto c = cast<MemRefType>(getC().getType());
+  if (a.getRank() != 2 || panels.getRank() != 3 || c.getRank() != 2)
+    return emitOpError() << "expects A [M, K], panels [P, K, W] and C [M, N]";
+  if (a.getElementType() != panels.getElementType() ||
+      a.getElementType() != c.getElementType())
+    return emitOpError() << "expects one element type for A, panels and C";
+  // Sizes that are both known must agree.
+  auto mismatch = [](int64_t x, int64_t y) {
+    return !ShapedType::isDynamic(x) && !ShapedType::isDynamic(y) && x != y;
+  };
+  if (mismatch(a.getDimSize(0), c.getDimSize(0)))
+    return emitOpError() << "has " << a.getDimSize(0) << " rows in A but "
+                         << c.getDimSize(0) << " in C";
+  if (mismatch(a.getDimSize(1), panels.getDimSize(1)))
+    return emitOpError() << "has K = " << a.getDimSize(1) << " in A but "
+                         << panels.getDimSize(1) << " in the panels";
+  if (!panels.hasStaticShape() || panels.getDimSize(2) < 1)
+    return emitOpError() << "expects panels of a static shape";
+  int64_t count = panels.getDimSize(0), width = panels.getDimSize(2), n = c.getDimSize(1);
+  // Just enough panels for C's columns.
+  if (!ShapedType::isDynamic(n) && (count * width < n || (count - 1) * width >= n))
+    return emitOpError() << count << " panels of " << width << " columns do not fit N = " << n;
+  return success();
+}
+
 } // namespace omc::krnl
 
 #define GET_OP_CLASSES

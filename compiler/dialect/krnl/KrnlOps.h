@@ -4,6 +4,7 @@
 
 #include "mlir/Bytecode/BytecodeOpInterface.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Dialect.h"
 #include "mlir/IR/OpDefinition.h"
@@ -32,6 +33,18 @@ inline MatmulEpilogue matmulEpilogueOf(mlir::Operation *op) {
   if (!epilogue)
     return MatmulEpilogue::None;
   return epilogue.getValue() == "relu" ? MatmulEpilogue::Relu : MatmulEpilogue::Unknown;
+}
+
+// The width of the column panels that the target's matmul kernel reads (its register
+// tile's columns), for producers of krnl.matmul_panels: from the module's `omc.target`
+// (TargetDescription::toAttribute); nullopt when the target has no matmul tiles (nvptx).
+inline std::optional<int64_t> targetPanelWidth(mlir::Operation *op) {
+  auto module = op->getParentOfType<mlir::ModuleOp>();
+  auto target = module ? module->getAttrOfType<mlir::DictionaryAttr>("omc.target") : nullptr;
+  auto tiles = target ? target.getAs<mlir::DenseI64ArrayAttr>("matmul_tiles") : nullptr;
+  if (!tiles || tiles.size() < 2 || tiles[1] < 1)
+    return std::nullopt;
+  return tiles[1];
 }
 
 } // namespace omc::krnl

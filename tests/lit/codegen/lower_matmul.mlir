@@ -242,3 +242,22 @@ func.func @unknown_epilogue(%a: memref<3x40xf32>, %b: memref<40x8xf32>, %c: memr
     ins(%a, %b : memref<3x40xf32>, memref<40x8xf32>) outs(%c : memref<3x8xf32>)
   return
 }
+
+// -----
+
+// krnl.matmul_panels: B comes as panels [P, K, 4] from its producer. The kernel reads them
+// as one flat stream, panel (jc + jr) / 4 from (jc + jr) * K + pc * 4 on, as for a weight:
+// no buffer is allocated, nothing is packed.
+// CHECK-LABEL: func.func @panels
+// CHECK-SAME: (%[[A:.*]]: memref<4x2xf32>, %[[P:.*]]: memref<2x2x4xf32>, %[[C:.*]]: memref<4x7xf32>)
+// CHECK: %[[FLAT:.*]] = memref.reinterpret_cast %[[P]] to offset: [0], sizes: [16], strides: [1]
+// CHECK-NOT: memref.alloc
+// CHECK-NOT: vector.store
+// CHECK: vector.load %[[FLAT]]
+// CHECK: return
+func.func @panels(%a: memref<4x2xf32>, %p: memref<2x2x4xf32>, %c: memref<4x7xf32>) {
+  krnl.matmul_panels %a, %p, %c {omc.matmul_config = {vector_width = 4, register_rows = 2,
+                 register_vectors = 1, block_k = 16, block_m = 4, block_n = 16}}
+    : memref<4x2xf32>, memref<2x2x4xf32>, memref<4x7xf32>
+  return
+}

@@ -16,6 +16,16 @@ module attributes {omc.target = {name = "x86-avx512", vector_bits = 512 : i64, m
     linalg.batch_matmul ins(%a, %b : memref<3x4x5xf32>, memref<3x5x6xf32>) outs(%c : memref<3x4x6xf32>)
     return
   }
+  // Panels as wide as the register tile get its configuration; others stay with the loops.
+  // CHECK-LABEL: func.func @panels
+  // CHECK: krnl.matmul_panels %{{.*}} {omc.matmul_config = {{.*}}vector_width = 16
+  // CHECK-NEXT: krnl.matmul_panels %{{.*}} :
+  func.func @panels(%a: memref<4x8xf32>, %p: memref<1x8x32xf32>, %q: memref<2x8x16xf32>,
+                    %c: memref<4x32xf32>) {
+    krnl.matmul_panels %a, %p, %c : memref<4x8xf32>, memref<1x8x32xf32>, memref<4x32xf32>
+    krnl.matmul_panels %a, %q, %c : memref<4x8xf32>, memref<2x8x16xf32>, memref<4x32xf32>
+    return
+  }
   // CHECK-LABEL: func.func @f64
   // CHECK-NOT: omc.matmul_config
   func.func @f64(%a: memref<4x3xf64>, %b: memref<3x5xf64>, %c: memref<4x5xf64>) {

@@ -26,3 +26,44 @@ func.func @global_type() -> memref<3xf32> {
   %0 = krnl.global "w" {value = dense<[1.0, 2.0]> : tensor<2xf32>} : memref<3xf32>
   return %0 : memref<3xf32>
 }
+
+// -----
+
+func.func @panels_rank(%a: memref<4x8xf32>, %p: memref<8x16xf32>, %c: memref<4x16xf32>) {
+  // expected-error @+1 {{expects A [M, K], panels [P, K, W] and C [M, N]}}
+  krnl.matmul_panels %a, %p, %c : memref<4x8xf32>, memref<8x16xf32>, memref<4x16xf32>
+  return
+}
+
+// -----
+
+func.func @panels_k(%a: memref<4x8xf32>, %p: memref<2x9x8xf32>, %c: memref<4x16xf32>) {
+  // expected-error @+1 {{has K = 8 in A but 9 in the panels}}
+  krnl.matmul_panels %a, %p, %c : memref<4x8xf32>, memref<2x9x8xf32>, memref<4x16xf32>
+  return
+}
+
+// -----
+
+func.func @panels_rows(%a: memref<4x8xf32>, %p: memref<2x8x8xf32>, %c: memref<5x16xf32>) {
+  // expected-error @+1 {{has 4 rows in A but 5 in C}}
+  krnl.matmul_panels %a, %p, %c : memref<4x8xf32>, memref<2x8x8xf32>, memref<5x16xf32>
+  return
+}
+
+// -----
+
+// Two panels of 8 columns hold 9 to 16 columns, not 17.
+func.func @panels_count(%a: memref<4x8xf32>, %p: memref<2x8x8xf32>, %c: memref<4x17xf32>) {
+  // expected-error @+1 {{2 panels of 8 columns do not fit N = 17}}
+  krnl.matmul_panels %a, %p, %c : memref<4x8xf32>, memref<2x8x8xf32>, memref<4x17xf32>
+  return
+}
+
+// -----
+
+func.func @panels_type(%a: memref<4x8xf32>, %p: memref<2x8x8xf16>, %c: memref<4x16xf32>) {
+  // expected-error @+1 {{expects one element type for A, panels and C}}
+  krnl.matmul_panels %a, %p, %c : memref<4x8xf32>, memref<2x8x8xf16>, memref<4x16xf32>
+  return
+}

@@ -46,3 +46,25 @@ func.func @matmul_unknown_epilogue(%a: memref<4x3xf32>, %b: memref<3x5xf32>, %c:
   linalg.matmul {omc.epilogue = "gelu"} ins(%a, %b : memref<4x3xf32>, memref<3x5xf32>) outs(%c : memref<4x5xf32>)
   return
 }
+
+// -----
+
+// krnl.matmul_panels that no target pass lowered: loops that read B at
+// panels[n floordiv 4, k, n mod 4], then its epilogue.
+// CHECK-LABEL: func.func @panels_relu
+// CHECK-NOT: krnl.matmul_panels
+// CHECK: affine.for %[[I:.*]] = 0 to 3
+// CHECK-NEXT: affine.for %[[J:.*]] = 0 to 6
+// CHECK-NEXT: affine.for %[[K:.*]] = 0 to 2
+// CHECK-NEXT: affine.load %arg0[%[[I]], %[[K]]]
+// CHECK-NEXT: affine.load %arg1[%[[J]] floordiv 4, %[[K]], %[[J]] mod 4]
+// CHECK-NEXT: affine.load %arg2[%[[I]], %[[J]]]
+// CHECK-NEXT: arith.mulf
+// CHECK-NEXT: arith.addf
+// CHECK-NEXT: affine.store %{{.*}}, %arg2[%[[I]], %[[J]]]
+// CHECK: arith.maximumf
+func.func @panels_relu(%a: memref<3x2xf32>, %p: memref<2x2x4xf32>, %c: memref<3x6xf32>) {
+  krnl.matmul_panels %a, %p, %c {omc.epilogue = "relu"}
+    : memref<3x2xf32>, memref<2x2x4xf32>, memref<3x6xf32>
+  return
+}

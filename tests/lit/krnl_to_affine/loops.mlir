@@ -93,3 +93,23 @@ func.func @global() -> memref<2xf32> {
   %0 = krnl.global "weights" {value = dense<[1.0, 2.0]> : tensor<2xf32>} : memref<2xf32>
   return %0 : memref<2xf32>
 }
+
+// A vector.store at indices that become affine (a conv's panel rows) turns into
+// affine.vector_store; one at a data-dependent index stays.
+// CHECK-LABEL: func.func @vector_stores
+// CHECK: affine.for %[[I:.*]] = 0 to 4
+// CHECK-NEXT: affine.vector_store %{{.*}}, %{{.*}}[%[[I]], %{{.*}}] : memref<4x8xf32>, vector<8xf32>
+// CHECK-NEXT: %[[K:.*]] = memref.load
+// CHECK-NEXT: vector.store %{{.*}}, %{{.*}}[%[[K]], %{{.*}}] : memref<4x8xf32>, vector<8xf32>
+func.func @vector_stores(%out: memref<4x8xf32>, %where: memref<4xindex>, %v: vector<8xf32>) {
+  %c0 = arith.constant 0 : index
+  %c4 = arith.constant 4 : index
+  %l = krnl.define_loops 1
+  krnl.iterate(%l) from(%c0) to(%c4) {
+  ^bb0(%i: index):
+    vector.store %v, %out[%i, %c0] : memref<4x8xf32>, vector<8xf32>
+    %k = memref.load %where[%i] : memref<4xindex>
+    vector.store %v, %out[%k, %c0] : memref<4x8xf32>, vector<8xf32>
+  }
+  return
+}

@@ -83,3 +83,47 @@ func.func @grouped_conv_relu(%x: tensor<1x4x4x5xf32>, %w: tensor<4x2x1x1xf32>) -
   %0 = onnx.Conv %x, %w, %none {group = 2 : si64, omc.activation = "relu"} : (tensor<1x4x4x5xf32>, tensor<4x2x1x1xf32>, none) -> tensor<1x4x4x5xf32>
   return %0 : tensor<1x4x4x5xf32>
 }
+
+// -----
+
+// A target whose matmul kernel reads panels of 8 columns (omc.target's matmul_tiles): the
+// patches go straight into them. Per panel p and patch row (c, kh, kw), one gather of 8
+// lanes, n = p * 8 + lane, masked to n < 9 and to the input (pads 1, stride 2), and one
+// vector store of panel row (c * 3 + kh) * 3 + kw. The product reads the panels.
+module attributes {omc.target = {name = "t", vector_bits = 256 : i64, matmul_tiles = array<i64: 2, 8, 16, 4, 16>}} {
+  // CHECK-LABEL: func.func @conv_panels
+  // CHECK-SAME: (%[[X:.*]]: memref<1x2x5x5xf32>
+  // CHECK: %[[PANELS:.*]] = memref.alloc() {alignment = 64 : i64} : memref<2x18x8xf32>
+  // CHECK: ^bb0(%[[P:.*]]: index, %[[C:.*]]: index, %[[KH:.*]]: index, %[[KW:.*]]: index):
+  // CHECK: %[[V:.*]] = vector.gather %[[X]][%c0, %c0, %c0, %c0] [%{{.*}}], %{{.*}}, %{{.*}} : memref<1x2x5x5xf32>, vector<8xi32>, vector<8xi1>, vector<8xf32> into vector<8xf32>
+  // CHECK: %[[ROW:.*]] = affine.apply #{{.*}}(%[[C]], %[[KH]], %[[KW]])
+  // CHECK: vector.store %[[V]], %[[PANELS]][%[[P]], %[[ROW]], %c0] : memref<2x18x8xf32>, vector<8xf32>
+  // CHECK: krnl.matmul_panels %{{.*}}, %[[PANELS]], %{{.*}} {omc.epilogue = "relu"} : memref<4x18xf32, strided<[18, 1]>>, memref<2x18x8xf32>, memref<4x9xf32, strided<[9, 1]>>
+  // CHECK-NOT: linalg.matmul
+  func.func @conv_panels(%x: tensor<1x2x5x5xf32>, %w: tensor<4x2x3x3xf32>) -> tensor<1x4x3x3xf32> {
+    %none = onnx.NoValue
+    %0 = onnx.Conv %x, %w, %none {pads = [1, 1, 1, 1], strides = [2, 2], omc.activation = "relu"} : (tensor<1x2x5x5xf32>, tensor<4x2x3x3xf32>, none) -> tensor<1x4x3x3xf32>
+    return %0 : tensor<1x4x3x3xf32>
+  }
+
+  // Pointwise with more than 8 panels (81 columns): the matmul packs X itself, each thread
+  // its own columns.
+  // CHECK-LABEL: func.func @pointwise_wide
+  // CHECK-NOT: krnl.matmul_panels
+  // CHECK: linalg.matmul
+  func.func @pointwise_wide(%x: tensor<1x2x9x9xf32>, %w: tensor<4x2x1x1xf32>) -> tensor<1x4x9x9xf32> {
+    %none = onnx.NoValue
+    %0 = onnx.Conv %x, %w, %none : (tensor<1x2x9x9xf32>, tensor<4x2x1x1xf32>, none) -> tensor<1x4x9x9xf32>
+    return %0 : tensor<1x4x9x9xf32>
+  }
+
+  // Pointwise with few panels (49 columns): panels.
+  // CHECK-LABEL: func.func @pointwise_narrow
+  // CHECK: memref<7x2x8xf32>
+  // CHECK: krnl.matmul_panels
+  func.func @pointwise_narrow(%x: tensor<1x2x7x7xf32>, %w: tensor<4x2x1x1xf32>) -> tensor<1x4x7x7xf32> {
+    %none = onnx.NoValue
+    %0 = onnx.Conv %x, %w, %none : (tensor<1x2x7x7xf32>, tensor<4x2x1x1xf32>, none) -> tensor<1x4x7x7xf32>
+    return %0 : tensor<1x4x7x7xf32>
+  }
+}

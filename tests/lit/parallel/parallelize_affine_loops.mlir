@@ -29,6 +29,39 @@ func.func @scatter_read(%buf: memref<8xf32>, %indices: memref<8xindex>) {
   return
 }
 
+// A vector.gather (a conv's patches into panels) only reads: like a non-affine load, it
+// keeps the loops parallel while no store in them writes its buffer, and affine vector
+// stores are checked as affine stores.
+// CHECK-LABEL: func.func @vector_gather
+// CHECK:         affine.parallel (%{{.*}}) = (0) to (3)
+// CHECK:           affine.parallel (%{{.*}}) = (0) to (4)
+func.func @vector_gather(%x: memref<64xf32>, %offsets: vector<8xi32>, %mask: vector<8xi1>,
+                         %out: memref<3x4x8xf32>) {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant dense<0.0> : vector<8xf32>
+  affine.for %i = 0 to 3 {
+    affine.for %j = 0 to 4 {
+      %v = vector.gather %x[%c0] [%offsets], %mask, %zero : memref<64xf32>, vector<8xi32>, vector<8xi1>, vector<8xf32> into vector<8xf32>
+      affine.vector_store %v, %out[%i, %j, 0] : memref<3x4x8xf32>, vector<8xf32>
+    }
+  }
+  return
+}
+
+// A gather from the buffer the loop writes stays sequential.
+// CHECK-LABEL: func.func @vector_gather_written
+// CHECK-NOT:     affine.parallel
+func.func @vector_gather_written(%x: memref<64xf32>, %offsets: vector<8xi32>,
+                                 %mask: vector<8xi1>) {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant dense<0.0> : vector<8xf32>
+  affine.for %i = 0 to 4 {
+    %v = vector.gather %x[%c0] [%offsets], %mask, %zero : memref<64xf32>, vector<8xi32>, vector<8xi1>, vector<8xf32> into vector<8xf32>
+    affine.vector_store %v, %x[%i * 8] : memref<64xf32>, vector<8xf32>
+  }
+  return
+}
+
 // A reduction over %j into out[%i]: %i is parallel, %j carries a dependence.
 // CHECK-LABEL: func.func @row_sum
 // CHECK:         affine.parallel (%{{.*}}) = (0) to (4)
