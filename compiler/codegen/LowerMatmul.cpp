@@ -20,7 +20,8 @@
 // A weight (a krnl.global B) is packed once, at compile time, into a constant of panels
 // for the whole of K (PackedWeights.h): no nest packs it then, and any M reads it from
 // there, each panel one contiguous stream. krnl.matmul_panels gets B already in that
-// layout from its producer (a convolution's patches) and is lowered the same way.
+// layout from its producer (a convolution's patches) and is lowered the same way; as it
+// overwrites C, its first K block's tiles start from the row's bias, not from C.
 //
 // Packing pays off only when a panel serves several register tiles of rows. When M is at
 // most register_rows (GPT-2 generating one token: M = 1) and B's rows are contiguous,
@@ -94,14 +95,23 @@ enum class SplitAxis {
   Rows,    // groups of register_rows rows: for narrow C, each thread packs all of B
 };
 
+// The kind of product, besides its operands (A, B, C and, for `overwrites`, a bias).
+struct ProductKind {
+  bool batched = false;
+  bool prepackedB = false; // B is given as panels (PackedWeights.h, krnl.matmul_panels)
+  bool relu = false;       // C's tiles are stored as max(C, 0) after the last K block
+  bool overwrites = false; // C = A * B + bias (krnl.matmul_panels): the first K block's
+                           // tiles start from the row's bias (0 without one), not from C
+};
+
 class MatmulEmitter {
 public:
-  // With `prepackedB`, bm is not B but B's panels, packed at compile time (PackedWeights.h).
-  // With `relu`, C's tiles are stored as max(C, 0) after the last K block.
-  MatmulEmitter(OpBuilder &b, Location loc, const MatmulConfig &config, Value a, Value bm,
-                Value c, bool batched, bool prepackedB, bool relu)
-      : b(b), loc(loc), config(config), a(a), bm(bm), c(c), batched(batched),
-        prepackedB(prepackedB), relu(relu),
+  // `operands` are A, B (or B's panels), C and the optional bias, as `kind` says.
+  MatmulEmitter(OpBuilder &b, Location loc, const MatmulConfig &config, ValueRange operands,
+                const ProductKind &kind)
+      : b(b), loc(loc), config(config), a(operands[0]), bm(operands[1]), c(operands[2]),
+        bias(operands.size() > 3 ? operands[3] : Value()), batched(kind.batched),
+        prepackedB(kind.prepackedB), relu(kind.relu), overwrites(kind.overwrites),
         vectorType(VectorType::get({config.vectorWidth}, b.getF32Type())),
         maskType(VectorType::get({config.vectorWidth}, b.getI1Type())) {}
 
@@ -379,12 +389,16 @@ private:
       rowIndex.push_back(add(row0, cst(r)));
     for (int64_t v = 0; v < vectors; ++v)
       colIndex.push_back(add(kernel.col, cst(v * width)));
-    SmallVector<Value> tile;
-    for (int64_t r = 0; r < rows; ++r)
-      for (int64_t v = 0; v < vectors; ++v)
-        tile.push_back(vector::MaskedLoadOp::create(b, loc, vectorType, c,
-                                                    at(rowIndex[r], colIndex[v]),
-                                                    kernel.masks[v], zero));
+    auto loadTile = [&] {
+      SmallVector<Value> tile;
+      for (int64_t r = 0; r < rows; ++r)
+        for (int64_t v = 0; v < vectors; ++v)
+          tile.push_back(vector::MaskedLoadOp::create(b, loc, vectorType, c,
+                                                      at(rowIndex[r], colIndex[v]),
+                                                      kernel.masks[v], zero));
+      return tile;
+    };
+    SmallVector<Value> tile = overwrites ? startTile(kernel, rowIndex, loadTile) : loadTile();
     if (packing && rows == config.registerRows)
       prefetchNextTile(row0, colIndex);
     auto loop = scf::ForOp::create(
@@ -428,13 +442,39 @@ private:
       }
   }
 
+  // The first K block's tiles of a product that overwrites C: each row's bias (or 0)
+  // in every lane; later blocks load what the earlier ones stored.
+  SmallVector<Value> startTile(const Kernel &kernel, ArrayRef<Value> rowIndex,
+                               llvm::function_ref<SmallVector<Value>()> loadTile) {
+    int64_t vectors = config.registerVectors;
+    Value first = b.createOrFold<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, kernel.pc,
+                                                cst(0));
+    SmallVector<Type> types(rowIndex.size() * vectors, vectorType);
+    auto branch = scf::IfOp::create(b, loc, types, first, /*withElseRegion=*/true);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(branch.thenBlock());
+    SmallVector<Value> start;
+    for (Value row : rowIndex) {
+      Value value = bias ? Value(vector::BroadcastOp::create(
+                               b, loc, vectorType, memref::LoadOp::create(b, loc, bias, row)))
+                         : Value(arith::ConstantOp::create(b, loc, b.getZeroAttr(vectorType)));
+      start.append(vectors, value);
+    }
+    scf::YieldOp::create(b, loc, start);
+    b.setInsertionPointToStart(branch.elseBlock());
+    scf::YieldOp::create(b, loc, loadTile());
+    return SmallVector<Value>(branch.getResults());
+  }
+
   OpBuilder &b;
   Location loc;
   MatmulConfig config; // the nest's; streamingConfig while B is read in place
   Value a, bm, c;
+  Value bias; // with `overwrites`: C's row bias, or null for 0
   bool batched;
   bool prepackedB;
   bool relu;
+  bool overwrites;
   VectorType vectorType, maskType;
   Value packed, packedA;
   bool packingA = false; // whether full row groups of A are packed (with B's panels)
@@ -450,7 +490,7 @@ bool hasReluEpilogue(Operation *op) {
 // (krnl.matmul_panels), C contiguous in its rows, and no epilogue but relu (the loops of
 // krnl-to-affine reject any other).
 bool lowerable(Operation *op) {
-  if (op->getNumOperands() != 3 ||
+  if ((!isa<krnl::MatmulPanelsOp>(op) && op->getNumOperands() != 3) ||
       krnl::matmulEpilogueOf(op) == krnl::MatmulEpilogue::Unknown)
     return false;
   for (Value operand : op->getOperands()) {
@@ -552,17 +592,19 @@ struct LowerMatmul : impl::LowerMatmulBase<LowerMatmul> {
         globals.insert(producer);
         operands[1] = panels;
       }
-      MatmulEmitter inPlace(builder, loc, config, operands[0], operands[1], operands[2],
-                            batched, bool(panels), hasReluEpilogue(op));
+      ProductKind kind{batched, bool(panels), hasReluEpilogue(op),
+                       isa<krnl::MatmulPanelsOp>(op)};
+      MatmulEmitter inPlace(builder, loc, config, operands, kind);
       Value units = inPlace.unitCount(axis);
       Value zero = arith::ConstantIndexOp::create(builder, loc, 0);
       if (!worthThreads(op)) {
         inPlace.emitShare(axis, zero, units);
       } else {
-        func::FuncOp share = buildShareFunction(op, operands, config, axis, batched,
-                                                bool(panels), counter++, symbols);
-        func::CallOp::create(builder, loc, share,
-                             ValueRange{zero, units, operands[0], operands[1], operands[2]});
+        func::FuncOp share =
+            buildShareFunction(op, operands, config, axis, kind, counter++, symbols);
+        SmallVector<Value> arguments{zero, units};
+        arguments.append(operands);
+        func::CallOp::create(builder, loc, share, arguments);
       }
       op->erase();
     }
@@ -574,11 +616,11 @@ struct LowerMatmul : impl::LowerMatmulBase<LowerMatmul> {
           producer->erase();
   }
 
-  // func.func private @PARENT.omc_parallel.matmulN(%first, %last, %a, %b, %c): the nest
-  // over C's units [first, last) of `axis`.
+  // func.func private @PARENT.omc_parallel.matmulN(%first, %last, %a, %b, %c[, %bias]):
+  // the nest over C's units [first, last) of `axis`.
   static func::FuncOp buildShareFunction(Operation *op, ValueRange operands,
                                          const MatmulConfig &config, SplitAxis axis,
-                                         bool batched, bool prepackedB, unsigned number,
+                                         const ProductKind &kind, unsigned number,
                                          SymbolTable &symbols) {
     auto parent = op->getParentOfType<func::FuncOp>();
     Location loc = op->getLoc();
@@ -594,8 +636,7 @@ struct LowerMatmul : impl::LowerMatmulBase<LowerMatmul> {
     symbols.insert(share);
     Block *entry = share.addEntryBlock();
     b.setInsertionPointToStart(entry);
-    MatmulEmitter emitter(b, loc, config, entry->getArgument(2), entry->getArgument(3),
-                          entry->getArgument(4), batched, prepackedB, hasReluEpilogue(op));
+    MatmulEmitter emitter(b, loc, config, entry->getArguments().drop_front(2), kind);
     emitter.emitShare(axis, entry->getArgument(0), entry->getArgument(1));
     func::ReturnOp::create(b, loc);
     return share;

@@ -12,7 +12,8 @@ with transposed operands and a broadcast bias; and a sequence split whose chunk 
 known at run time. Weights (initializers) take another road: omc packs them into panels at
 compile time, for one row, many rows, a transposed Gemm weight, a weight two MatMuls share
 and one an Add reads too. A Relu folded into its Conv is the matmul's epilogue; convs write their patches straight into
-the kernel's panels (strides, pads, dilations, partial last panels). Each model is compiled per target, run on random
+the kernel's panels (strides, pads, dilations, partial last panels), and a Relu after a
+residual Add folds into the Add. Each model is compiled per target, run on random
 inputs, and onnxruntime-node (tools/models/check_with_onnxruntime.js) runs the same model on
 the same inputs and compares (rtol 1e-4, atol 1e-4).
 """
@@ -123,6 +124,12 @@ CASES = {
     "conv_panels_pointwise": ([helper.make_node("Conv", ["X", "W"], ["Y"])],
                               [("X", [1, 300, 7, 7]), ("W", Weight([50, 300, 1, 1]))],
                               [1, 50, 7, 7]),
+    # A residual block's tail: the Relu folds into the Add (onnx-fuse-activation).
+    "residual_add_relu": ([helper.make_node("Conv", ["X", "W", "B"], ["H"]),
+                           helper.make_node("Add", ["H", "X"], ["S"]),
+                           helper.make_node("Relu", ["S"], ["Y"])],
+                          [("X", [1, 64, 7, 7]), ("W", Weight([64, 64, 1, 1])),
+                           ("B", Weight([64]))], [1, 64, 7, 7]),
     "conv_pointwise_wide": ([helper.make_node("Conv", ["X", "W"], ["Y"])],
                             [("X", [1, 20, 30, 30]), ("W", Weight([36, 20, 1, 1]))],
                             [1, 36, 30, 30]),

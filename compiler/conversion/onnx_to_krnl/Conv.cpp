@@ -76,12 +76,10 @@ struct ConvLowering : OpConversionPattern<OpTy> {
     Value result = allocBuffer(rewriter, loc, resultType, dims);
     Type elementType = resultType.getElementType();
     bool hasBias = isa<MemRefType>(bias.getType());
-    bool relu = false; // onnx-fuse-conv-activation folded a Relu in
-    if (auto activation = op->template getAttrOfType<StringAttr>(onnx::kConvActivationAttr)) {
-      if (activation.getValue() != "relu")
-        return rewriter.notifyMatchFailure(op, "unknown omc.activation");
-      relu = true;
-    }
+    FailureOr<bool> folded = foldedRelu(op);
+    if (failed(folded))
+      return rewriter.notifyMatchFailure(op, "unknown omc.activation");
+    bool relu = *folded;
     if (!transposed &&
         conv::emitConvAsMatmul(rewriter, loc, x, w, bias, result, g, group, relu)) {
       rewriter.replaceOp(op, result);

@@ -58,14 +58,11 @@ bool emitConvAsMatmul(OpBuilder &b, Location loc, Value x, Value w, Value bias, 
   int64_t k = channels * kh * kw, n = oh * ow;
   auto c = [&](int64_t v) { return index(b, loc, v); };
 
-  // Y starts as the bias (or 0); the product accumulates into it.
-  buildLoopNest(b, loc, {c(1), c(m), c(oh), c(ow)},
-                [&](OpBuilder &b, Location loc, ValueRange ivs) {
-                  Value init =
-                      biasType ? Value(krnl::LoadOp::create(b, loc, bias, ValueRange{ivs[1]}))
-                               : constantOf(b, loc, b.getF32Type(), 0);
-                  krnl::StoreOp::create(b, loc, init, result, ivs);
-                });
+  Value output = matmul::rowMajorView(b, loc, result, {c(m), c(n)});
+  auto withEpilogue = [&](Operation *product) {
+    if (relu)
+      product->setAttr(krnl::kMatmulEpilogueAttr, b.getStringAttr("relu"));
+  };
 
   bool pointwise = kh == 1 && kw == 1 && g.strides[0] == 1 && g.strides[1] == 1 &&
                    g.padBegin[0] == 0 && g.padBegin[1] == 0 && oh == height && ow == width;
@@ -83,17 +80,6 @@ bool emitConvAsMatmul(OpBuilder &b, Location loc, Value x, Value w, Value bias, 
     return value;
   };
   // Y[m, n] += W as [M, K] times the patches: [K, N], or their panels (krnl.matmul_panels).
-  auto emitProduct = [&](Value patches, bool asPanels) {
-    Value weights = matmul::rowMajorView(b, loc, w, {c(m), c(k)});
-    Value output = matmul::rowMajorView(b, loc, result, {c(m), c(n)});
-    Operation *product =
-        asPanels ? krnl::MatmulPanelsOp::create(b, loc, weights, patches, output).getOperation()
-                 : linalg::MatmulOp::create(b, loc, ValueRange{weights, patches},
-                                            ValueRange{output})
-                       .getOperation();
-    if (relu)
-      product->setAttr(krnl::kMatmulEpilogueAttr, b.getStringAttr("relu"));
-  };
 
   // Patches the matmul would pack anyway go straight into its kernel's panels.
   if (std::optional<int64_t> panelWidth = panelWidthFor(b, pointwise, n)) {
@@ -161,7 +147,10 @@ bool emitConvAsMatmul(OpBuilder &b, Location loc, Value x, Value w, Value bias, 
               b, loc, AffineMap::get(3, 0, (d0 * kh + d1) * kw + d2), ivs.drop_front());
           vector::StoreOp::create(b, loc, values, panels, ValueRange{ivs[0], rowOfK, c(0)});
         });
-    emitProduct(panels, /*asPanels=*/true);
+    Value weights = matmul::rowMajorView(b, loc, w, {c(m), c(k)});
+    auto product = krnl::MatmulPanelsOp::create(b, loc, weights, panels, output,
+                                                biasType ? bias : Value());
+    withEpilogue(product);
     return true;
   }
 
@@ -181,7 +170,16 @@ bool emitConvAsMatmul(OpBuilder &b, Location loc, Value x, Value w, Value bias, 
                   });
     patches = matmul::rowMajorView(b, loc, col5d, {c(k), c(n)});
   }
-  emitProduct(patches, /*asPanels=*/false);
+  // Y starts as the bias (or 0); the product accumulates into it. Y as [M, N]: each row
+  // one long loop, which vectorizes whatever OW is.
+  buildLoopNest(b, loc, {c(m), c(n)}, [&](OpBuilder &b, Location loc, ValueRange ivs) {
+    Value init = biasType ? Value(krnl::LoadOp::create(b, loc, bias, ValueRange{ivs[0]}))
+                          : constantOf(b, loc, b.getF32Type(), 0);
+    krnl::StoreOp::create(b, loc, init, output, ivs);
+  });
+  Value weights = matmul::rowMajorView(b, loc, w, {c(m), c(k)});
+  withEpilogue(linalg::MatmulOp::create(b, loc, ValueRange{weights, patches},
+                                        ValueRange{output}));
   return true;
 }
 

@@ -171,4 +171,13 @@ Value wrapNegativeIndex(OpBuilder &builder, Location loc, Value index, Value dim
                                  arith::AddIOp::create(builder, loc, index, dim), index);
 }
 
+FailureOr<bool> foldedRelu(Operation *op) {
+  auto activation = op->getAttrOfType<StringAttr>(onnx::kActivationAttr);
+  if (!activation)
+    return false;
+  if (activation.getValue() != "relu")
+    return failure();
+  return true;
+}
+
 } // namespace omc

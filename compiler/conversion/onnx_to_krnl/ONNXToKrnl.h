@@ -140,6 +140,10 @@ llvm::SmallVector<mlir::Value> broadcastIndices(mlir::OpBuilder &builder,
                                                 mlir::Location loc, mlir::Value operand,
                                                 mlir::ValueRange resultIndices);
 
+// Whether onnx-fuse-activation folded a Relu into `op` (omc.activation = "relu"); failure
+// for an activation this lowering does not know.
+mlir::FailureOr<bool> foldedRelu(mlir::Operation *op);
+
 // A constant of `type` (int or float) holding `value`.
 mlir::Value constantOf(mlir::OpBuilder &builder, mlir::Location loc, mlir::Type type,
                        double value);

@@ -138,6 +138,12 @@ LogicalResult MatmulPanelsOp::verify() {
   if (mismatch(a.getDimSize(1), panels.getDimSize(1)))
     return emitOpError() << "has K = " << a.getDimSize(1) << " in A but "
                          << panels.getDimSize(1) << " in the panels";
+  if (Value bias = getBias()) {
+    auto type = cast<MemRefType>(bias.getType());
+    if (type.getRank() != 1 || type.getElementType() != c.getElementType() ||
+        mismatch(type.getDimSize(0), c.getDimSize(0)))
+      return emitOpError() << "expects a bias of one element per row of C, not " << type;
+  }
   if (!panels.hasStaticShape() || panels.getDimSize(2) < 1)
     return emitOpError() << "expects panels of a static shape";
   int64_t count = panels.getDimSize(0), width = panels.getDimSize(2), n = c.getDimSize(1);

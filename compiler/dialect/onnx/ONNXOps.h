@@ -23,9 +23,9 @@
 
 namespace omc::onnx {
 
-// On an onnx.Conv: the activation its lowering applies to the result ("relu"), put there
-// by onnx-fuse-conv-activation.
-inline constexpr llvm::StringLiteral kConvActivationAttr = "omc.activation";
+// On an onnx.Conv or onnx.Add: the activation its lowering applies to the result
+// ("relu"), put there by onnx-fuse-activation.
+inline constexpr llvm::StringLiteral kActivationAttr = "omc.activation";
 
 } // namespace omc::onnx
 

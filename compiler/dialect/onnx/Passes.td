@@ -27,13 +27,14 @@ def ONNXRecognizeComposites : Pass<"onnx-recognize-composites", "::mlir::func::F
   let dependentDialects = ["::omc::onnx::ONNXDialect"];
 }
 
-def ONNXFuseConvActivation : Pass<"onnx-fuse-conv-activation", "::mlir::func::FuncOp"> {
-  let summary = "Fold a Relu into the Conv that alone feeds it";
+def ONNXFuseActivation : Pass<"onnx-fuse-activation", "::mlir::func::FuncOp"> {
+  let summary = "Fold a Relu into the Conv or Add that alone feeds it";
   let description = [{
-    Relu(Conv(...)), where the Relu is the Conv's only user, becomes the Conv alone with
-    the discardable attribute `omc.activation = "relu"`: the Conv lowering applies the
-    activation as it writes its result (as a matmul epilogue where the Conv becomes a
-    matmul), which saves a pass over memory and a buffer per pair (49 in ResNet-50).
+    Relu(Conv(...)) and Relu(Add(...)), where the Relu is the only user, become the Conv
+    or Add alone with the discardable attribute `omc.activation = "relu"`: the lowering
+    applies the activation as it writes the result (as a matmul epilogue where the Conv
+    becomes a matmul), which saves a pass over memory and a buffer per pair (49 Conv and
+    16 residual Add pairs in ResNet-50).
   }];
   let dependentDialects = ["::omc::onnx::ONNXDialect"];
 }

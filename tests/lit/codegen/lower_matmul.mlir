@@ -247,17 +247,42 @@ func.func @unknown_epilogue(%a: memref<3x40xf32>, %b: memref<40x8xf32>, %c: memr
 
 // krnl.matmul_panels: B comes as panels [P, K, 4] from its producer. The kernel reads them
 // as one flat stream, panel (jc + jr) / 4 from (jc + jr) * K + pc * 4 on, as for a weight:
-// no buffer is allocated, nothing is packed.
+// no buffer is allocated, nothing is packed. It overwrites C: the first of its two K blocks
+// (K = 20, block_k = 16) starts its tiles from the row's bias, the second from C.
 // CHECK-LABEL: func.func @panels
-// CHECK-SAME: (%[[A:.*]]: memref<4x2xf32>, %[[P:.*]]: memref<2x2x4xf32>, %[[C:.*]]: memref<4x7xf32>)
-// CHECK: %[[FLAT:.*]] = memref.reinterpret_cast %[[P]] to offset: [0], sizes: [16], strides: [1]
+// CHECK-SAME: (%[[A:.*]]: memref<4x20xf32>, %[[P:.*]]: memref<2x20x4xf32>, %[[C:.*]]: memref<4x7xf32>, %[[BIAS:.*]]: memref<4xf32>)
+// CHECK: %[[FLAT:.*]] = memref.reinterpret_cast %[[P]] to offset: [0], sizes: [160], strides: [1]
 // CHECK-NOT: memref.alloc
 // CHECK-NOT: vector.store
+// CHECK: %[[FIRST:.*]] = arith.cmpi eq, %[[PC:.*]], %c0
+// CHECK-NEXT: scf.if %[[FIRST]] -> (vector<4xf32>, vector<4xf32>)
+// CHECK-NEXT: %[[B0:.*]] = memref.load %[[BIAS]][%{{.*}}]
+// CHECK-NEXT: %[[V0:.*]] = vector.broadcast %[[B0]] : f32 to vector<4xf32>
+// CHECK: scf.yield %[[V0]], %{{.*}}
+// CHECK-NEXT: } else {
+// CHECK-NEXT: vector.maskedload %[[C]]
 // CHECK: vector.load %[[FLAT]]
 // CHECK: return
-func.func @panels(%a: memref<4x2xf32>, %p: memref<2x2x4xf32>, %c: memref<4x7xf32>) {
-  krnl.matmul_panels %a, %p, %c {omc.matmul_config = {vector_width = 4, register_rows = 2,
-                 register_vectors = 1, block_k = 16, block_m = 4, block_n = 16}}
+func.func @panels(%a: memref<4x20xf32>, %p: memref<2x20x4xf32>, %c: memref<4x7xf32>,
+                  %bias: memref<4xf32>) {
+  krnl.matmul_panels %a, %p, %c bias(%bias : memref<4xf32>)
+    {omc.matmul_config = {vector_width = 4, register_rows = 2, register_vectors = 1,
+                          block_k = 16, block_m = 4, block_n = 16}}
+    : memref<4x20xf32>, memref<2x20x4xf32>, memref<4x7xf32>
+  return
+}
+
+// -----
+
+// Without a bias, and with one K block only, the tiles start at 0, and C is never read.
+// CHECK-LABEL: func.func @panels_no_bias
+// CHECK: %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : vector<4xf32>
+// CHECK-NOT: vector.maskedload
+// CHECK: scf.for %{{.*}} iter_args(%{{.*}} = %[[ZERO]], %{{.*}} = %[[ZERO]]) -> (vector<4xf32>, vector<4xf32>)
+func.func @panels_no_bias(%a: memref<4x2xf32>, %p: memref<2x2x4xf32>, %c: memref<4x7xf32>) {
+  krnl.matmul_panels %a, %p, %c
+    {omc.matmul_config = {vector_width = 4, register_rows = 2, register_vectors = 1,
+                          block_k = 16, block_m = 4, block_n = 16}}
     : memref<4x2xf32>, memref<2x2x4xf32>, memref<4x7xf32>
   return
 }

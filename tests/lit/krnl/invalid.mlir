@@ -67,3 +67,13 @@ func.func @panels_type(%a: memref<4x8xf32>, %p: memref<2x8x8xf16>, %c: memref<4x
   krnl.matmul_panels %a, %p, %c : memref<4x8xf32>, memref<2x8x8xf16>, memref<4x16xf32>
   return
 }
+
+// -----
+
+func.func @panels_bias(%a: memref<4x8xf32>, %p: memref<2x8x8xf32>, %c: memref<4x16xf32>,
+                       %bias: memref<5xf32>) {
+  // expected-error @+1 {{expects a bias of one element per row of C, not 'memref<5xf32>'}}
+  krnl.matmul_panels %a, %p, %c bias(%bias : memref<5xf32>)
+    : memref<4x8xf32>, memref<2x8x8xf32>, memref<4x16xf32>
+  return
+}

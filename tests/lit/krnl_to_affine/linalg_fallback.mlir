@@ -49,10 +49,14 @@ func.func @matmul_unknown_epilogue(%a: memref<4x3xf32>, %b: memref<3x5xf32>, %c:
 
 // -----
 
-// krnl.matmul_panels that no target pass lowered: loops that read B at
-// panels[n floordiv 4, k, n mod 4], then its epilogue.
+// krnl.matmul_panels that no target pass lowered: loops that start C from the bias, loops
+// that read B at panels[n floordiv 4, k, n mod 4], then its epilogue.
 // CHECK-LABEL: func.func @panels_relu
 // CHECK-NOT: krnl.matmul_panels
+// CHECK: affine.for %[[I0:.*]] = 0 to 3
+// CHECK-NEXT: affine.for %[[J0:.*]] = 0 to 6
+// CHECK-NEXT: %[[B:.*]] = affine.load %arg3[%[[I0]]]
+// CHECK-NEXT: affine.store %[[B]], %arg2[%[[I0]], %[[J0]]]
 // CHECK: affine.for %[[I:.*]] = 0 to 3
 // CHECK-NEXT: affine.for %[[J:.*]] = 0 to 6
 // CHECK-NEXT: affine.for %[[K:.*]] = 0 to 2
@@ -63,8 +67,22 @@ func.func @matmul_unknown_epilogue(%a: memref<4x3xf32>, %b: memref<3x5xf32>, %c:
 // CHECK-NEXT: arith.addf
 // CHECK-NEXT: affine.store %{{.*}}, %arg2[%[[I]], %[[J]]]
 // CHECK: arith.maximumf
-func.func @panels_relu(%a: memref<3x2xf32>, %p: memref<2x2x4xf32>, %c: memref<3x6xf32>) {
-  krnl.matmul_panels %a, %p, %c {omc.epilogue = "relu"}
+func.func @panels_relu(%a: memref<3x2xf32>, %p: memref<2x2x4xf32>, %c: memref<3x6xf32>,
+                       %bias: memref<3xf32>) {
+  krnl.matmul_panels %a, %p, %c bias(%bias : memref<3xf32>) {omc.epilogue = "relu"}
     : memref<3x2xf32>, memref<2x2x4xf32>, memref<3x6xf32>
+  return
+}
+
+// -----
+
+// Without a bias, C starts at 0.
+// CHECK-LABEL: func.func @panels_no_bias
+// CHECK: %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK: affine.for %[[I0:.*]] = 0 to 3
+// CHECK-NEXT: affine.for %[[J0:.*]] = 0 to 6
+// CHECK-NEXT: affine.store %[[ZERO]], %arg2[%[[I0]], %[[J0]]]
+func.func @panels_no_bias(%a: memref<3x2xf32>, %p: memref<2x2x4xf32>, %c: memref<3x6xf32>) {
+  krnl.matmul_panels %a, %p, %c : memref<3x2xf32>, memref<2x2x4xf32>, memref<3x6xf32>
   return
 }

@@ -1,23 +1,23 @@
 // RUN: omc-opt %s --split-input-file --convert-onnx-to-krnl --canonicalize | FileCheck %s
 
-// f32, batch 1, group 1, 3x3 kernel, pads 1, stride 2: Y starts at the bias, the input
-// patches are gathered into col[c, kh, kw, oh, ow] at the loop variables themselves (zero
-// in the padding), and one linalg.matmul of W as [4, 18] by col seen as [18, 9]
-// accumulates into Y as [4, 9].
+// f32, batch 1, group 1, 3x3 kernel, pads 1, stride 2: the input patches are gathered into
+// col[c, kh, kw, oh, ow] at the loop variables themselves (zero in the padding), Y as
+// [4, 9] starts at the bias, row by row, and one linalg.matmul of W as [4, 18] by col seen
+// as [18, 9] accumulates into it.
 // CHECK-LABEL: func.func @conv_pads_strides
 // CHECK-SAME: (%[[X:.*]]: memref<1x2x5x5xf32>, %[[W:.*]]: memref<4x2x3x3xf32>, %[[B:.*]]: memref<4xf32>)
 // CHECK: %[[Y:.*]] = memref.alloc() {alignment = 64 : i64} : memref<1x4x3x3xf32>
-// CHECK: ^bb0(%[[N:.*]]: index, %[[M:.*]]: index, %[[OH:.*]]: index, %[[OW:.*]]: index):
-// CHECK-NEXT: %[[BIAS:.*]] = krnl.load %[[B]][%[[M]]]
-// CHECK-NEXT: krnl.store %[[BIAS]], %[[Y]][%[[N]], %[[M]], %[[OH]], %[[OW]]]
+// CHECK: %[[YV:.*]] = memref.reinterpret_cast %[[Y]] to offset: [0], sizes: [4, 9], strides: [9, 1]
 // CHECK: %[[COL:.*]] = memref.alloc() {alignment = 64 : i64} : memref<2x3x3x3x3xf32>
 // CHECK: ^bb0(%[[C:.*]]: index, %[[KH:.*]]: index, %[[KW:.*]]: index, %[[PH:.*]]: index, %[[PW:.*]]: index):
 // CHECK: %[[XV:.*]] = krnl.load %[[X]][%c0, %[[C]], %{{.*}}, %{{.*}}]
 // CHECK: %[[XZ:.*]] = arith.select %{{.*}}, %[[XV]], %cst
 // CHECK: krnl.store %[[XZ]], %[[COL]][%[[C]], %[[KH]], %[[KW]], %[[PH]], %[[PW]]] : memref<2x3x3x3x3xf32>
 // CHECK: %[[COLV:.*]] = memref.reinterpret_cast %[[COL]] to offset: [0], sizes: [18, 9], strides: [9, 1]
+// CHECK: ^bb0(%[[M:.*]]: index, %[[N:.*]]: index):
+// CHECK-NEXT: %[[BIAS:.*]] = krnl.load %[[B]][%[[M]]]
+// CHECK-NEXT: krnl.store %[[BIAS]], %[[YV]][%[[M]], %[[N]]]
 // CHECK: %[[WV:.*]] = memref.reinterpret_cast %[[W]] to offset: [0], sizes: [4, 18], strides: [18, 1]
-// CHECK: %[[YV:.*]] = memref.reinterpret_cast %[[Y]] to offset: [0], sizes: [4, 9], strides: [9, 1]
 // CHECK: linalg.matmul ins(%[[WV]], %[[COLV]] : memref<4x18xf32, strided<[18, 1]>>, memref<18x9xf32, strided<[9, 1]>>) outs(%[[YV]] : memref<4x9xf32, strided<[9, 1]>>)
 func.func @conv_pads_strides(%x: tensor<1x2x5x5xf32>, %w: tensor<4x2x3x3xf32>, %b: tensor<4xf32>) -> tensor<1x4x3x3xf32> {
   %0 = onnx.Conv %x, %w, %b {pads = [1, 1, 1, 1], strides = [2, 2]} : (tensor<1x2x5x5xf32>, tensor<4x2x3x3xf32>, tensor<4xf32>) -> tensor<1x4x3x3xf32>
@@ -30,9 +30,11 @@ func.func @conv_pads_strides(%x: tensor<1x2x5x5xf32>, %w: tensor<4x2x3x3xf32>, %
 // no bias starts Y at 0.
 // CHECK-LABEL: func.func @conv_pointwise
 // CHECK-SAME: (%[[X:.*]]: memref<1x3x4x5xf32>, %[[W:.*]]: memref<6x3x1x1xf32>)
-// CHECK: krnl.store %cst
+// CHECK: memref.alloc() {alignment = 64 : i64} : memref<1x6x4x5xf32>
 // CHECK-NOT: memref.alloc
 // CHECK: %[[XV:.*]] = memref.reinterpret_cast %[[X]] to offset: [0], sizes: [3, 20], strides: [20, 1]
+// CHECK-NOT: memref.alloc
+// CHECK: krnl.store %cst
 // CHECK: %[[WV:.*]] = memref.reinterpret_cast %[[W]] to offset: [0], sizes: [6, 3], strides: [3, 1]
 // CHECK: linalg.matmul ins(%[[WV]], %[[XV]] : {{.*}}) outs(%{{.*}} : memref<6x20xf32, strided<[20, 1]>>)
 func.func @conv_pointwise(%x: tensor<1x3x4x5xf32>, %w: tensor<6x3x1x1xf32>) -> tensor<1x6x4x5xf32> {
@@ -89,20 +91,22 @@ func.func @grouped_conv_relu(%x: tensor<1x4x4x5xf32>, %w: tensor<4x2x1x1xf32>) -
 // A target whose matmul kernel reads panels of 8 columns (omc.target's matmul_tiles): the
 // patches go straight into them. Per panel p and patch row (c, kh, kw), one gather of 8
 // lanes, n = p * 8 + lane, masked to n < 9 and to the input (pads 1, stride 2), and one
-// vector store of panel row (c * 3 + kh) * 3 + kw. The product reads the panels.
+// vector store of panel row (c * 3 + kh) * 3 + kw. The product reads the panels and starts
+// from the bias: no nest fills Y first.
 module attributes {omc.target = {name = "t", vector_bits = 256 : i64, matmul_tiles = array<i64: 2, 8, 16, 4, 16>}} {
   // CHECK-LABEL: func.func @conv_panels
-  // CHECK-SAME: (%[[X:.*]]: memref<1x2x5x5xf32>
+  // CHECK-SAME: (%[[X:.*]]: memref<1x2x5x5xf32>, %{{.*}}: memref<4x2x3x3xf32>, %[[B:.*]]: memref<4xf32>)
+  // CHECK-NOT: krnl.load %[[B]]
   // CHECK: %[[PANELS:.*]] = memref.alloc() {alignment = 64 : i64} : memref<2x18x8xf32>
   // CHECK: ^bb0(%[[P:.*]]: index, %[[C:.*]]: index, %[[KH:.*]]: index, %[[KW:.*]]: index):
   // CHECK: %[[V:.*]] = vector.gather %[[X]][%c0, %c0, %c0, %c0] [%{{.*}}], %{{.*}}, %{{.*}} : memref<1x2x5x5xf32>, vector<8xi32>, vector<8xi1>, vector<8xf32> into vector<8xf32>
   // CHECK: %[[ROW:.*]] = affine.apply #{{.*}}(%[[C]], %[[KH]], %[[KW]])
   // CHECK: vector.store %[[V]], %[[PANELS]][%[[P]], %[[ROW]], %c0] : memref<2x18x8xf32>, vector<8xf32>
-  // CHECK: krnl.matmul_panels %{{.*}}, %[[PANELS]], %{{.*}} {omc.epilogue = "relu"} : memref<4x18xf32, strided<[18, 1]>>, memref<2x18x8xf32>, memref<4x9xf32, strided<[9, 1]>>
+  // CHECK-NOT: krnl.load %[[B]]
+  // CHECK: krnl.matmul_panels %{{.*}}, %[[PANELS]], %{{.*}} bias(%[[B]] : memref<4xf32>) {omc.epilogue = "relu"} : memref<4x18xf32, strided<[18, 1]>>, memref<2x18x8xf32>, memref<4x9xf32, strided<[9, 1]>>
   // CHECK-NOT: linalg.matmul
-  func.func @conv_panels(%x: tensor<1x2x5x5xf32>, %w: tensor<4x2x3x3xf32>) -> tensor<1x4x3x3xf32> {
-    %none = onnx.NoValue
-    %0 = onnx.Conv %x, %w, %none {pads = [1, 1, 1, 1], strides = [2, 2], omc.activation = "relu"} : (tensor<1x2x5x5xf32>, tensor<4x2x3x3xf32>, none) -> tensor<1x4x3x3xf32>
+  func.func @conv_panels(%x: tensor<1x2x5x5xf32>, %w: tensor<4x2x3x3xf32>, %b: tensor<4xf32>) -> tensor<1x4x3x3xf32> {
+    %0 = onnx.Conv %x, %w, %b {pads = [1, 1, 1, 1], strides = [2, 2], omc.activation = "relu"} : (tensor<1x2x5x5xf32>, tensor<4x2x3x3xf32>, tensor<4xf32>) -> tensor<1x4x3x3xf32>
     return %0 : tensor<1x4x3x3xf32>
   }
 
@@ -120,7 +124,8 @@ module attributes {omc.target = {name = "t", vector_bits = 256 : i64, matmul_til
   // Pointwise with few panels (49 columns): panels.
   // CHECK-LABEL: func.func @pointwise_narrow
   // CHECK: memref<7x2x8xf32>
-  // CHECK: krnl.matmul_panels
+  // CHECK-NOT: krnl.store
+  // CHECK: krnl.matmul_panels %{{.*}}, %{{.*}}, %{{.*}} : memref
   func.func @pointwise_narrow(%x: tensor<1x2x7x7xf32>, %w: tensor<4x2x1x1xf32>) -> tensor<1x4x7x7xf32> {
     %none = onnx.NoValue
     %0 = onnx.Conv %x, %w, %none : (tensor<1x2x7x7xf32>, tensor<4x2x1x1xf32>, none) -> tensor<1x4x7x7xf32>

@@ -100,3 +100,22 @@ func.func @gelu_tanh(%x: tensor<3xf32>) -> tensor<3xf32> {
   %0 = onnx.Gelu %x {approximate = "tanh"} : (tensor<3xf32>) -> tensor<3xf32>
   return %0 : tensor<3xf32>
 }
+
+// Same static shapes, nothing broadcast: one loop over all 50 elements of row-major views;
+// a folded Relu (onnx-fuse-activation) is applied before the store.
+// CHECK-LABEL: func.func @flat_add_relu
+// CHECK-SAME: (%[[A:.*]]: memref<1x2x5x5xf32>, %[[B:.*]]: memref<1x2x5x5xf32>)
+// CHECK-DAG: %[[AV:.*]] = memref.reinterpret_cast %[[A]] to offset: [0], sizes: [50], strides: [1]
+// CHECK-DAG: %[[BV:.*]] = memref.reinterpret_cast %[[B]] to offset: [0], sizes: [50], strides: [1]
+// CHECK-DAG: %[[YV:.*]] = memref.reinterpret_cast %{{.*}} to offset: [0], sizes: [50], strides: [1]
+// CHECK: krnl.iterate(%{{.*}}) from(%c0) to(%c50)
+// CHECK-NEXT: ^bb0(%[[I:.*]]: index):
+// CHECK: %[[X:.*]] = krnl.load %[[AV]][%[[I]]]
+// CHECK: %[[Y:.*]] = krnl.load %[[BV]][%[[I]]]
+// CHECK: %[[S:.*]] = arith.addf %[[X]], %[[Y]]
+// CHECK: %[[R:.*]] = arith.maximumf %[[S]], %{{.*}}
+// CHECK: krnl.store %[[R]], %[[YV]][%[[I]]]
+func.func @flat_add_relu(%a: tensor<1x2x5x5xf32>, %b: tensor<1x2x5x5xf32>) -> tensor<1x2x5x5xf32> {
+  %0 = onnx.Add %a, %b {omc.activation = "relu"} : (tensor<1x2x5x5xf32>, tensor<1x2x5x5xf32>) -> tensor<1x2x5x5xf32>
+  return %0 : tensor<1x2x5x5xf32>
+}

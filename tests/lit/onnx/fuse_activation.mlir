@@ -1,4 +1,4 @@
-// RUN: omc-opt %s --split-input-file --onnx-fuse-conv-activation | FileCheck %s
+// RUN: omc-opt %s --split-input-file --onnx-fuse-activation | FileCheck %s
 
 // A Relu that alone reads a Conv folds into it.
 // CHECK-LABEL: func.func @fused
@@ -37,4 +37,43 @@ func.func @types_differ(%x: tensor<1x2x5x5xf32>, %w: tensor<2x2x1x1xf32>) -> ten
   %0 = onnx.Conv %x, %w, %none : (tensor<1x2x5x5xf32>, tensor<2x2x1x1xf32>, none) -> tensor<1x2x5x5xf32>
   %1 = onnx.Relu %0 : (tensor<1x2x5x5xf32>) -> tensor<*xf32>
   return %1 : tensor<*xf32>
+}
+
+// -----
+
+// A residual Add that only a Relu reads takes the Relu in too.
+// CHECK-LABEL: func.func @add_fused
+// CHECK-NEXT: %[[Y:.*]] = onnx.Add %{{.*}}, %{{.*}} {omc.activation = "relu"}
+// CHECK-NOT: onnx.Relu
+// CHECK-NEXT: return %[[Y]]
+func.func @add_fused(%a: tensor<1x2x5x5xf32>, %b: tensor<1x2x5x5xf32>) -> tensor<1x2x5x5xf32> {
+  %0 = onnx.Add %a, %b : (tensor<1x2x5x5xf32>, tensor<1x2x5x5xf32>) -> tensor<1x2x5x5xf32>
+  %1 = onnx.Relu %0 : (tensor<1x2x5x5xf32>) -> tensor<1x2x5x5xf32>
+  return %1 : tensor<1x2x5x5xf32>
+}
+
+// -----
+
+// An integer Add keeps its Relu.
+// CHECK-LABEL: func.func @add_int
+// CHECK: onnx.Add
+// CHECK-NOT: omc.activation
+// CHECK: onnx.Relu
+func.func @add_int(%a: tensor<4xi32>, %b: tensor<4xi32>) -> tensor<4xi32> {
+  %0 = onnx.Add %a, %b : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+  %1 = onnx.Relu %0 : (tensor<4xi32>) -> tensor<4xi32>
+  return %1 : tensor<4xi32>
+}
+
+// -----
+
+// Other ops keep their Relu.
+// CHECK-LABEL: func.func @mul_kept
+// CHECK: onnx.Mul
+// CHECK-NOT: omc.activation
+// CHECK: onnx.Relu
+func.func @mul_kept(%a: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = onnx.Mul %a, %a : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %1 = onnx.Relu %0 : (tensor<4xf32>) -> tensor<4xf32>
+  return %1 : tensor<4xf32>
 }
