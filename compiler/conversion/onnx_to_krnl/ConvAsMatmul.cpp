@@ -31,10 +31,13 @@ bool covered(MemRefType type) {
 // The width of the panels to write the patches in, when the target's matmul kernel reads
 // panels and packing them here saves work: always when the patches are copied anyway
 // (im2col), and for a pointwise conv whose few columns (a late ResNet stage) would make
-// every thread pack all of B on its own.
-std::optional<int64_t> panelWidthFor(OpBuilder &b, bool pointwise, int64_t n) {
+// every thread pack all of B on its own. The gathers index X with 32-bit lanes: an X of
+// 2^31 elements or more keeps the copy.
+std::optional<int64_t> panelWidthFor(OpBuilder &b, bool pointwise, int64_t n,
+                                     int64_t inputElements) {
   std::optional<int64_t> width = krnl::targetPanelWidth(b.getInsertionBlock()->getParentOp());
-  if (!width || (pointwise && n > kPointwisePanels * *width))
+  if (!width || (pointwise && n > kPointwisePanels * *width) ||
+      inputElements >= (int64_t(1) << 31) || n + *width >= (int64_t(1) << 31))
     return std::nullopt;
   return width;
 }
@@ -79,10 +82,9 @@ bool emitConvAsMatmul(OpBuilder &b, Location loc, Value x, Value w, Value bias, 
       value = arith::SelectOp::create(b, loc, ok, value, constantOf(b, loc, b.getF32Type(), 0));
     return value;
   };
-  // Y[m, n] += W as [M, K] times the patches: [K, N], or their panels (krnl.matmul_panels).
-
   // Patches the matmul would pack anyway go straight into its kernel's panels.
-  if (std::optional<int64_t> panelWidth = panelWidthFor(b, pointwise, n)) {
+  if (std::optional<int64_t> panelWidth =
+          panelWidthFor(b, pointwise, n, xType.getNumElements())) {
     int64_t wd = *panelWidth, count = (n + wd - 1) / wd;
     Value panels = allocBuffer(b, loc, MemRefType::get({count, k, wd}, b.getF32Type()),
                                ValueRange{});

@@ -121,6 +121,16 @@ module attributes {omc.target = {name = "t", vector_bits = 256 : i64, matmul_til
     return %0 : tensor<1x4x9x9xf32>
   }
 
+  // An X of 2^31 elements: the gathers' 32-bit offsets cannot reach it, so it keeps the copy.
+  // CHECK-LABEL: func.func @huge_input
+  // CHECK-NOT: vector.gather
+  // CHECK: linalg.matmul
+  func.func @huge_input(%x: tensor<1x1x65536x32768xf32>, %w: tensor<1x1x3x3xf32>) -> tensor<1x1x65534x32766xf32> {
+    %none = onnx.NoValue
+    %0 = onnx.Conv %x, %w, %none : (tensor<1x1x65536x32768xf32>, tensor<1x1x3x3xf32>, none) -> tensor<1x1x65534x32766xf32>
+    return %0 : tensor<1x1x65534x32766xf32>
+  }
+
   // Pointwise with few panels (49 columns): panels.
   // CHECK-LABEL: func.func @pointwise_narrow
   // CHECK: memref<7x2x8xf32>
