@@ -42,6 +42,77 @@ std::optional<int64_t> panelWidthFor(OpBuilder &b, bool pointwise, int64_t n,
   return width;
 }
 
+// panels[p, (ci * KH + i) * KW + j, :] = the patch elements of X at output positions
+// n = p * W + lane, 0 past N = OH * OW: one gather of W lanes from X and one vector store per
+// panel row. The store's indices are affine, so that the nest stays affine and its panels
+// run on threads (krnl-to-affine makes the vector.store affine).
+void fillPatchPanels(OpBuilder &b, Location loc, Value x, Value panels, const Geometry &g,
+                     int64_t oh, int64_t ow) {
+  auto xType = cast<MemRefType>(x.getType());
+  auto panelsType = cast<MemRefType>(panels.getType());
+  int64_t channels = xType.getDimSize(1), height = xType.getDimSize(2);
+  int64_t width = xType.getDimSize(3), kh = g.kernel[0], kw = g.kernel[1];
+  int64_t count = panelsType.getDimSize(0), wd = panelsType.getDimSize(2), n = oh * ow;
+  auto c = [&](int64_t v) { return index(b, loc, v); };
+  Type i32 = b.getI32Type();
+  auto lanesOf = [&](Type type) { return VectorType::get({wd}, type); };
+  auto splat = [&](OpBuilder &b, Location loc, int64_t value) -> Value {
+    return arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(lanesOf(i32), b.getI32IntegerAttr(value)));
+  };
+  auto broadcast = [&](OpBuilder &b, Location loc, Value index) -> Value {
+    Value scalar = arith::IndexCastOp::create(b, loc, i32, index);
+    return vector::BroadcastOp::create(b, loc, lanesOf(i32), scalar);
+  };
+  SmallVector<int32_t> laneNumbers(wd);
+  for (int64_t lane = 0; lane < wd; ++lane)
+    laneNumbers[lane] = lane;
+  buildLoopNest(
+      b, loc, {c(count), c(channels), c(kh), c(kw)},
+      [&](OpBuilder &b, Location loc, ValueRange ivs) {
+        using P = arith::CmpIPredicate;
+        auto cmp = [&](P predicate, Value x, Value y) -> Value {
+          return arith::CmpIOp::create(b, loc, predicate, x, y);
+        };
+        auto both = [&](Value x, Value y) -> Value { return arith::AndIOp::create(b, loc, x, y); };
+        auto add = [&](Value x, Value y) -> Value { return arith::AddIOp::create(b, loc, x, y); };
+        auto mul = [&](Value x, int64_t y) -> Value {
+          return arith::MulIOp::create(b, loc, x, splat(b, loc, y));
+        };
+        Value lanes = arith::ConstantOp::create(
+            b, loc, DenseElementsAttr::get(lanesOf(i32), ArrayRef<int32_t>(laneNumbers)));
+        Value columns = add(broadcast(b, loc, arith::MulIOp::create(b, loc, ivs[0], c(wd))),
+                            lanes);
+        Value y = arith::DivUIOp::create(b, loc, columns, splat(b, loc, ow));
+        Value z = arith::RemUIOp::create(b, loc, columns, splat(b, loc, ow));
+        // Input row y * stride + i * dilation - pad, and column likewise.
+        auto position = [&](Value out, Value tap, size_t axis) {
+          Value offset = arith::SubIOp::create(
+              b, loc, arith::MulIOp::create(b, loc, tap, c(g.dilations[axis])),
+              c(g.padBegin[axis]));
+          return add(mul(out, g.strides[axis]), broadcast(b, loc, offset));
+        };
+        Value row = position(y, ivs[2], 0), col = position(z, ivs[3], 1);
+        Value zero = splat(b, loc, 0);
+        Value ok = both(both(cmp(P::slt, columns, splat(b, loc, n)), cmp(P::sge, row, zero)),
+                        both(both(cmp(P::slt, row, splat(b, loc, height)),
+                                  cmp(P::sge, col, zero)),
+                             cmp(P::slt, col, splat(b, loc, width))));
+        Value channelStart = broadcast(
+            b, loc, arith::MulIOp::create(b, loc, ivs[1], c(height * width)));
+        Value offsets = add(add(channelStart, mul(row, width)), col);
+        Value zeros = arith::ConstantOp::create(b, loc, b.getZeroAttr(lanesOf(b.getF32Type())));
+        Value values = vector::GatherOp::create(b, loc, lanesOf(b.getF32Type()), x,
+                                                ValueRange{c(0), c(0), c(0), c(0)}, offsets,
+                                                ok, zeros);
+        AffineExpr d0 = b.getAffineDimExpr(0), d1 = b.getAffineDimExpr(1);
+        AffineExpr d2 = b.getAffineDimExpr(2);
+        Value rowOfK = affine::AffineApplyOp::create(
+            b, loc, AffineMap::get(3, 0, (d0 * kh + d1) * kw + d2), ivs.drop_front());
+        vector::StoreOp::create(b, loc, values, panels, ValueRange{ivs[0], rowOfK, c(0)});
+      });
+}
+
 } // namespace
 
 bool emitConvAsMatmul(OpBuilder &b, Location loc, Value x, Value w, Value bias, Value result,
@@ -69,86 +140,13 @@ bool emitConvAsMatmul(OpBuilder &b, Location loc, Value x, Value w, Value bias, 
 
   bool pointwise = kh == 1 && kw == 1 && g.strides[0] == 1 && g.strides[1] == 1 &&
                    g.padBegin[0] == 0 && g.padBegin[1] == 0 && oh == height && ow == width;
-  // X[0, ci, input row, input column] for the patch element (ci, i, j) at output
-  // position (y, z); 0 in the padding.
-  auto patchValue = [&](OpBuilder &b, Location loc, Value ci, Value i, Value j, Value y,
-                        Value z) -> Value {
-    auto [row, rowOk] = inputPosition(b, loc, y, i, 0, g, c(height), height, oh, false);
-    auto [col, colOk] = inputPosition(b, loc, z, j, 1, g, c(width), width, ow, false);
-    Value value = krnl::LoadOp::create(b, loc, x, ValueRange{c(0), ci, row, col});
-    Value ok = rowOk && colOk ? Value(arith::AndIOp::create(b, loc, rowOk, colOk))
-                              : (rowOk ? rowOk : colOk);
-    if (ok)
-      value = arith::SelectOp::create(b, loc, ok, value, constantOf(b, loc, b.getF32Type(), 0));
-    return value;
-  };
   // Patches the matmul would pack anyway go straight into its kernel's panels.
   if (std::optional<int64_t> panelWidth =
           panelWidthFor(b, pointwise, n, xType.getNumElements())) {
     int64_t wd = *panelWidth, count = (n + wd - 1) / wd;
     Value panels = allocBuffer(b, loc, MemRefType::get({count, k, wd}, b.getF32Type()),
                                ValueRange{});
-    // panels[p, (ci * KH + i) * KW + j, :] = the patch elements at output positions
-    // n = p * W + lane, 0 past N: one gather of W lanes from X and one vector store per
-    // panel row. The store's indices are affine, so that the nest stays affine and
-    // its panels run on threads (krnl-to-affine makes the vector.store affine).
-    Type i32 = b.getI32Type();
-    auto lanesOf = [&](Type type) { return VectorType::get({wd}, type); };
-    auto splat = [&](OpBuilder &b, Location loc, int64_t value) -> Value {
-      return arith::ConstantOp::create(
-          b, loc, DenseElementsAttr::get(lanesOf(i32), b.getI32IntegerAttr(value)));
-    };
-    auto broadcast = [&](OpBuilder &b, Location loc, Value index) -> Value {
-      Value scalar = arith::IndexCastOp::create(b, loc, i32, index);
-      return vector::BroadcastOp::create(b, loc, lanesOf(i32), scalar);
-    };
-    SmallVector<int32_t> laneNumbers(wd);
-    for (int64_t lane = 0; lane < wd; ++lane)
-      laneNumbers[lane] = lane;
-    buildLoopNest(
-        b, loc, {c(count), c(channels), c(kh), c(kw)},
-        [&](OpBuilder &b, Location loc, ValueRange ivs) {
-          using P = arith::CmpIPredicate;
-          auto cmp = [&](P predicate, Value x, Value y) -> Value {
-            return arith::CmpIOp::create(b, loc, predicate, x, y);
-          };
-          auto both = [&](Value x, Value y) -> Value { return arith::AndIOp::create(b, loc, x, y); };
-          auto add = [&](Value x, Value y) -> Value { return arith::AddIOp::create(b, loc, x, y); };
-          auto mul = [&](Value x, int64_t y) -> Value {
-            return arith::MulIOp::create(b, loc, x, splat(b, loc, y));
-          };
-          Value lanes = arith::ConstantOp::create(
-              b, loc, DenseElementsAttr::get(lanesOf(i32), ArrayRef<int32_t>(laneNumbers)));
-          Value columns = add(broadcast(b, loc, arith::MulIOp::create(b, loc, ivs[0], c(wd))),
-                              lanes);
-          Value y = arith::DivUIOp::create(b, loc, columns, splat(b, loc, ow));
-          Value z = arith::RemUIOp::create(b, loc, columns, splat(b, loc, ow));
-          // Input row y * stride + i * dilation - pad, and column likewise.
-          auto position = [&](Value out, Value tap, size_t axis) {
-            Value offset = arith::SubIOp::create(
-                b, loc, arith::MulIOp::create(b, loc, tap, c(g.dilations[axis])),
-                c(g.padBegin[axis]));
-            return add(mul(out, g.strides[axis]), broadcast(b, loc, offset));
-          };
-          Value row = position(y, ivs[2], 0), col = position(z, ivs[3], 1);
-          Value zero = splat(b, loc, 0);
-          Value ok = both(both(cmp(P::slt, columns, splat(b, loc, n)), cmp(P::sge, row, zero)),
-                          both(both(cmp(P::slt, row, splat(b, loc, height)),
-                                    cmp(P::sge, col, zero)),
-                               cmp(P::slt, col, splat(b, loc, width))));
-          Value channelStart = broadcast(
-              b, loc, arith::MulIOp::create(b, loc, ivs[1], c(height * width)));
-          Value offsets = add(add(channelStart, mul(row, width)), col);
-          Value zeros = arith::ConstantOp::create(b, loc, b.getZeroAttr(lanesOf(b.getF32Type())));
-          Value values = vector::GatherOp::create(b, loc, lanesOf(b.getF32Type()), x,
-                                                  ValueRange{c(0), c(0), c(0), c(0)}, offsets,
-                                                  ok, zeros);
-          AffineExpr d0 = b.getAffineDimExpr(0), d1 = b.getAffineDimExpr(1);
-          AffineExpr d2 = b.getAffineDimExpr(2);
-          Value rowOfK = affine::AffineApplyOp::create(
-              b, loc, AffineMap::get(3, 0, (d0 * kh + d1) * kw + d2), ivs.drop_front());
-          vector::StoreOp::create(b, loc, values, panels, ValueRange{ivs[0], rowOfK, c(0)});
-        });
+    fillPatchPanels(b, loc, x, panels, g, oh, ow);
     Value weights = matmul::rowMajorView(b, loc, w, {c(m), c(k)});
     auto product = krnl::MatmulPanelsOp::create(b, loc, weights, panels, output,
                                                 biasType ? bias : Value());
@@ -160,16 +158,26 @@ bool emitConvAsMatmul(OpBuilder &b, Location loc, Value x, Value w, Value bias, 
   if (pointwise) {
     patches = matmul::rowMajorView(b, loc, x, {c(channels), c(n)});
   } else {
-    // col[ci, i, j, y, z] = the patch element; the matmul reads it as
-    // [(ci * KH + i) * KW + j, y * OW + z]. Stored at the loop variables themselves, the
-    // copy is affine: its loops can run on threads.
+    // col[ci, i, j, y, z] = X[0, ci, input row, input column], 0 in the padding; the
+    // matmul reads it as [(ci * KH + i) * KW + j, y * OW + z]. Stored at the loop
+    // variables themselves, the copy is affine: its loops can run on threads.
     auto colType = MemRefType::get({channels, kh, kw, oh, ow}, b.getF32Type());
     Value col5d = allocBuffer(b, loc, colType, ValueRange{});
-    buildLoopNest(b, loc, {c(channels), c(kh), c(kw), c(oh), c(ow)},
-                  [&](OpBuilder &b, Location loc, ValueRange ivs) {
-                    Value value = patchValue(b, loc, ivs[0], ivs[1], ivs[2], ivs[3], ivs[4]);
-                    krnl::StoreOp::create(b, loc, value, col5d, ivs);
-                  });
+    buildLoopNest(
+        b, loc, {c(channels), c(kh), c(kw), c(oh), c(ow)},
+        [&](OpBuilder &b, Location loc, ValueRange ivs) {
+          auto [row, rowOk] =
+              inputPosition(b, loc, ivs[3], ivs[1], 0, g, c(height), height, oh, false);
+          auto [col, colOk] =
+              inputPosition(b, loc, ivs[4], ivs[2], 1, g, c(width), width, ow, false);
+          Value value = krnl::LoadOp::create(b, loc, x, ValueRange{c(0), ivs[0], row, col});
+          Value ok = rowOk && colOk ? Value(arith::AndIOp::create(b, loc, rowOk, colOk))
+                                    : (rowOk ? rowOk : colOk);
+          if (ok)
+            value = arith::SelectOp::create(b, loc, ok, value,
+                                            constantOf(b, loc, b.getF32Type(), 0));
+          krnl::StoreOp::create(b, loc, value, col5d, ivs);
+        });
     patches = matmul::rowMajorView(b, loc, col5d, {c(k), c(n)});
   }
   // Y starts as the bias (or 0); the product accumulates into it. Y as [M, N]: each row
