@@ -2,7 +2,8 @@
 //
 //   compile [--target=NAME] [--cpu=CPU] [--features=+a,-b]
 //           [--emit=onnx|krnl|llvm-mlir|llvm-ir|obj|lib|ptx] [--shape=NAME=D0xD1x...]...
-//           [--symbol-prefix=NAME] [-O0..-O3] [-v] -o OUT MODEL.onnx
+//           [--symbol-prefix=NAME] [--matmul-tiles=R,C,K,M,N] [-O0..-O3] [-v]
+//           -o OUT MODEL.onnx
 //
 // Every failure prints one line, `compile: error: <what>`, and exits with 1.
 //
@@ -13,6 +14,7 @@
 
 #include "compiler/pipeline/Pipeline.h"
 #include "compiler/target/TargetRegistry.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -31,6 +33,9 @@ options:
   --shape=NAME=DIMS    compile graph input NAME with shape DIMS (e.g. 1x3x224x224)
   --symbol-prefix=NAME export NAME_run_main_graph, ... instead of omc_run_main_graph, ...
                        so that several models link into one program (a C identifier)
+  --matmul-tiles=R,C,K,M,N
+                       replace the target's fp32 matmul tiles: R rows x C columns of C
+                       in registers, blocks of K x M (A) and K x N (B) for the caches
   -O0 .. -O3           optimization level (default: -O2)
   -o OUT               output file
   -v                   print the time each stage takes
@@ -63,6 +68,19 @@ std::pair<std::string, std::vector<int64_t>> parseShape(llvm::StringRef text) {
   return {name.str(), shape};
 }
 
+// "8,32,1024,128,512" -> rows, columns, block_k, block_m, block_n
+omc::MatmulTiles parseMatmulTiles(llvm::StringRef text) {
+  llvm::SmallVector<llvm::StringRef> parts;
+  text.split(parts, ',');
+  if (parts.size() != 5)
+    fail("--matmul-tiles expects R,C,K,M,N (five numbers), got '" + text + "'");
+  unsigned values[5];
+  for (auto [part, value] : llvm::zip(parts, values))
+    if (part.getAsInteger(10, value) || value == 0 || value > 65536)
+      fail("--matmul-tiles " + text + ": '" + part + "' is not a number from 1 to 65536");
+  return {values[0], values[1], values[2], values[3], values[4]};
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -90,6 +108,8 @@ int main(int argc, char **argv) {
       options.targetOptions.cpu = value("--cpu=").str();
     } else if (arg.starts_with("--features=")) {
       options.targetOptions.features = value("--features=").str();
+    } else if (arg.starts_with("--matmul-tiles=")) {
+      options.targetOptions.matmulTiles = parseMatmulTiles(value("--matmul-tiles="));
     } else if (arg.starts_with("--emit=")) {
       llvm::StringRef level = value("--emit=");
       auto emit = omc::parseEmitLevel(level);

@@ -106,6 +106,9 @@ llvm::Error compileModel(const CompileOptions &options) {
   auto description = options.target->describe(options.targetOptions);
   if (!description)
     return description.takeError();
+  if (options.targetOptions.matmulTiles)
+    if (llvm::Error error = description->overrideMatmulTiles(*options.targetOptions.matmulTiles))
+      return error;
 
   mlir::DialectRegistry registry;
   registerOmcDialects(registry);

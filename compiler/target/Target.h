@@ -10,6 +10,7 @@
 #define OMC_COMPILER_TARGET_TARGET_H
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,18 +24,20 @@ class Module;
 
 namespace omc {
 
-// What the user asked for on the command line.
-struct TargetOptions {
-  std::string cpu;      // --cpu, empty for the target's default
-  std::string features; // --features, e.g. "+avx512f,-avx512vl"
-  unsigned optLevel = 2; // -O0..-O3
-};
-
 // Register and cache tiles of fp32 matmul-like kernels: rows x columns held in
 // registers, and the K/M/N blocks that fit the caches.
 struct MatmulTiles {
   unsigned registerRows = 0, registerCols = 0;
   unsigned blockK = 0, blockM = 0, blockN = 0;
+};
+
+// What the user asked for on the command line.
+struct TargetOptions {
+  std::string cpu;      // --cpu, empty for the target's default
+  std::string features; // --features, e.g. "+avx512f,-avx512vl"
+  unsigned optLevel = 2; // -O0..-O3
+  // --matmul-tiles: replaces the target's own tiles (to tune a CPU the table misses).
+  std::optional<MatmulTiles> matmulTiles;
 };
 
 // The target as data, resolved once from the options and attached to the module as
@@ -50,6 +53,11 @@ struct TargetDescription {
   MatmulTiles matmul;
 
   mlir::DictionaryAttr toAttribute(mlir::MLIRContext &context) const;
+
+  // Replaces `matmul` with `tiles` after checking that they fit this target: whole
+  // vectors of columns, accumulators and B's vectors within the register file, and
+  // blocks of at least one register tile. The error names the field at fault.
+  llvm::Error overrideMatmulTiles(const MatmulTiles &tiles);
 };
 
 class Target {

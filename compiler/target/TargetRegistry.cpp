@@ -59,4 +59,36 @@ mlir::DictionaryAttr TargetDescription::toAttribute(mlir::MLIRContext &context) 
   });
 }
 
+llvm::Error TargetDescription::overrideMatmulTiles(const MatmulTiles &tiles) {
+  auto fail = [&](const llvm::Twine &why) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "--matmul-tiles: " + why);
+  };
+  if (matmul.registerRows == 0)
+    return fail("target '" + name + "' has no fp32 matmul tiles to replace");
+  unsigned width = vectorBits / 32;
+  if (tiles.registerRows == 0 || tiles.registerCols == 0 || tiles.blockK == 0 ||
+      tiles.blockM == 0 || tiles.blockN == 0)
+    return fail("every field must be at least 1");
+  if (tiles.registerCols % width != 0)
+    return fail("register columns " + llvm::Twine(tiles.registerCols) +
+                " are not whole vectors of " + llvm::Twine(width) + " floats");
+  // Each row's accumulators, plus the vectors of B that every k step loads.
+  unsigned vectors = tiles.registerCols / width;
+  unsigned needed = (tiles.registerRows + 1) * vectors;
+  if (needed > vectorRegisters)
+    return fail("register tile " + llvm::Twine(tiles.registerRows) + " x " +
+                llvm::Twine(tiles.registerCols) + " needs " +
+                llvm::Twine(needed) + " vector registers; target '" + name + "' has " +
+                llvm::Twine(vectorRegisters));
+  if (tiles.blockM < tiles.registerRows)
+    return fail("block_m " + llvm::Twine(tiles.blockM) + " is smaller than the " +
+                llvm::Twine(tiles.registerRows) + " register rows");
+  if (tiles.blockN < tiles.registerCols)
+    return fail("block_n " + llvm::Twine(tiles.blockN) + " is smaller than the " +
+                llvm::Twine(tiles.registerCols) + " register columns");
+  matmul = tiles;
+  return llvm::Error::success();
+}
+
 } // namespace omc

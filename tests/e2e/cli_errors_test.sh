@@ -137,6 +137,18 @@ expect_error "compile: unknown operator" 'NoSuchOp' -- \
   "$COMPILE" -o "$TMP/out.so" "$TMP/unknown_op.onnx"
 expect_error "compile: unknown target" 'nope' -- \
   "$COMPILE" --target=nope -o "$TMP/out.so" "$ADD/model.onnx"
+expect_error "compile: --matmul-tiles with three numbers" 'matmul-tiles' 'five numbers' "'8,32,1'" -- \
+  "$COMPILE" --target=x86-avx2 --matmul-tiles=8,32,1 -o "$TMP/out.so" "$ADD/model.onnx"
+expect_error "compile: --matmul-tiles with a word" 'matmul-tiles' "'x' is not a number" -- \
+  "$COMPILE" --target=x86-avx2 --matmul-tiles=4,x,64,8,16 -o "$TMP/out.so" "$ADD/model.onnx"
+expect_error "compile: --matmul-tiles with a zero" "'0' is not a number from 1" -- \
+  "$COMPILE" --target=x86-avx2 --matmul-tiles=4,16,0,8,16 -o "$TMP/out.so" "$ADD/model.onnx"
+expect_error "compile: --matmul-tiles of part vectors" 'register columns 12' 'whole vectors of 8' -- \
+  "$COMPILE" --target=x86-avx2 --matmul-tiles=4,12,64,8,16 -o "$TMP/out.so" "$ADD/model.onnx"
+expect_error "compile: --matmul-tiles past the registers" 'register tile 8 x 16 needs 18' 'has 16' -- \
+  "$COMPILE" --target=x86-avx2 --matmul-tiles=8,16,64,8,16 -o "$TMP/out.so" "$ADD/model.onnx"
+expect_error "compile: --matmul-tiles block_m under the rows" 'block_m 2 is smaller than the 4' -- \
+  "$COMPILE" --target=x86-avx2 --matmul-tiles=4,16,64,2,16 -o "$TMP/out.so" "$ADD/model.onnx"
 expect_error "compile: unknown flag" '--no-such-flag' -- \
   "$COMPILE" --no-such-flag -o "$TMP/out.so" "$ADD/model.onnx"
 
