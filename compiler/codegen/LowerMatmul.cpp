@@ -19,7 +19,9 @@
 //
 // A weight (a krnl.global B) is packed once, at compile time, into a constant of panels
 // for the whole of K (PackedWeights.h): no nest packs it then, and any M reads it from
-// there, each panel one contiguous stream. krnl.matmul_panels gets B already in that
+// there, each panel one contiguous stream. A weight as A (a convolution's filters) is
+// packed at compile time too, into groups of register_rows rows, k-major: the kernel
+// reads any row from there and no nest packs A. krnl.matmul_panels gets B already in that
 // layout from its producer (a convolution's patches) and is lowered the same way; as it
 // overwrites C, its first K block's tiles start from the row's bias, not from C.
 //
@@ -99,6 +101,7 @@ enum class SplitAxis {
 struct ProductKind {
   bool batched = false;
   bool prepackedB = false; // B is given as panels (PackedWeights.h, krnl.matmul_panels)
+  int64_t prepackedAK = 0; // > 0: A is given as row groups (PackedWeights.h) of this K
   bool relu = false;       // C's tiles are stored as max(C, 0) after the last K block
   bool overwrites = false; // C = A * B + bias (krnl.matmul_panels): the first K block's
                            // tiles start from the row's bias (0 without one), not from C
@@ -111,7 +114,8 @@ public:
                 const ProductKind &kind)
       : b(b), loc(loc), config(config), a(operands[0]), bm(operands[1]), c(operands[2]),
         bias(operands.size() > 3 ? operands[3] : Value()), batched(kind.batched),
-        prepackedB(kind.prepackedB), relu(kind.relu), overwrites(kind.overwrites),
+        prepackedB(kind.prepackedB), prepackedAK(kind.prepackedAK), relu(kind.relu),
+        overwrites(kind.overwrites),
         vectorType(VectorType::get({config.vectorWidth}, b.getF32Type())),
         maskType(VectorType::get({config.vectorWidth}, b.getI1Type())) {}
 
@@ -146,7 +150,8 @@ public:
 
   // The nest over C's units [first, last) of `axis`.
   void emitShare(SplitAxis axis, Value first, Value last) {
-    Value m = dim(c, rank() - 2), n = dim(c, rank() - 1), k = dim(a, rank() - 1);
+    Value m = dim(c, rank() - 2), n = dim(c, rank() - 1);
+    Value k = prepackedAK ? cst(prepackedAK) : dim(a, rank() - 1);
     Rect rect{cst(0), m, cst(0), n};
     Value batchLo = cst(0), batchHi = batched ? dim(c, 0) : Value();
     int64_t nr = config.registerCols(), rows = config.registerRows;
@@ -186,8 +191,9 @@ public:
     int64_t panels = (width + nr - 1) / nr;
     auto packedType = MemRefType::get({panels * nr * config.blockK}, b.getF32Type());
     packed = prepackedB ? bm : memref::AllocOp::create(b, loc, packedType, b.getI64IntegerAttr(64));
-    // A's rows are packed too when several panels reuse them (see packA).
-    packingA = !staticN || *staticN > 2 * nr;
+    // A's rows are packed too when several panels reuse them (see packA), unless the
+    // compiler packed them already.
+    packingA = !prepackedAK && (!staticN || *staticN > 2 * nr);
     if (packingA)
       packedA = memref::AllocOp::create(
           b, loc, MemRefType::get({config.blockM * config.blockK}, b.getF32Type()),
@@ -290,7 +296,7 @@ private:
             // (jc + jr) * K and its row pc at pc * nr after that.
             Value panel = prepackedB ? add(mul(add(jc, jr), k), mul(pc, cst(nr)))
                                      : mul(jr, cst(config.blockK));
-            Kernel kernel{col, masks, panel, pc, kb, lastBlock};
+            Kernel kernel{col, masks, panel, pc, kb, k, lastBlock};
             forLoop(cst(0), full, rows, [&](Value ir) {
               // Row group ir / rows of the packed A block starts at ir * block_k.
               Value group = fromPackedA ? mul(ir, cst(config.blockK)) : Value();
@@ -343,6 +349,7 @@ private:
     SmallVector<Value> masks; // per vector: the lanes inside N
     Value panel;              // the packed panel's start
     Value pc, kb;             // the K block
+    Value k;                  // all of K
     Value lastBlock;          // with relu: whether the K block is the last
   };
 
@@ -399,6 +406,17 @@ private:
       return tile;
     };
     SmallVector<Value> tile = overwrites ? startTile(kernel, rowIndex, loadTile) : loadTile();
+    // Prepacked A: where each row's elements of the K block start in its group.
+    SmallVector<Value> aRowStarts;
+    if (prepackedAK) {
+      Value groupRows = cst(config.registerRows);
+      for (Value row : rowIndex) {
+        Value group = b.createOrFold<arith::DivUIOp>(loc, row, groupRows);
+        Value within = b.createOrFold<arith::RemUIOp>(loc, row, groupRows);
+        aRowStarts.push_back(
+            add(mul(add(mul(group, kernel.k), kernel.pc), groupRows), within));
+      }
+    }
     if (packing && rows == config.registerRows)
       prefetchNextTile(row0, colIndex);
     auto loop = scf::ForOp::create(
@@ -422,7 +440,11 @@ private:
                 aGroup ? memref::LoadOp::create(b, loc, packedA,
                                                 ValueRange{add(aGroup, add(mul(kk, cst(rows)),
                                                                            cst(r)))})
-                       : memref::LoadOp::create(b, loc, a, at(rowIndex[r], column));
+                : prepackedAK
+                    ? memref::LoadOp::create(
+                          b, loc, a,
+                          ValueRange{add(aRowStarts[r], mul(kk, cst(config.registerRows)))})
+                    : memref::LoadOp::create(b, loc, a, at(rowIndex[r], column));
             Value broadcast = vector::BroadcastOp::create(b, loc, vectorType, element);
             for (int64_t v = 0; v < vectors; ++v)
               next.push_back(vector::FMAOp::create(b, loc, broadcast, panelVectors[v],
@@ -473,6 +495,7 @@ private:
   Value bias; // with `overwrites`: C's row bias, or null for 0
   bool batched;
   bool prepackedB;
+  int64_t prepackedAK;
   bool relu;
   bool overwrites;
   VectorType vectorType, maskType;
@@ -562,8 +585,17 @@ struct LowerMatmul : impl::LowerMatmulBase<LowerMatmul> {
     SymbolTable symbols(getOperation());
     unsigned counter = 0;
     PackedWeightCache packedWeights;
-    // The B operands that got panels, by producer: transposes, then the globals below them.
-    llvm::SetVector<Operation *> transposes, globals;
+    // The operands that got packed, by producer: views (transposes, reshapes), then the
+    // globals below them.
+    llvm::SetVector<Operation *> views, globals;
+    auto replaced = [&](Value weight) {
+      Operation *producer = weight.getDefiningOp();
+      if (isa<memref::TransposeOp, memref::ReinterpretCastOp>(producer)) {
+        views.insert(producer);
+        producer = producer->getOperand(0).getDefiningOp();
+      }
+      globals.insert(producer);
+    };
     for (Operation *op : ops) {
       MatmulConfig config = *MatmulConfig::of(op);
       bool batched = isa<linalg::BatchMatmulOp>(op);
@@ -584,15 +616,18 @@ struct LowerMatmul : impl::LowerMatmulBase<LowerMatmul> {
       } else if (!batched &&
                  (panels = packWeightPanels(operands[1], config.registerCols(),
                                             packedWeights))) {
-        Operation *producer = operands[1].getDefiningOp();
-        if (auto transpose = dyn_cast<memref::TransposeOp>(producer)) {
-          transposes.insert(transpose);
-          producer = transpose.getIn().getDefiningOp();
-        }
-        globals.insert(producer);
+        replaced(operands[1]);
         operands[1] = panels;
       }
-      ProductKind kind{batched, bool(panels), hasReluEpilogue(op),
+      int64_t prepackedAK = 0;
+      if (!batched && config.registerRows > 1)
+        if (Value groups = packWeightRowGroups(operands[0], config.registerRows,
+                                               packedWeights)) {
+          prepackedAK = cast<MemRefType>(operands[0].getType()).getDimSize(1);
+          replaced(operands[0]);
+          operands[0] = groups;
+        }
+      ProductKind kind{batched, bool(panels), prepackedAK, hasReluEpilogue(op),
                        isa<krnl::MatmulPanelsOp>(op)};
       MatmulEmitter inPlace(builder, loc, config, operands, kind);
       Value units = inPlace.unitCount(axis);
@@ -610,7 +645,7 @@ struct LowerMatmul : impl::LowerMatmulBase<LowerMatmul> {
     }
     // A weight that only matmuls read now lives on as its panels alone, so that no weight
     // is stored twice. Each producer is visited once: two matmuls may share one.
-    for (auto *producers : {&transposes, &globals})
+    for (auto *producers : {&views, &globals})
       for (Operation *producer : *producers)
         if (producer->use_empty())
           producer->erase();

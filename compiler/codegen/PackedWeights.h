@@ -1,10 +1,15 @@
-//===- PackedWeights.h - B's panels packed at compile time ----------------------===//
+//===- PackedWeights.h - weights packed at compile time -------------------------===//
 //
 // A matmul whose B is a weight (a krnl.global, possibly seen through memref.transpose)
 // need not pack B's panels on every run: the compiler packs them once, into a constant of
 // its own, in exactly the layout omc-lower-matmul's kernel reads. The kernel then streams
 // one contiguous run of memory per panel, which matters most where the matmul is a
 // matrix-vector product bound by memory (GPT-2 generating one token).
+//
+// A weight as A (a convolution's filters, seen as rows through a row-major
+// memref.reinterpret_cast) is packed likewise into groups of the kernel's register rows,
+// k-major, so that no thread packs A's blocks on each run, and a product of few columns
+// (a late ResNet stage) reads A as one stream rather than `rows` strided ones.
 //
 //===----------------------------------------------------------------------===//
 #ifndef OMC_COMPILER_CODEGEN_PACKEDWEIGHTS_H
@@ -26,6 +31,12 @@ using PackedWeightCache = llvm::DenseMap<std::pair<mlir::Value, int64_t>, mlir::
 //   panels[p * K * width + k * width + j] = B[k, p * width + j], 0 for columns past N,
 // as a 1-D memref of ceil(N / width) * K * width floats. Otherwise a null Value.
 mlir::Value packWeightPanels(mlir::Value b, int64_t width, PackedWeightCache &cache);
+
+// When `a`, a static M x K f32 matrix, is a weight with its values at hand: a new
+// krnl.global holding A in groups of `rows` rows,
+//   groups[g * K * rows + k * rows + r] = A[g * rows + r, k], 0 for rows past M,
+// as a 1-D memref of ceil(M / rows) * K * rows floats. Otherwise a null Value.
+mlir::Value packWeightRowGroups(mlir::Value a, int64_t rows, PackedWeightCache &cache);
 
 } // namespace omc
 

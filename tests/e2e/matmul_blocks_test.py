@@ -13,7 +13,8 @@ known at run time. Weights (initializers) take another road: omc packs them into
 compile time, for one row, many rows, a transposed Gemm weight, a weight two MatMuls share
 and one an Add reads too. A Relu folded into its Conv is the matmul's epilogue; convs write their patches straight into
 the kernel's panels (strides, pads, dilations, partial last panels), and a Relu after a
-residual Add folds into the Add. Each model is compiled per target, run on random
+residual Add folds into the Add; filters are packed at compile time into groups of register
+rows, a partial group last. Each model is compiled per target, run on random
 inputs, and onnxruntime-node (tools/models/check_with_onnxruntime.js) runs the same model on
 the same inputs and compares (rtol 1e-4, atol 1e-4).
 """
@@ -133,6 +134,16 @@ CASES = {
     "conv_pointwise_wide": ([helper.make_node("Conv", ["X", "W"], ["Y"])],
                             [("X", [1, 20, 30, 30]), ("W", Weight([36, 20, 1, 1]))],
                             [1, 36, 30, 30]),
+    # Filters packed at compile time into groups of register rows: 62 rows leave a partial
+    # group (8-row and 6-row tiles alike), K = 1080 spans two K blocks, and few columns
+    # (a pointwise conv over 7 x 7 pixels) read A as one stream.
+    "conv_filter_groups": ([helper.make_node("Conv", ["X", "W", "B"], ["H"], pads=[1, 1, 1, 1]),
+                            helper.make_node("Relu", ["H"], ["Y"])],
+                           [("X", [1, 120, 8, 8]), ("W", Weight([62, 120, 3, 3])),
+                            ("B", Weight([62]))], [1, 62, 8, 8]),
+    "conv_filter_groups_pointwise": ([helper.make_node("Conv", ["X", "W"], ["Y"])],
+                                     [("X", [1, 70, 7, 7]), ("W", Weight([62, 70, 1, 1]))],
+                                     [1, 62, 7, 7]),
 }
 
 

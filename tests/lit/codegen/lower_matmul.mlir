@@ -286,3 +286,36 @@ func.func @panels_no_bias(%a: memref<4x2xf32>, %p: memref<2x2x4xf32>, %c: memref
     : memref<4x2xf32>, memref<2x2x4xf32>, memref<4x7xf32>
   return
 }
+
+// -----
+
+// Filters as A (a krnl.global seen as rows through a row-major memref.reinterpret_cast)
+// are packed at compile time into groups of register_rows = 2 rows, k-major: group g
+// holds A[2g, k], A[2g + 1, k] for each k, and the ninth row's group is padded with 0.
+// The filters and their view are gone; no nest packs A, and every row is read from its
+// group, the last (a one-row kernel) too.
+// CHECK-LABEL: func.func @filter_groups
+// CHECK-NOT: "f"
+// CHECK: %[[GROUPS:.*]] = krnl.global "f_rows2" {value = dense<[1.000000e+00, 3.000000e+00, 2.000000e+00, 4.000000e+00, 5.000000e+00, 7.000000e+00, 6.000000e+00, 8.000000e+00, 9.000000e+00, 1.100000e+01, 1.000000e+01, 1.200000e+01, 1.300000e+01, 1.500000e+01, 1.400000e+01, 1.600000e+01, 1.700000e+01, 0.000000e+00, 1.800000e+01, 0.000000e+00]> : tensor<20xf32>} : memref<20xf32>
+// CHECK-NOT: krnl.global
+// CHECK-NOT: memref.alloc
+// CHECK: scf.for
+// CHECK: memref.load %[[GROUPS]]
+// CHECK: memref.load %[[GROUPS]]
+// CHECK: scf.for
+// CHECK: memref.load %[[GROUPS]]
+// CHECK-NOT: memref.load %{{.*}} : memref<9x2
+// CHECK: return
+func.func @filter_groups(%p: memref<1x2x4xf32>, %c: memref<9x3xf32>) {
+  %f = krnl.global "f" {value = dense<[[[[1.0]], [[2.0]]], [[[3.0]], [[4.0]]], [[[5.0]], [[6.0]]],
+                                       [[[7.0]], [[8.0]]], [[[9.0]], [[10.0]]], [[[11.0]], [[12.0]]],
+                                       [[[13.0]], [[14.0]]], [[[15.0]], [[16.0]]], [[[17.0]], [[18.0]]]]>
+                         : tensor<9x2x1x1xf32>} : memref<9x2x1x1xf32>
+  %a = memref.reinterpret_cast %f to offset: [0], sizes: [9, 2], strides: [2, 1]
+      : memref<9x2x1x1xf32> to memref<9x2xf32, strided<[2, 1]>>
+  krnl.matmul_panels %a, %p, %c
+    {omc.matmul_config = {vector_width = 4, register_rows = 2, register_vectors = 1,
+                          block_k = 16, block_m = 4, block_n = 16}}
+    : memref<9x2xf32, strided<[2, 1]>>, memref<1x2x4xf32>, memref<9x3xf32>
+  return
+}
