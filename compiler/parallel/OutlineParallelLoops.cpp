@@ -5,6 +5,11 @@
 // function to the runtime's thread pool. Only the outermost parallel loop of a nest
 // is taken, and only when it has enough work to pay for waking threads.
 //
+// A loop of few (or unknown) iterations may leave threads idle: GPT-2's attention runs
+// over [batch, heads, rows], the batch dynamic and 1 at run time. So the perfectly
+// nested parallel loops inside it, while each iteration of theirs has work enough to
+// hide a delinearization, join it as one range over all their iterations.
+//
 //===----------------------------------------------------------------------===//
 
 #include "compiler/parallel/Passes.h"
@@ -26,6 +31,11 @@ namespace {
 // Trip count assumed for a loop whose bounds are not constants.
 constexpr int64_t kUnknownTrips = 64;
 constexpr int64_t kWorkCap = int64_t(1) << 50;
+
+// A loop of at least this many iterations splits well enough over the threads alone.
+constexpr int64_t kWellSplitTrips = 16;
+// Operations one iteration must run for its loop to join the range of the loop above.
+constexpr int64_t kJoinedIterationWork = 256;
 
 int64_t capped(int64_t value) { return std::min(value, kWorkCap); }
 
@@ -97,6 +107,34 @@ std::optional<int64_t> outlinableStep(Operation *op) {
   return std::nullopt;
 }
 
+// The body's one operation besides its terminator, if it has just one.
+Operation *soleOperation(Operation *loop) {
+  Block &body = loop->getRegion(0).front();
+  if (body.getOperations().size() != 2)
+    return nullptr;
+  return &body.front();
+}
+
+// `outer` and the parallel loops perfectly nested in it that join its range (see the
+// file comment): each inner one's bounds are set outside `outer`.
+SmallVector<Operation *> nestToOutline(Operation *outer) {
+  SmallVector<Operation *> nest{outer};
+  while (true) {
+    std::optional<int64_t> trips = staticTripCount(nest.back());
+    if (trips && *trips >= kWellSplitTrips)
+      break;
+    Operation *inner = soleOperation(nest.back());
+    if (!inner || !outlinableStep(inner) || regionWork(inner) < kJoinedIterationWork)
+      break;
+    if (llvm::any_of(inner->getOperands(), [&](Value bound) {
+          return outer->isAncestor(bound.getParentRegion()->getParentOp());
+        }))
+      break;
+    nest.push_back(inner);
+  }
+  return nest;
+}
+
 struct OutlineParallelLoops : impl::OutlineParallelLoopsBase<OutlineParallelLoops> {
   using Base::Base;
 
@@ -149,14 +187,13 @@ struct OutlineParallelLoops : impl::OutlineParallelLoopsBase<OutlineParallelLoop
   }
 
   void outline(Operation *loop, unsigned number) {
-    int64_t step = *outlinableStep(loop);
+    SmallVector<Operation *> nest = nestToOutline(loop);
     Location loc = loop->getLoc();
     Region &region = loop->getRegion(0);
-    Block &body = region.front();
-    Value inductionVar = body.getArgument(0);
+    Block &body = nest.back()->getRegion(0).front();
     auto parent = loop->getParentOfType<func::FuncOp>();
 
-    // What the body reads from outside: constants are cloned, the rest passed.
+    // What the nest reads from outside: constants are cloned, the rest passed.
     SetVector<Value> used;
     getUsedValuesDefinedAbove(region, used);
     SmallVector<Operation *> constants;
@@ -169,10 +206,28 @@ struct OutlineParallelLoops : impl::OutlineParallelLoopsBase<OutlineParallelLoop
         captured.push_back(value);
     }
 
-    // func @PARENT.omc_parallel.N(%first, %last, %lower, captured...)
-    OpBuilder b(parent);
+    // Each loop's lower bound and iteration count, computed before the nest.
+    OpBuilder b(loop);
+    SmallVector<Value> lowers, counts;
+    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+    for (Operation *op : nest) {
+      Value lower, upper;
+      bounds(b, op, &lower, &upper);
+      Value span = arith::MaxSIOp::create(b, loc, arith::SubIOp::create(b, loc, upper, lower),
+                                          zero);
+      lowers.push_back(lower);
+      counts.push_back(arith::CeilDivSIOp::create(
+          b, loc, span, arith::ConstantIndexOp::create(b, loc, *outlinableStep(op))));
+    }
+    Value total = counts.front();
+    for (Value count : ArrayRef<Value>(counts).drop_front())
+      total = arith::MulIOp::create(b, loc, total, count);
+
+    // func @PARENT.omc_parallel.N(%first, %last, lowers..., inner counts..., captured...)
+    // over the nest's iterations [first, last), in row-major order.
+    size_t depth = nest.size(), leading = 2 + 2 * depth - 1;
     b.setInsertionPointAfter(parent);
-    SmallVector<Type> argTypes(3, b.getIndexType());
+    SmallVector<Type> argTypes(leading, b.getIndexType());
     for (Value value : captured)
       argTypes.push_back(value.getType());
     std::string name =
@@ -184,32 +239,43 @@ struct OutlineParallelLoops : impl::OutlineParallelLoopsBase<OutlineParallelLoop
     IRMapping mapping;
     for (Operation *constant : constants)
       mapping.map(constant->getResult(0), b.clone(*constant)->getResult(0));
-    for (auto [value, arg] : llvm::zip(captured, entry->getArguments().drop_front(3)))
+    for (auto [value, arg] : llvm::zip(captured, entry->getArguments().drop_front(leading)))
       mapping.map(value, arg);
     AffineMap symbol = b.getSymbolIdentityMap();
     auto range = affine::AffineForOp::create(b, loc, ValueRange{entry->getArgument(0)}, symbol,
                                              ValueRange{entry->getArgument(1)}, symbol);
     func::ReturnOp::create(b, loc);
     b.setInsertionPointToStart(range.getBody());
-    // Iteration k is the original loop's %lower + k * step.
+    ValueRange chunkLowers = entry->getArguments().slice(2, depth);
+    ValueRange innerCounts = entry->getArguments().slice(2 + depth, depth - 1);
+    SmallVector<Value> positions{range.getInductionVar()};
+    if (depth > 1) {
+      // Counts known at compile time divide as constants.
+      SmallVector<OpFoldResult> basis;
+      for (auto [op, count] : llvm::zip(ArrayRef<Operation *>(nest).drop_front(), innerCounts)) {
+        std::optional<int64_t> trips = staticTripCount(op);
+        basis.push_back(trips ? OpFoldResult(b.getIndexAttr(*trips)) : OpFoldResult(count));
+      }
+      auto split = affine::AffineDelinearizeIndexOp::create(
+          b, loc, range.getInductionVar(), basis, /*hasOuterBound=*/false);
+      positions.assign(split.getResults().begin(), split.getResults().end());
+    }
+    // Iteration k of a loop is its %lower + k * step.
     AffineExpr k = b.getAffineDimExpr(0), lowerExpr = b.getAffineSymbolExpr(0);
-    Value original = affine::AffineApplyOp::create(
-        b, loc, AffineMap::get(1, 1, k * step + lowerExpr),
-        ValueRange{range.getInductionVar(), entry->getArgument(2)});
-    mapping.map(inductionVar, original);
+    for (auto [op, position, lower] : llvm::zip(nest, positions, chunkLowers)) {
+      Value original = affine::AffineApplyOp::create(
+          b, loc, AffineMap::get(1, 1, k * *outlinableStep(op) + lowerExpr),
+          ValueRange{position, lower});
+      mapping.map(op->getRegion(0).front().getArgument(0), original);
+    }
     for (Operation &op : body.without_terminator())
       b.clone(op, mapping);
 
-    // The loop becomes one call over all its iterations.
+    // The nest becomes one call over all its iterations.
     b.setInsertionPoint(loop);
-    Value lower, upper;
-    bounds(b, loop, &lower, &upper);
-    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
-    Value span = arith::MaxSIOp::create(b, loc, arith::SubIOp::create(b, loc, upper, lower),
-                                        zero);
-    Value count = arith::CeilDivSIOp::create(b, loc, span,
-                                             arith::ConstantIndexOp::create(b, loc, step));
-    SmallVector<Value> args = {zero, count, lower};
+    SmallVector<Value> args = {zero, total};
+    args.append(lowers.begin(), lowers.end());
+    args.append(counts.begin() + 1, counts.end());
     args.append(captured.begin(), captured.end());
     func::CallOp::create(b, loc, chunk, args);
     loop->erase();

@@ -111,3 +111,69 @@ func.func @accumulate(%in: memref<4x8xf32>, %out: memref<4xf32>) {
   }
   return
 }
+
+// A dynamic outer loop (a batch, 1 at run time) and the few iterations of the one inside
+// it take in the loops perfectly nested below while each iteration of these has work
+// enough (here 64 x 5 ops): one range over all their iterations, delinearized in the
+// chunk (static counts as constants), each loop's lower bound passed.
+// CHECK-LABEL: func.func @joined
+// CHECK-SAME:    (%[[BUF:.*]]: memref<?x12x?x64xf32>, %[[B:.*]]: index, %[[M:.*]]: index)
+// CHECK:         arith.muli
+// CHECK:         %[[TOTAL:.*]] = arith.muli
+// CHECK:         call @joined.omc_parallel.3(%{{.*}}, %[[TOTAL]], %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %[[BUF]], %[[M]])
+// CHECK-NOT:     affine.parallel
+// CHECK:         return
+func.func @joined(%buf: memref<?x12x?x64xf32>, %b: index, %m: index) {
+  affine.parallel (%i) = (0) to (%b) {
+    affine.parallel (%h) = (0) to (12) {
+      affine.parallel (%r) = (0) to (%m) {
+        affine.for %d = 0 to 64 {
+          %v = affine.load %buf[%i, %h, %r, %d] : memref<?x12x?x64xf32>
+          %w = arith.mulf %v, %v : f32
+          %x = arith.addf %w, %v : f32
+          affine.store %x, %buf[%i, %h, %r, %d] : memref<?x12x?x64xf32>
+        }
+      }
+    }
+  }
+  return
+}
+// CHECK-LABEL: func.func private @joined.omc_parallel.3
+// CHECK-SAME:    (%[[FIRST:.*]]: index, %[[LAST:.*]]: index, %[[LO0:.*]]: index, %[[LO1:.*]]: index, %[[LO2:.*]]: index, %{{.*}}: index, %[[ROWS:.*]]: index, %[[A:.*]]: memref<?x12x?x64xf32>,
+// CHECK:         affine.for %[[K:.*]] = %[[FIRST]] to %[[LAST]] {
+// CHECK:           %[[IDX:.*]]:3 = affine.delinearize_index %[[K]] into (12, %[[ROWS]])
+// CHECK:           %[[I:.*]] = affine.apply #{{.*}}(%[[IDX]]#0)[%[[LO0]]]
+// CHECK:           %[[H:.*]] = affine.apply #{{.*}}(%[[IDX]]#1)[%[[LO1]]]
+// CHECK:           %[[R:.*]] = affine.apply #{{.*}}(%[[IDX]]#2)[%[[LO2]]]
+// CHECK:           affine.for %[[D:.*]] = 0 to 64 {
+// CHECK:             affine.load %[[A]][%[[I]], %[[H]], %[[R]], %[[D]]]
+
+// Not joined: an inner loop whose iterations do little (one store: vectorized, a
+// delinearization each would cost more than it), and one whose bounds depend on the
+// outer loop's induction variable.
+// CHECK-LABEL: func.func @not_joined
+// CHECK:         call @not_joined.omc_parallel.4(
+// CHECK:         call @not_joined.omc_parallel.5(
+// Each chunk function goes right after its parent: the later one first.
+// CHECK-LABEL: func.func private @not_joined.omc_parallel.5
+// CHECK-NOT:     affine.delinearize_index
+// CHECK:         affine.parallel
+// CHECK-LABEL: func.func private @not_joined.omc_parallel.4
+// CHECK-NOT:     affine.delinearize_index
+// CHECK:         affine.parallel
+func.func @not_joined(%buf: memref<?x4096xf32>, %n: index, %f: f32) {
+  affine.parallel (%i) = (0) to (%n) {
+    affine.parallel (%j) = (0) to (4096) {
+      affine.store %f, %buf[%i, %j] : memref<?x4096xf32>
+    }
+  }
+  affine.parallel (%i) = (0) to (%n) {
+    affine.parallel (%j) = (%i) to (4096) {
+      affine.for %k = 0 to 64 {
+        %v = affine.load %buf[%i, %k] : memref<?x4096xf32>
+        affine.store %v, %buf[%i, %j] : memref<?x4096xf32>
+      }
+    }
+  }
+  return
+}
