@@ -186,17 +186,21 @@ public:
       return emitNest(false);
     // Packed panels of one (block_k x block_n) block of B, side by side; a thread's own.
     std::optional<int64_t> staticN = getConstantIntValue(n);
+    // A K block's rows in the packed buffers: all of a static K below block_k (attention's
+    // 64-deep heads pack 64 rows, not 1024).
+    std::optional<int64_t> staticK = getConstantIntValue(k);
+    packedK = staticK ? std::clamp<int64_t>(*staticK, 1, config.blockK) : config.blockK;
     int64_t width = staticN ? std::min(config.blockN, std::max<int64_t>(1, *staticN))
                             : config.blockN;
     int64_t panels = (width + nr - 1) / nr;
-    auto packedType = MemRefType::get({panels * nr * config.blockK}, b.getF32Type());
+    auto packedType = MemRefType::get({panels * nr * packedK}, b.getF32Type());
     packed = prepackedB ? bm : memref::AllocOp::create(b, loc, packedType, b.getI64IntegerAttr(64));
     // A's rows are packed too when several panels reuse them (see packA), unless the
     // compiler packed them already.
     packingA = !prepackedAK && (!staticN || *staticN > 2 * nr);
     if (packingA)
       packedA = memref::AllocOp::create(
-          b, loc, MemRefType::get({config.blockM * config.blockK}, b.getF32Type()),
+          b, loc, MemRefType::get({config.blockM * packedK}, b.getF32Type()),
           b.getI64IntegerAttr(64));
     if (knownInPlace) {
       emitNest(true);
@@ -291,15 +295,15 @@ private:
             SmallVector<Value> masks;
             for (int64_t v = 0; v < config.registerVectors; ++v)
               masks.push_back(maskOf(sub(n, add(col, cst(v * config.vectorWidth)))));
-            // Packed per block, panel jr / nr starts at (jr / nr) * block_k * nr =
-            // jr * block_k; packed at compile time, B's panel (jc + jr) / nr starts at
+            // Packed per block, panel jr / nr starts at (jr / nr) * packed_k * nr =
+            // jr * packed_k; packed at compile time, B's panel (jc + jr) / nr starts at
             // (jc + jr) * K and its row pc at pc * nr after that.
             Value panel = prepackedB ? add(mul(add(jc, jr), k), mul(pc, cst(nr)))
-                                     : mul(jr, cst(config.blockK));
+                                     : mul(jr, cst(packedK));
             Kernel kernel{col, masks, panel, pc, kb, k, lastBlock};
             forLoop(cst(0), full, rows, [&](Value ir) {
-              // Row group ir / rows of the packed A block starts at ir * block_k.
-              Value group = fromPackedA ? mul(ir, cst(config.blockK)) : Value();
+              // Row group ir / rows of the packed A block starts at ir * packed_k.
+              Value group = fromPackedA ? mul(ir, cst(packedK)) : Value();
               emitKernel(kernel, add(ic, ir), config.registerRows, group);
             });
             forLoop(full, mb, cst(1), [&](Value ir) { emitKernel(kernel, add(ic, ir), 1); });
@@ -309,14 +313,14 @@ private:
     });
   }
 
-  // packed[p * block_k * nr + kk * nr + j] = B[pc + kk, jc + p * nr + j], 0 past N.
+  // packed[p * packed_k * nr + kk * nr + j] = B[pc + kk, jc + p * nr + j], 0 past N.
   void packB(Value n, Value jc, Value nb, Value pc, Value kb) {
     int64_t nr = config.registerCols(), width = config.vectorWidth;
     bool contiguous = hasUnitInnerStride(bm);
     Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(vectorType));
     Value zeroScalar = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
     forLoop(cst(0), nb, cst(nr), [&](Value jr) {
-      Value panel = mul(jr, cst(config.blockK));
+      Value panel = mul(jr, cst(packedK));
       forLoop(cst(0), kb, cst(1), [&](Value kk) {
         Value row = add(pc, kk);
         Value base = add(panel, mul(kk, cst(nr)));
@@ -366,14 +370,14 @@ private:
     }
   }
 
-  // packedA[(ir / rows) * block_k * rows + kk * rows + r] = A[ic + ir + r, pc + kk] for
+  // packedA[(ir / rows) * packed_k * rows + kk * rows + r] = A[ic + ir + r, pc + kk] for
   // the whole register-row groups of the M block: the kernel's broadcasts then walk one
   // contiguous stream instead of `rows` rows a row's length apart (4 KiB for K = 1024,
   // all in one L1 set), and the A block sits compactly in L2 for every panel.
   void packA(Value ic, Value full, Value pc, Value kb) {
     int64_t rows = config.registerRows;
     forLoop(cst(0), full, cst(rows), [&](Value ir) {
-      Value group = mul(ir, cst(config.blockK));
+      Value group = mul(ir, cst(packedK));
       forLoop(cst(0), kb, cst(1), [&](Value kk) {
         Value base = add(group, mul(kk, cst(rows)));
         for (int64_t r = 0; r < rows; ++r) {
@@ -501,6 +505,7 @@ private:
   VectorType vectorType, maskType;
   Value packed, packedA;
   bool packingA = false; // whether full row groups of A are packed (with B's panels)
+  int64_t packedK = 0;   // the rows of one K block in the packed buffers (packed_k: block_k, or a smaller static K)
   bool packing = true; // false: the kernel reads B's rows in place
   Value batch; // the batch index inside a batch_matmul's loop, else null
 };
@@ -560,8 +565,11 @@ SplitAxis chooseSplit(const MatmulConfig &config, bool batched, Value c) {
   return panels >= 8 || panels >= rowGroups ? SplitAxis::Columns : SplitAxis::Rows;
 }
 
-// Whether the matmul has work enough for threads; unknown sizes count as enough.
+// Whether the matmul has work enough for threads; unknown sizes count as enough. One
+// marked serial (krnl::kMatmulSerialAttr) runs inside a loop the threads share already.
 bool worthThreads(Operation *op) {
+  if (op->hasAttr(krnl::kMatmulSerialAttr))
+    return false;
   Value a = op->getOperand(0), c = op->getOperand(2);
   int64_t macs = 1;
   auto cType = cast<MemRefType>(c.getType());

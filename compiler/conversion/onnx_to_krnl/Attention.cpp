@@ -13,6 +13,16 @@
 // may all be dynamic; batch dims broadcast as in MatMul, the mask broadcasts onto
 // [..., M, N]. f16 and bf16 compute in f32.
 //
+// On a target with a matmul kernel (omc.target's matmul tiles), f32 attention goes by
+// blocks of query rows instead: per block, its scores [rows, N] = Q[rows, :] * Kt by the
+// kernel, the scaled, masked softmax over each row in place (its 1 / sum kept), and
+// Y[rows, :] = P * V by the kernel again, each row scaled by its 1 / sum as it is written
+// out. The per-row loops above read Kt and V once per query row, as vector loads and
+// stores of one row of accumulators; the kernel keeps a register tile of them, and its
+// packed panels serve a whole block (GPT-2 at 128 tokens: attention was a sixth of the
+// time). The kernels run in place (krnl::kMatmulSerialAttr): the blocks, heads and
+// batches are what the threads share.
+//
 //===----------------------------------------------------------------------===//
 
 #include "compiler/conversion/onnx_to_krnl/ONNXToKrnl.h"
@@ -21,14 +31,184 @@
 
 #include "compiler/dialect/krnl/KrnlOps.h"
 #include "compiler/dialect/onnx/ONNXOps.h"
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 
 using namespace mlir;
 
 namespace omc {
 namespace {
+
+// Query rows per block: a block's scores ([64, N] floats) stay in L2 while the softmax and
+// the second product read them, and GPT-2's 128 rows make 2 blocks per head.
+constexpr int64_t kQueryRowBlock = 64;
+
+// Whether attention goes by blocks through the target's matmul kernel: the target has
+// one, and every operand and the result are f32 in plain row-major buffers.
+bool byMatmulBlocks(Operation *op, ValueRange matrices, MemRefType resultType) {
+  if (!krnl::targetPanelWidth(op))
+    return false;
+  SmallVector<Type> types{resultType};
+  for (Value matrix : matrices)
+    types.push_back(matrix.getType());
+  return llvm::all_of(types, [](Type type) {
+    auto memref = dyn_cast<MemRefType>(type);
+    return memref && memref.getElementType().isF32() && memref.getLayout().isIdentity();
+  });
+}
+
+// `operand`'s matrix rows [rowOffset, rowOffset + rows) and columns [0, cols) at the
+// result's batch indices `batch` (its batch dims broadcast), as a 2-D view: a
+// reinterpret_cast of its row-major buffer at the offset of that first element.
+Value matrixView(OpBuilder &b, Location loc, Value operand, ValueRange batch, Value rowOffset,
+                 Value rows, Value cols) {
+  auto type = cast<MemRefType>(operand.getType());
+  int64_t rank = type.getRank();
+  Value zero = indexConstant(b, loc, 0);
+  SmallVector<Value> resultIndices(batch.begin(), batch.end());
+  resultIndices.append({zero, zero});
+  SmallVector<Value> indices = broadcastIndices(b, loc, operand, resultIndices);
+  indices[rank - 2] = rowOffset;
+  SmallVector<Value> dims = getDims(b, loc, operand), strides(rank);
+  Value stride = indexConstant(b, loc, 1), offset = zero;
+  for (int64_t d = rank - 1; d >= 0; --d) {
+    strides[d] = stride;
+    offset = arith::AddIOp::create(b, loc, offset,
+                                   arith::MulIOp::create(b, loc, indices[d], stride));
+    stride = arith::MulIOp::create(b, loc, stride, dims[d]);
+  }
+  int64_t dynamic = ShapedType::kDynamic;
+  auto viewType = MemRefType::get({dynamic, dynamic}, type.getElementType(),
+                                  StridedLayoutAttr::get(b.getContext(), dynamic, {dynamic, 1}));
+  return memref::ReinterpretCastOp::create(b, loc, viewType, operand, OpFoldResult(offset),
+                                           ArrayRef<OpFoldResult>{rows, cols},
+                                           ArrayRef<OpFoldResult>{strides[rank - 2],
+                                                                  b.getIndexAttr(1)});
+}
+
+// C += A * B by the target's kernel, in place on the calling thread.
+void emitSerialMatmul(OpBuilder &b, Location loc, Value a, Value bm, Value c) {
+  auto product = linalg::MatmulOp::create(b, loc, ValueRange{a, bm}, ValueRange{c});
+  product->setAttr(krnl::kMatmulSerialAttr, b.getUnitAttr());
+}
+
+// What both lowerings of one attention op share.
+struct AttentionOperands {
+  Value q, kt, v, mask, result;
+  Value m, depth, n, dv; // Q is [.., M, depth], Kt [.., depth, N], V [.., N, dv]
+  Value scale, masked;   // masked: null without a mask
+  int64_t batchRank;
+  SmallVector<Value> batchDims;
+};
+
+// The block lowering (see the file comment), for f32.
+void emitByRowBlocks(OpBuilder &rewriter, Location loc, const AttentionOperands &x) {
+  Type f32 = rewriter.getF32Type();
+  auto reassoc = arith::FastMathFlagsAttr::get(rewriter.getContext(),
+                                               arith::FastMathFlags::reassoc);
+  Value blockRows = indexConstant(rewriter, loc, kQueryRowBlock);
+  SmallVector<Value> outerDims(x.batchDims);
+  outerDims.push_back(arith::CeilDivSIOp::create(rewriter, loc, x.m, blockRows));
+  buildLoopNest(rewriter, loc, outerDims, [&](OpBuilder &b, Location loc, ValueRange outer) {
+    ValueRange batch = outer.take_front(x.batchRank);
+    Value first = arith::MulIOp::create(b, loc, outer.back(), blockRows);
+    Value rows = arith::MinSIOp::create(b, loc, blockRows,
+                                        arith::SubIOp::create(b, loc, x.m, first));
+    Value zero = indexConstant(b, loc, 0);
+    auto fill = [&](Value buffer, ValueRange dims) {
+      buildLoopNest(b, loc, dims, [&](OpBuilder &b, Location loc, ValueRange ij) {
+        krnl::StoreOp::create(b, loc, constantOf(b, loc, f32, 0), buffer, ij);
+      });
+    };
+    auto view = [&](Value buffer, Value cols) {
+      return matrixView(b, loc, buffer, {}, zero, rows, cols);
+    };
+    Value scores = allocBuffer(
+        b, loc, MemRefType::get({kQueryRowBlock, ShapedType::kDynamic}, f32), {blockRows, x.n});
+    Value out = allocBuffer(b, loc, MemRefType::get({kQueryRowBlock, ShapedType::kDynamic}, f32),
+                            {blockRows, x.dv});
+    Value inverses = allocBuffer(b, loc, MemRefType::get({kQueryRowBlock}, f32), {blockRows});
+    // The running max and sum, the block's own: its rows loop is no affine loop that
+    // omc-privatize-scalar-buffers would give them to.
+    auto scalarType = MemRefType::get({}, f32);
+    Value maxBuf = memref::AllocaOp::create(b, loc, scalarType);
+    Value sumBuf = memref::AllocaOp::create(b, loc, scalarType);
+
+    // scores = Q[first : first + rows, :] * Kt.
+    Value blockScores = view(scores, x.n);
+    fill(blockScores, {rows, x.n});
+    Value queries = matrixView(b, loc, x.q, batch, first, rows, x.depth);
+    Value keys = matrixView(b, loc, x.kt, batch, zero, x.depth, x.n);
+    emitSerialMatmul(b, loc, queries, keys, blockScores);
+
+    // Each row scaled and masked, then exp(score - max), its sum's inverse kept.
+    auto load = [&](OpBuilder &b, Value buffer) {
+      return krnl::LoadOp::create(b, loc, buffer, ValueRange{});
+    };
+    auto store = [&](OpBuilder &b, Value value, Value buffer) {
+      krnl::StoreOp::create(b, loc, value, buffer, ValueRange{});
+    };
+    buildLoopNest(b, loc, {rows}, [&](OpBuilder &b, Location loc, ValueRange ri) {
+      Value mi = arith::AddIOp::create(b, loc, first, ri[0]);
+      store(b, constantOf(b, loc, f32, -INFINITY), maxBuf);
+      buildLoopNest(b, loc, {x.n}, [&](OpBuilder &b, Location loc, ValueRange ni) {
+        SmallVector<Value> at{ri[0], ni[0]};
+        Value score = arith::MulFOp::create(b, loc, krnl::LoadOp::create(b, loc, scores, at),
+                                            x.scale);
+        if (x.masked) {
+          SmallVector<Value> maskAt(batch.begin(), batch.end());
+          maskAt.append({mi, ni[0]});
+          Value keep = krnl::LoadOp::create(b, loc, x.mask,
+                                            broadcastIndices(b, loc, x.mask, maskAt));
+          score = arith::SelectOp::create(b, loc, keep, score, x.masked);
+        }
+        krnl::StoreOp::create(b, loc, score, scores, at);
+        store(b, arith::MaximumFOp::create(b, loc, load(b, maxBuf), score), maxBuf);
+      });
+      store(b, constantOf(b, loc, f32, 0), sumBuf);
+      buildLoopNest(b, loc, {x.n}, [&](OpBuilder &b, Location loc, ValueRange ni) {
+        SmallVector<Value> at{ri[0], ni[0]};
+        Value e = math::ExpOp::create(
+            b, loc,
+            arith::SubFOp::create(b, loc, krnl::LoadOp::create(b, loc, scores, at),
+                                  load(b, maxBuf)));
+        krnl::StoreOp::create(b, loc, e, scores, at);
+        store(b, arith::AddFOp::create(b, loc, load(b, sumBuf), e, reassoc), sumBuf);
+      });
+      Value inverse = arith::DivFOp::create(b, loc, constantOf(b, loc, f32, 1), load(b, sumBuf));
+      krnl::StoreOp::create(b, loc, inverse, inverses, ri);
+    });
+
+    // out = P * V; Y's rows are out's, each times its 1 / sum. The rows loop runs over
+    // the whole block, guarded, so that Y's indices stay affine in the block's: its
+    // blocks are seen to write apart and run on threads.
+    Value blockOut = view(out, x.dv);
+    fill(blockOut, {rows, x.dv});
+    Value values = matrixView(b, loc, x.v, batch, zero, x.n, x.dv);
+    emitSerialMatmul(b, loc, blockScores, values, blockOut);
+    buildLoopNest(b, loc, {blockRows, x.dv}, [&](OpBuilder &b, Location loc, ValueRange ij) {
+      Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, ij[0], rows);
+      scf::IfOp::create(b, loc, inside, [&](OpBuilder &b, Location loc) {
+        AffineExpr block = b.getAffineDimExpr(0), row = b.getAffineDimExpr(1);
+        Value mi = affine::AffineApplyOp::create(
+            b, loc, AffineMap::get(2, 0, block * kQueryRowBlock + row),
+            ValueRange{outer.back(), ij[0]});
+        Value value = arith::MulFOp::create(b, loc, krnl::LoadOp::create(b, loc, out, ij),
+                                            krnl::LoadOp::create(b, loc, inverses, ij[0]));
+        SmallVector<Value> y(batch.begin(), batch.end());
+        y.append({mi, ij[1]});
+        krnl::StoreOp::create(b, loc, value, x.result, y);
+        scf::YieldOp::create(b, loc);
+      });
+    });
+    for (Value buffer : {scores, out, inverses})
+      memref::DeallocOp::create(b, loc, buffer);
+  });
+}
 
 struct ScaledDotProductAttentionLowering
     : OpConversionPattern<onnx::ScaledDotProductAttentionOp> {
@@ -89,6 +269,22 @@ struct ScaledDotProductAttentionLowering
     dims.push_back(dv);
     Value result = allocBuffer(rewriter, loc, resultType, dims);
 
+    Value scale = constantOf(rewriter, loc, compute, op.getScale().convertToDouble());
+    Value masked;
+    if (hasMask) {
+      auto valueType = cast<MemRefType>(maskedValue.getType());
+      SmallVector<Value> zeros(valueType.getRank(), indexConstant(rewriter, loc, 0));
+      masked = loadAs(rewriter, loc, maskedValue, zeros);
+    }
+    if (byMatmulBlocks(op, {q, kt, v}, resultType)) {
+      AttentionOperands operands{q, kt, v, mask, result, m, depth, n, dv, scale, masked,
+                                 batchRank, SmallVector<Value>(dims.begin(),
+                                                               dims.begin() + batchRank)};
+      emitByRowBlocks(rewriter, loc, operands);
+      rewriter.replaceOp(op, result);
+      return success();
+    }
+
     // The running scalars (omc-privatize-scalar-buffers gives each row its own).
     auto rowType = MemRefType::get({ShapedType::kDynamic}, compute);
     auto scalarType = MemRefType::get({}, compute);
@@ -97,13 +293,6 @@ struct ScaledDotProductAttentionLowering
     // The sum of the exponentials may be added in any order: LLVM vectorizes it.
     auto reassoc = arith::FastMathFlagsAttr::get(rewriter.getContext(),
                                                  arith::FastMathFlags::reassoc);
-    Value scale = constantOf(rewriter, loc, compute, op.getScale().convertToDouble());
-    Value masked;
-    if (hasMask) {
-      auto valueType = cast<MemRefType>(maskedValue.getType());
-      SmallVector<Value> zeros(valueType.getRank(), indexConstant(rewriter, loc, 0));
-      masked = loadAs(rewriter, loc, maskedValue, zeros);
-    }
 
     buildLoopNest(rewriter, loc, outerDims, [&](OpBuilder &b, Location loc, ValueRange outer) {
       ValueRange batch = outer.take_front(batchRank);

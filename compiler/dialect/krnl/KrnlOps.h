@@ -27,6 +27,10 @@ inline constexpr llvm::StringLiteral kMatmulEpilogueAttr = "omc.epilogue";
 
 enum class MatmulEpilogue { None, Relu, Unknown };
 
+// On a linalg.matmul that runs inside a loop whose iterations the threads already share
+// (attention's blocks): omc-lower-matmul emits its nest in place, never through the pool.
+inline constexpr llvm::StringLiteral kMatmulSerialAttr = "omc.serial";
+
 // The epilogue `op` carries (kMatmulEpilogueAttr), read in one place for every lowering.
 inline MatmulEpilogue matmulEpilogueOf(mlir::Operation *op) {
   auto epilogue = op->getAttrOfType<mlir::StringAttr>(kMatmulEpilogueAttr);
