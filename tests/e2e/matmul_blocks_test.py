@@ -14,7 +14,7 @@ compile time, for one row, many rows, a transposed Gemm weight, a weight two Mat
 and one an Add reads too. A Relu folded into its Conv is the matmul's epilogue; convs write their patches straight into
 the kernel's panels (strides, pads, dilations, partial last panels), and a Relu after a
 residual Add folds into the Add; filters are packed at compile time into groups of register
-rows, a partial group last. Each model is compiled per target, run on random
+rows, a partial group last; attention goes by blocks of query rows through the kernel. Each model is compiled per target, run on random
 inputs, and onnxruntime-node (tools/models/check_with_onnxruntime.js) runs the same model on
 the same inputs and compares (rtol 1e-4, atol 1e-4).
 """
@@ -141,6 +141,22 @@ CASES = {
                             helper.make_node("Relu", ["H"], ["Y"])],
                            [("X", [1, 120, 8, 8]), ("W", Weight([62, 120, 3, 3])),
                             ("B", Weight([62]))], [1, 62, 8, 8]),
+    # Attention (the composite of MatMul, Div, Where, Softmax and MatMul) by blocks of 64
+    # query rows through the matmul kernel: 70 rows leave a partial second block, the batch
+    # dims broadcast (Q over the batch, V over the heads), the mask is causal shifted by 5.
+    "attention_blocks": ([helper.make_node("MatMul", ["Q", "Kt"], ["S"]),
+                          helper.make_node("Constant", [], ["root_d"], value=numpy_helper.from_array(
+                              np.array(4.0, dtype=np.float32))),
+                          helper.make_node("Div", ["S", "root_d"], ["D"]),
+                          helper.make_node("Constant", [], ["mask"], value=numpy_helper.from_array(
+                              np.tril(np.ones((1, 1, 70, 75), dtype=bool), k=5))),
+                          helper.make_node("Constant", [], ["lowest"], value=numpy_helper.from_array(
+                              np.array(np.finfo(np.float32).min, dtype=np.float32))),
+                          helper.make_node("Where", ["mask", "D", "lowest"], ["W"]),
+                          helper.make_node("Softmax", ["W"], ["P"], axis=-1),
+                          helper.make_node("MatMul", ["P", "V"], ["Y"])],
+                         [("Q", [1, 3, 70, 16]), ("Kt", [2, 3, 16, 75]), ("V", [2, 1, 75, 24])],
+                         [2, 3, 70, 24]),
     "conv_filter_groups_pointwise": ([helper.make_node("Conv", ["X", "W"], ["Y"])],
                                      [("X", [1, 70, 7, 7]), ("W", Weight([62, 70, 1, 1]))],
                                      [1, 62, 7, 7]),
