@@ -301,16 +301,51 @@ private:
             Value panel = prepackedB ? add(mul(add(jc, jr), k), mul(pc, cst(nr)))
                                      : mul(jr, cst(packedK));
             Kernel kernel{col, masks, panel, pc, kb, k, lastBlock};
-            forLoop(cst(0), full, rows, [&](Value ir) {
-              // Row group ir / rows of the packed A block starts at ir * packed_k.
-              Value group = fromPackedA ? mul(ir, cst(packedK)) : Value();
-              emitKernel(kernel, add(ic, ir), config.registerRows, group);
-            });
-            forLoop(full, mb, cst(1), [&](Value ir) { emitKernel(kernel, add(ic, ir), 1); });
+            auto emitTiles = [&](int64_t vectors) {
+              forLoop(cst(0), full, rows, [&](Value ir) {
+                // Row group ir / rows of the packed A block starts at ir * packed_k.
+                Value group = fromPackedA ? mul(ir, cst(packedK)) : Value();
+                emitKernel(kernel, add(ic, ir), config.registerRows, vectors, group);
+              });
+              forLoop(full, mb, cst(1),
+                      [&](Value ir) { emitKernel(kernel, add(ic, ir), 1, vectors); });
+            };
+            int64_t tail = tailVectors(n);
+            if (!tail)
+              return emitTiles(config.registerVectors);
+            int64_t lastTile = *getConstantIntValue(n) / nr * nr;
+            Value isLast = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, col,
+                                                 cst(lastTile));
+            scf::IfOp::create(
+                b, loc, isLast,
+                [&](OpBuilder &nested, Location) {
+                  OpBuilder::InsertionGuard guard(b);
+                  b.setInsertionPoint(nested.getInsertionBlock(), nested.getInsertionPoint());
+                  emitTiles(tail);
+                  scf::YieldOp::create(b, loc);
+                },
+                [&](OpBuilder &nested, Location) {
+                  OpBuilder::InsertionGuard guard(b);
+                  b.setInsertionPoint(nested.getInsertionBlock(), nested.getInsertionPoint());
+                  emitTiles(config.registerVectors);
+                  scf::YieldOp::create(b, loc);
+                });
           });
         });
       });
     });
+  }
+
+  // With a static N whose last tile needs fewer vectors than the register tile has, how
+  // many it needs: that tile's kernel leaves out the vectors wholly past N (N = 196 in
+  // tiles of 32 columns: the last tile's second vector, 1/14 of the FMAs); 0 otherwise.
+  int64_t tailVectors(Value n) {
+    std::optional<int64_t> staticN = getConstantIntValue(n);
+    int64_t nr = config.registerCols(), width = config.vectorWidth;
+    if (!staticN || *staticN % nr == 0)
+      return 0;
+    int64_t vectors = (*staticN % nr + width - 1) / width;
+    return vectors < config.registerVectors ? vectors : 0;
   }
 
   // packed[p * packed_k * nr + kk * nr + j] = B[pc + kk, jc + p * nr + j], 0 past N.
@@ -389,11 +424,12 @@ private:
     });
   }
 
-  // C[row0 : row0 + rows, col : col + nr] += A[row0 :, pc : pc + kb] * panel, A's
-  // elements read from packedA's row group starting at `aGroup` when it is given.
-  void emitKernel(const Kernel &kernel, Value row0, int64_t rows, Value aGroup = {}) {
+  // C[row0 : row0 + rows, col : col + vectors * width] += A[row0 :, pc : pc + kb] * panel
+  // (`vectors` of the panel's, all of them but in a last tile), A's elements read from
+  // packedA's row group starting at `aGroup` when it is given.
+  void emitKernel(const Kernel &kernel, Value row0, int64_t rows, int64_t vectors,
+                  Value aGroup = {}) {
     int64_t nr = config.registerCols(), width = config.vectorWidth;
-    int64_t vectors = config.registerVectors;
     Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(vectorType));
     SmallVector<Value> rowIndex, colIndex;
     for (int64_t r = 0; r < rows; ++r)
@@ -409,7 +445,8 @@ private:
                                                       kernel.masks[v], zero));
       return tile;
     };
-    SmallVector<Value> tile = overwrites ? startTile(kernel, rowIndex, loadTile) : loadTile();
+    SmallVector<Value> tile =
+        overwrites ? startTile(kernel, rowIndex, vectors, loadTile) : loadTile();
     // Prepacked A: where each row's elements of the K block start in its group.
     SmallVector<Value> aRowStarts;
     if (prepackedAK) {
@@ -470,9 +507,8 @@ private:
 
   // The first K block's tiles of a product that overwrites C: each row's bias (or 0)
   // in every lane; later blocks load what the earlier ones stored.
-  SmallVector<Value> startTile(const Kernel &kernel, ArrayRef<Value> rowIndex,
+  SmallVector<Value> startTile(const Kernel &kernel, ArrayRef<Value> rowIndex, int64_t vectors,
                                llvm::function_ref<SmallVector<Value>()> loadTile) {
-    int64_t vectors = config.registerVectors;
     Value first = b.createOrFold<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, kernel.pc,
                                                 cst(0));
     SmallVector<Type> types(rowIndex.size() * vectors, vectorType);

@@ -319,3 +319,20 @@ func.func @filter_groups(%p: memref<1x2x4xf32>, %c: memref<9x3xf32>) {
     : memref<9x2xf32, strided<[2, 1]>>, memref<1x2x4xf32>, memref<9x3xf32>
   return
 }
+
+// -----
+
+// A static N = 10 leaves a last tile of 2 columns in tiles of 8 (two vectors of 4): the
+// tile at column 8 runs a kernel of one vector, the others of two.
+// CHECK-LABEL: func.func @last_tile
+// CHECK: %[[LAST:.*]] = arith.cmpi eq, %{{.*}}, %c8
+// CHECK-NEXT: scf.if %[[LAST]] {
+// CHECK: scf.for %{{.*}} iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}) -> (vector<4xf32>, vector<4xf32>)
+// CHECK: } else {
+// CHECK: scf.for %{{.*}} iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}) -> (vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>)
+func.func @last_tile(%a: memref<4x3xf32>, %b: memref<3x10xf32>, %c: memref<4x10xf32>) {
+  linalg.matmul {omc.matmul_config = {vector_width = 4, register_rows = 2,
+                 register_vectors = 2, block_k = 16, block_m = 4, block_n = 16}}
+    ins(%a, %b : memref<4x3xf32>, memref<3x10xf32>) outs(%c : memref<4x10xf32>)
+  return
+}
