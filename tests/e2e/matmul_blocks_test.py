@@ -12,7 +12,8 @@ with transposed operands and a broadcast bias; and a sequence split whose chunk 
 known at run time. Weights (initializers) take another road: omc packs them into panels at
 compile time, for one row, many rows, a transposed Gemm weight, a weight two MatMuls share
 and one an Add reads too. A Relu folded into its Conv is the matmul's epilogue; convs write their patches straight into
-the kernel's panels (strides, pads, dilations, partial last panels), and a Relu after a
+the kernel's panels (strides, pads, dilations, partial last panels; masked loads where the lanes
+are consecutive in X), and a Relu after a
 residual Add folds into the Add; filters are packed at compile time into groups of register
 rows, a partial group last; attention goes by blocks of query rows through the kernel. Each model is compiled per target, run on random
 inputs, and onnxruntime-node (tools/models/check_with_onnxruntime.js) runs the same model on
@@ -141,6 +142,12 @@ CASES = {
                             helper.make_node("Relu", ["H"], ["Y"])],
                            [("X", [1, 120, 8, 8]), ("W", Weight([62, 120, 3, 3])),
                             ("B", Weight([62]))], [1, 62, 8, 8]),
+    # Stride 1 with OW = W: panel rows are masked loads of consecutive X, here with a
+    # dilation of 2 (pads 2) and a partial last panel; the first rows' taps keep the gather.
+    "conv_panels_consecutive": ([helper.make_node("Conv", ["X", "W"], ["Y"], pads=[2, 2, 2, 2],
+                                                  dilations=[2, 2])],
+                                [("X", [1, 6, 11, 13]), ("W", Weight([16, 6, 3, 3]))],
+                                [1, 16, 11, 13]),
     # Attention (the composite of MatMul, Div, Where, Softmax and MatMul) by blocks of 64
     # query rows through the matmul kernel: 70 rows leave a partial second block, the batch
     # dims broadcast (Q over the batch, V over the heads), the mask is causal shifted by 5.

@@ -11,6 +11,7 @@
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 using namespace mlir;
@@ -46,6 +47,12 @@ std::optional<int64_t> panelWidthFor(OpBuilder &b, bool pointwise, int64_t n,
 // n = p * W + lane, 0 past N = OH * OW: one gather of W lanes from X and one vector store per
 // panel row. The store's indices are affine, so that the nest stays affine and its panels
 // run on threads (krnl-to-affine makes the vector.store affine).
+//
+// With stride 1 and OW = the input's width (ResNet's 3x3 and 1x1 convs), output position n
+// reads X at n plus a constant per (ci, i, j), across row ends too: the gather is then a
+// masked load of W consecutive floats, the same lanes masked. A load whose lanes would
+// start before X or end past it (a first or last row's outer taps) keeps the gather, so
+// that no address leaves X.
 void fillPatchPanels(OpBuilder &b, Location loc, Value x, Value panels, const Geometry &g,
                      int64_t oh, int64_t ow) {
   auto xType = cast<MemRefType>(x.getType());
@@ -64,6 +71,10 @@ void fillPatchPanels(OpBuilder &b, Location loc, Value x, Value panels, const Ge
     Value scalar = arith::IndexCastOp::create(b, loc, i32, index);
     return vector::BroadcastOp::create(b, loc, lanesOf(i32), scalar);
   };
+  // X as one row-major run, for the masked loads.
+  bool consecutive = g.strides[0] == 1 && g.strides[1] == 1 && ow == width;
+  Value flatX = consecutive ? matmul::rowMajorView(b, loc, x, {c(xType.getNumElements())})
+                            : Value();
   SmallVector<int32_t> laneNumbers(wd);
   for (int64_t lane = 0; lane < wd; ++lane)
     laneNumbers[lane] = lane;
@@ -101,10 +112,38 @@ void fillPatchPanels(OpBuilder &b, Location loc, Value x, Value panels, const Ge
         Value channelStart = broadcast(
             b, loc, arith::MulIOp::create(b, loc, ivs[1], c(height * width)));
         Value offsets = add(add(channelStart, mul(row, width)), col);
-        Value zeros = arith::ConstantOp::create(b, loc, b.getZeroAttr(lanesOf(b.getF32Type())));
-        Value values = vector::GatherOp::create(b, loc, lanesOf(b.getF32Type()), x,
-                                                ValueRange{c(0), c(0), c(0), c(0)}, offsets,
-                                                ok, zeros);
+        Type f32 = b.getF32Type();
+        Value zeros = arith::ConstantOp::create(b, loc, b.getZeroAttr(lanesOf(f32)));
+        auto gather = [&](OpBuilder &b, Location loc) -> Value {
+          return vector::GatherOp::create(b, loc, lanesOf(f32), x,
+                                          ValueRange{c(0), c(0), c(0), c(0)}, offsets, ok,
+                                          zeros);
+        };
+        Value values;
+        if (consecutive) {
+          // Lane 0's offset: ci * H * W + p * W_panel + (i * dh - ph) * W + (j * dw - pw).
+          auto times = [&](Value v, int64_t f) -> Value {
+            return arith::MulIOp::create(b, loc, v, c(f));
+          };
+          Value first = add(add(times(ivs[1], height * width), times(ivs[0], wd)),
+                            add(times(ivs[2], g.dilations[0] * width),
+                                times(ivs[3], g.dilations[1])));
+          first = arith::SubIOp::create(b, loc, first,
+                                        c(g.padBegin[0] * width + g.padBegin[1]));
+          Value inside = both(cmp(P::sge, first, c(0)),
+                              cmp(P::sle, first, c(xType.getNumElements() - wd)));
+          auto branch = scf::IfOp::create(
+              b, loc, inside,
+              [&](OpBuilder &b, Location loc) {
+                Value loaded = vector::MaskedLoadOp::create(b, loc, lanesOf(f32), flatX,
+                                                            ValueRange{first}, ok, zeros);
+                scf::YieldOp::create(b, loc, loaded);
+              },
+              [&](OpBuilder &b, Location loc) { scf::YieldOp::create(b, loc, gather(b, loc)); });
+          values = branch.getResult(0);
+        } else {
+          values = gather(b, loc);
+        }
         AffineExpr d0 = b.getAffineDimExpr(0), d1 = b.getAffineDimExpr(1);
         AffineExpr d2 = b.getAffineDimExpr(2);
         Value rowOfK = affine::AffineApplyOp::create(

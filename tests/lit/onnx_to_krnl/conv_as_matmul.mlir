@@ -131,6 +131,26 @@ module attributes {omc.target = {name = "t", vector_bits = 256 : i64, matmul_til
     return %0 : tensor<1x1x65534x32766xf32>
   }
 
+  // Stride 1 and OW = W (pads 1): the lanes of a panel row are consecutive in X, so one
+  // masked load of X seen flat at ci * 25 + p * 8 + (kh - 1) * 5 + (kw - 1) fills it, the
+  // gather kept for the loads that would start before X or end past it.
+  // CHECK-LABEL: func.func @conv_same_panels
+  // CHECK-SAME: (%[[X:.*]]: memref<1x2x5x5xf32>
+  // CHECK: %[[FLAT:.*]] = memref.reinterpret_cast %[[X]] to offset: [0], sizes: [50], strides: [1]
+  // CHECK: %[[INSIDE:.*]] = arith.andi %{{.*}}, %{{.*}} : i1
+  // CHECK: %[[V:.*]] = scf.if %[[INSIDE]] -> (vector<8xf32>) {
+  // CHECK: %[[LOADED:.*]] = vector.maskedload %[[FLAT]][%{{.*}}], %{{.*}}, %{{.*}} : memref<50xf32, strided<[1]>>, vector<8xi1>, vector<8xf32> into vector<8xf32>
+  // CHECK: scf.yield %[[LOADED]]
+  // CHECK: } else {
+  // CHECK: %[[GATHERED:.*]] = vector.gather %[[X]]
+  // CHECK: scf.yield %[[GATHERED]]
+  // CHECK: vector.store %[[V]]
+  func.func @conv_same_panels(%x: tensor<1x2x5x5xf32>, %w: tensor<4x2x3x3xf32>) -> tensor<1x4x5x5xf32> {
+    %none = onnx.NoValue
+    %0 = onnx.Conv %x, %w, %none {pads = [1, 1, 1, 1]} : (tensor<1x2x5x5xf32>, tensor<4x2x3x3xf32>, none) -> tensor<1x4x5x5xf32>
+    return %0 : tensor<1x4x5x5xf32>
+  }
+
   // Pointwise with few panels (49 columns): panels.
   // CHECK-LABEL: func.func @pointwise_narrow
   // CHECK: memref<7x2x8xf32>
