@@ -3,7 +3,7 @@
 // C += A * B as a blocked, packed, register-tiled loop nest of vector FMAs, shaped by the
 // op's `omc.matmul_config` (see MatmulConfig.h):
 //
-//   for jc in N by block_n:                       B block: block_k x block_n
+//   for jc in N by block_n (B prepacked: 1 block): B block: block_k x block_n
 //     for pc in K by block_k:
 //       pack B[pc:+kb, jc:+nb] into panels of nr = vectors * width columns, zero-padded
 //       for ic in M by block_m:                   A block: block_m x block_k
@@ -268,8 +268,14 @@ private:
   void emitBlocks(const Rect &rect, Value k) {
     int64_t nr = config.registerCols();
     Value n = dim(c, rank() - 1);
-    forLoop(rect.colLo, rect.colHi, cst(config.blockN), [&](Value jc) {
-      Value nb = min(cst(config.blockN), sub(rect.colHi, jc));
+    // B given as panels (a weight's, krnl.matmul_panels') is not packed by N blocks: one
+    // block of all the share's columns packs each block of A once, not once per block_n
+    // columns (GPT-2's LM head: 50257 columns packed the same A 98 times).
+    Value blockN = prepackedB ? b.createOrFold<arith::MaxSIOp>(
+                                    loc, sub(rect.colHi, rect.colLo), cst(1))
+                              : cst(config.blockN);
+    forLoop(rect.colLo, rect.colHi, blockN, [&](Value jc) {
+      Value nb = min(blockN, sub(rect.colHi, jc));
       // Unpacked, the K block only sets how many rows of B one panel's walk spans before
       // the next panel reads the bytes beside them: B's reads stay close to sequential,
       // which is all that counts for a matrix-vector product (GPT-2 124M, one token, one
