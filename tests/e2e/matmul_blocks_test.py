@@ -11,13 +11,14 @@ block_m and not a multiple of the register rows, equal stacks (linalg.batch_matm
 with transposed operands and a broadcast bias; and a sequence split whose chunk count is only
 known at run time. Weights (initializers) take another road: omc packs them into panels at
 compile time, for one row, many rows, a transposed Gemm weight, a weight two MatMuls share
-and one an Add reads too. A Relu folded into its Conv is the matmul's epilogue; convs write their patches straight into
-the kernel's panels (strides, pads, dilations, partial last panels; masked loads where the lanes
-are consecutive in X), and a Relu after a
-residual Add folds into the Add; filters are packed at compile time into groups of register
-rows, a partial group last; attention goes by blocks of query rows through the kernel. Each model is compiled per target, run on random
-inputs, and onnxruntime-node (tools/models/check_with_onnxruntime.js) runs the same model on
-the same inputs and compares (rtol 1e-4, atol 1e-4).
+and one an Add reads too. A Relu folded into its Conv is the matmul's epilogue; convs write
+their patches straight into the kernel's panels (strides, pads, dilations, partial last
+panels; masked loads where the lanes are consecutive in X), and a Relu after a residual Add
+folds into the Add; depthwise convs accumulate rows over ranges fixed at compile time;
+filters are packed at compile time into groups of register rows, a partial group last;
+attention goes by blocks of query rows through the kernel. Each model is compiled per target,
+run on random inputs, and onnxruntime-node (tools/models/check_with_onnxruntime.js) runs the
+same model on the same inputs and compares (rtol 1e-4, atol 1e-4).
 """
 
 import argparse
@@ -103,6 +104,21 @@ CASES = {
     "conv_relu_grouped": ([helper.make_node("Conv", ["X", "W"], ["H"], group=2),
                            helper.make_node("Relu", ["H"], ["Y"])],
                           [("X", [1, 8, 5, 5]), ("W", Weight([6, 4, 1, 1]))], [1, 6, 5, 5]),
+    # Depthwise (group = channels): per kernel row, the output rows and columns whose input
+    # lies in X, every range fixed at compile time. Stride 2 with asymmetric pads and a
+    # folded Relu; stride 1 with a dilation and a batch of 2; a 5x5 kernel wider than the
+    # padding lets some taps miss whole rows.
+    "depthwise_strided_relu": ([helper.make_node("Conv", ["X", "W", "B"], ["H"], group=12,
+                                                 strides=[2, 2], pads=[1, 0, 2, 1]),
+                                helper.make_node("Relu", ["H"], ["Y"])],
+                               [("X", [1, 12, 15, 16]), ("W", Weight([12, 1, 3, 3])),
+                                ("B", Weight([12]))], [1, 12, 8, 8]),
+    "depthwise_dilated": ([helper.make_node("Conv", ["X", "W"], ["Y"], group=5,
+                                            dilations=[2, 3], pads=[2, 3, 2, 3])],
+                          [("X", [2, 5, 9, 11]), ("W", Weight([5, 1, 3, 3]))], [2, 5, 9, 11]),
+    "depthwise_5x5_small": ([helper.make_node("Conv", ["X", "W"], ["Y"], group=3,
+                                              pads=[1, 1, 1, 1])],
+                            [("X", [1, 3, 4, 6]), ("W", Weight([3, 1, 5, 5]))], [1, 3, 2, 4]),
     "conv_relu_residual": ([helper.make_node("Conv", ["X", "W"], ["H"]),
                             helper.make_node("Relu", ["H"], ["R"]),
                             helper.make_node("Add", ["H", "R"], ["Y"])],

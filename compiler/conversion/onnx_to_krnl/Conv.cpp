@@ -25,6 +25,7 @@
 #include <string>
 
 #include "compiler/conversion/onnx_to_krnl/ConvAsMatmul.h"
+#include "compiler/conversion/onnx_to_krnl/DepthwiseConv.h"
 #include "compiler/conversion/onnx_to_krnl/ConvCommon.h"
 #include "compiler/dialect/krnl/KrnlOps.h"
 #include "compiler/dialect/onnx/ONNXOps.h"
@@ -81,7 +82,8 @@ struct ConvLowering : OpConversionPattern<OpTy> {
       return rewriter.notifyMatchFailure(op, "unknown omc.activation");
     bool relu = *folded;
     if (!transposed &&
-        conv::emitConvAsMatmul(rewriter, loc, x, w, bias, result, g, group, relu)) {
+        (conv::emitConvAsMatmul(rewriter, loc, x, w, bias, result, g, group, relu) ||
+         conv::emitDepthwiseConv(rewriter, loc, x, w, bias, result, g, group, relu))) {
       rewriter.replaceOp(op, result);
       return success();
     }

@@ -1,0 +1,32 @@
+//===- DepthwiseConv.h - f32 2-D depthwise convolution, rows at a time -----===//
+//
+// Private to Conv.cpp. A depthwise conv (group = C = M: one filter per channel, as in
+// MobileNet) is no matrix product, and the gather nest of ConvCommon.h spends itself on
+// padding checks per element. Here each channel's plane starts as its bias and then, per
+// kernel row i, each output row whose input row lies in X accumulates, per tap j,
+//   Y[n, c, y, x] += W[c, 0, i, j] * X[n, c, y * sh + i * dh - ph, x * sw + j * dw - pw]
+// over the run of x whose input column lies in X: every range is known at compile time
+// and every index affine, so the x loops are plain loops over contiguous memory (for
+// stride 1) that LLVM vectorizes, and the channels are seen to run apart, on threads.
+//
+//===----------------------------------------------------------------------===//
+#ifndef OMC_COMPILER_CONVERSION_ONNX_TO_KRNL_DEPTHWISECONV_H
+#define OMC_COMPILER_CONVERSION_ONNX_TO_KRNL_DEPTHWISECONV_H
+
+#include "compiler/conversion/onnx_to_krnl/ConvCommon.h"
+
+namespace omc {
+namespace conv {
+
+// Emits Y = conv(X, W) + bias into `result` (allocated, [N, C, OH, OW]) as above and
+// returns true; returns false, emitting nothing, for what it does not cover (other
+// element types or ranks, dynamic shapes, group != C or M != C). `bias` is a [C] buffer
+// or not a memref (no bias). With `relu`, Y = max(Y, 0) once a row is complete.
+bool emitDepthwiseConv(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x, mlir::Value w,
+                       mlir::Value bias, mlir::Value result, const Geometry &g, int64_t group,
+                       bool relu);
+
+} // namespace conv
+} // namespace omc
+
+#endif // OMC_COMPILER_CONVERSION_ONNX_TO_KRNL_DEPTHWISECONV_H
