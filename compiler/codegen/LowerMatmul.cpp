@@ -208,20 +208,7 @@ public:
       // The complement of inPlace, spelled as its own compare so that the packing nest
       // stays the then-branch (canonicalization would swap the branches of a negation).
       Value pack = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, m, cst(rows));
-      scf::IfOp::create(
-          b, loc, pack,
-          [&](OpBuilder &nested, Location) {
-            OpBuilder::InsertionGuard guard(b);
-            b.setInsertionPoint(nested.getInsertionBlock(), nested.getInsertionPoint());
-            emitNest(true);
-            scf::YieldOp::create(b, loc);
-          },
-          [&](OpBuilder &nested, Location) {
-            OpBuilder::InsertionGuard guard(b);
-            b.setInsertionPoint(nested.getInsertionBlock(), nested.getInsertionPoint());
-            emitNest(false);
-            scf::YieldOp::create(b, loc);
-          });
+      ifElse(pack, [&] { emitNest(true); }, [&] { emitNest(false); });
     }
     if (!prepackedB)
       memref::DeallocOp::create(b, loc, packed);
@@ -249,6 +236,20 @@ private:
     if (batch)
       return {batch, row, col};
     return {row, col};
+  }
+
+  // An scf.if without results on `condition`, each branch emitted by its callback.
+  void ifElse(Value condition, llvm::function_ref<void()> thenBody,
+              llvm::function_ref<void()> elseBody) {
+    auto branch = [&](llvm::function_ref<void()> body) {
+      return [this, body](OpBuilder &nested, Location) {
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPoint(nested.getInsertionBlock(), nested.getInsertionPoint());
+        body();
+        scf::YieldOp::create(b, loc);
+      };
+    };
+    scf::IfOp::create(b, loc, condition, branch(thenBody), branch(elseBody));
   }
 
   scf::ForOp forLoop(Value lower, Value upper, Value step,
@@ -322,20 +323,8 @@ private:
             int64_t lastTile = *getConstantIntValue(n) / nr * nr;
             Value isLast = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, col,
                                                  cst(lastTile));
-            scf::IfOp::create(
-                b, loc, isLast,
-                [&](OpBuilder &nested, Location) {
-                  OpBuilder::InsertionGuard guard(b);
-                  b.setInsertionPoint(nested.getInsertionBlock(), nested.getInsertionPoint());
-                  emitTiles(tail);
-                  scf::YieldOp::create(b, loc);
-                },
-                [&](OpBuilder &nested, Location) {
-                  OpBuilder::InsertionGuard guard(b);
-                  b.setInsertionPoint(nested.getInsertionBlock(), nested.getInsertionPoint());
-                  emitTiles(config.registerVectors);
-                  scf::YieldOp::create(b, loc);
-                });
+            ifElse(isLast, [&] { emitTiles(tail); },
+                   [&] { emitTiles(config.registerVectors); });
           });
         });
       });
