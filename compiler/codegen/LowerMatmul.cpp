@@ -307,7 +307,7 @@ private:
             // (jc + jr) * K and its row pc at pc * nr after that.
             Value panel = prepackedB ? add(mul(add(jc, jr), k), mul(pc, cst(nr)))
                                      : mul(jr, cst(packedK));
-            Kernel kernel{col, masks, panel, pc, kb, k, lastBlock};
+            Kernel kernel{col, masks, panel, pc, kb, lastBlock};
             auto emitTiles = [&](int64_t vectors) {
               forLoop(cst(0), full, rows, [&](Value ir) {
                 // Row group ir / rows of the packed A block starts at ir * packed_k.
@@ -383,7 +383,6 @@ private:
     SmallVector<Value> masks; // per vector: the lanes inside N
     Value panel;              // the packed panel's start
     Value pc, kb;             // the K block
-    Value k;                  // all of K
     Value lastBlock;          // with relu: whether the K block is the last
   };
 
@@ -421,7 +420,8 @@ private:
 
   // C[row0 : row0 + rows, col : col + vectors * width] += A[row0 :, pc : pc + kb] * panel
   // (`vectors` of the panel's, all of them but in a last tile), A's elements read from
-  // packedA's row group starting at `aGroup` when it is given.
+  // packedA's row group starting at `aGroup` when it is given, from A's own groups when
+  // the compiler packed it.
   void emitKernel(const Kernel &kernel, Value row0, int64_t rows, int64_t vectors,
                   Value aGroup = {}) {
     int64_t nr = config.registerCols(), width = config.vectorWidth;
@@ -442,16 +442,21 @@ private:
     };
     SmallVector<Value> tile =
         overwrites ? startTile(kernel, rowIndex, vectors, loadTile) : loadTile();
-    // Prepacked A: where each row's elements of the K block start in its group.
+    // A in groups of register rows, packed on this run (packedA, the group at `aGroup`)
+    // or by the compiler (A itself): where each row's elements of the K block start, k
+    // stepping by register_rows. Null: A is read in place.
+    Value groupedA = aGroup ? packedA : prepackedAK ? a : Value();
+    Value groupRows = cst(config.registerRows);
     SmallVector<Value> aRowStarts;
-    if (prepackedAK) {
-      Value groupRows = cst(config.registerRows);
-      for (Value row : rowIndex) {
-        Value group = b.createOrFold<arith::DivUIOp>(loc, row, groupRows);
-        Value within = b.createOrFold<arith::RemUIOp>(loc, row, groupRows);
-        aRowStarts.push_back(
-            add(mul(add(mul(group, kernel.k), kernel.pc), groupRows), within));
+    for (int64_t r = 0; groupedA && r < rows; ++r) {
+      if (aGroup) {
+        aRowStarts.push_back(add(aGroup, cst(r)));
+        continue;
       }
+      Value group = b.createOrFold<arith::DivUIOp>(loc, rowIndex[r], groupRows);
+      Value within = b.createOrFold<arith::RemUIOp>(loc, rowIndex[r], groupRows);
+      aRowStarts.push_back(
+          add(mul(add(mul(group, cst(prepackedAK)), kernel.pc), groupRows), within));
     }
     if (packing && rows == config.registerRows)
       prefetchNextTile(row0, colIndex);
@@ -473,14 +478,9 @@ private:
           SmallVector<Value> next;
           for (int64_t r = 0; r < rows; ++r) {
             Value element =
-                aGroup ? memref::LoadOp::create(b, loc, packedA,
-                                                ValueRange{add(aGroup, add(mul(kk, cst(rows)),
-                                                                           cst(r)))})
-                : prepackedAK
-                    ? memref::LoadOp::create(
-                          b, loc, a,
-                          ValueRange{add(aRowStarts[r], mul(kk, cst(config.registerRows)))})
-                    : memref::LoadOp::create(b, loc, a, at(rowIndex[r], column));
+                groupedA ? memref::LoadOp::create(
+                               b, loc, groupedA, ValueRange{add(aRowStarts[r], mul(kk, groupRows))})
+                         : memref::LoadOp::create(b, loc, a, at(rowIndex[r], column));
             Value broadcast = vector::BroadcastOp::create(b, loc, vectorType, element);
             for (int64_t v = 0; v < vectors; ++v)
               next.push_back(vector::FMAOp::create(b, loc, broadcast, panelVectors[v],
@@ -536,7 +536,8 @@ private:
   VectorType vectorType, maskType;
   Value packed, packedA;
   bool packingA = false; // whether full row groups of A are packed (with B's panels)
-  int64_t packedK = 0;   // the rows of one K block in the packed buffers (packed_k: block_k, or a smaller static K)
+  int64_t packedK = 0;   // packed_k: the rows of a K block in the packed buffers, block_k
+                         // or a smaller static K
   bool packing = true; // false: the kernel reads B's rows in place
   Value batch; // the batch index inside a batch_matmul's loop, else null
 };

@@ -1,10 +1,13 @@
-//===- PackedWeights.cpp - B's panels packed at compile time --------------------===//
+//===- PackedWeights.cpp - weights packed at compile time -----------------------===//
 //
 // See PackedWeights.h.
 //
 //===----------------------------------------------------------------------===//
 
 #include "compiler/codegen/PackedWeights.h"
+
+#include <string>
+#include <vector>
 
 #include "compiler/dialect/krnl/KrnlOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -102,50 +105,57 @@ Value createPackedGlobal(krnl::GlobalOp weight, llvm::StringRef suffix,
                                 DenseElementsAttr::get(flat, packed));
 }
 
-} // namespace
+// How many groups of `size` cover `count` items, when the zero padding of the last one
+// is worth storing (at most an eighth of `count`); 0 when it is not.
+int64_t paddedGroups(int64_t count, int64_t size) {
+  int64_t groups = (count + size - 1) / size;
+  return (groups * size - count) * 8 > count ? 0 : groups;
+}
 
-Value packWeightPanels(Value b, int64_t width, PackedWeightCache &cache) {
-  if (Value known = cache.lookup({b, width}))
+// `matrix` packed by `layout` into a new constant named after its weight plus `suffix`,
+// made once per (matrix, key) in `cache`; null when `matrix` is no weight with its
+// values at hand, or `layout` declines (an empty vector).
+Value packWeight(Value matrix, int64_t key, llvm::StringRef suffix, PackedWeightCache &cache,
+                 llvm::function_ref<std::vector<float>(const WeightValues &)> layout) {
+  if (Value known = cache.lookup({matrix, key}))
     return known;
-  std::optional<WeightValues> weight = weightValuesOf(b);
+  std::optional<WeightValues> weight = weightValuesOf(matrix);
   if (!weight)
     return {};
-  int64_t k = weight->rows, n = weight->cols;
-  int64_t panels = (n + width - 1) / width;
-  // The zero columns past N are stored too: not worth it past an eighth of N.
-  if ((panels * width - n) * 8 > n)
+  std::vector<float> packed = layout(*weight);
+  if (packed.empty())
     return {};
-  std::vector<float> packed(static_cast<size_t>(panels * k * width), 0.0f);
-  for (int64_t p = 0; p < panels; ++p)
-    for (int64_t row = 0; row < k; ++row)
-      for (int64_t j = 0; j < width && p * width + j < n; ++j)
-        packed[(p * k + row) * width + j] = weight->at(row, p * width + j);
-  Value result = createPackedGlobal(weight->view.global, "_panels" + llvm::Twine(width).str(),
-                                    packed);
-  cache[{b, width}] = result;
+  Value result = createPackedGlobal(weight->view.global, suffix, packed);
+  cache[{matrix, key}] = result;
   return result;
 }
 
+} // namespace
+
+Value packWeightPanels(Value b, int64_t width, PackedWeightCache &cache) {
+  std::string suffix = "_panels" + std::to_string(width);
+  return packWeight(b, width, suffix, cache, [&](const WeightValues &weight) {
+    int64_t k = weight.rows, n = weight.cols, panels = paddedGroups(n, width);
+    std::vector<float> packed(static_cast<size_t>(panels * k * width), 0.0f);
+    for (int64_t p = 0; p < panels; ++p)
+      for (int64_t row = 0; row < k; ++row)
+        for (int64_t j = 0; j < width && p * width + j < n; ++j)
+          packed[(p * k + row) * width + j] = weight.at(row, p * width + j);
+    return packed;
+  });
+}
+
 Value packWeightRowGroups(Value a, int64_t rows, PackedWeightCache &cache) {
-  // Keyed apart from B's panels of the same width: a weight could be both.
-  if (Value known = cache.lookup({a, -rows}))
-    return known;
-  std::optional<WeightValues> weight = weightValuesOf(a);
-  if (!weight)
-    return {};
-  int64_t m = weight->rows, k = weight->cols;
-  int64_t groups = (m + rows - 1) / rows;
-  // As for panels: the zero rows past M are stored, so not past an eighth of M.
-  if ((groups * rows - m) * 8 > m)
-    return {};
-  std::vector<float> packed(static_cast<size_t>(groups * k * rows), 0.0f);
-  for (int64_t row = 0; row < m; ++row)
-    for (int64_t col = 0; col < k; ++col)
-      packed[((row / rows) * k + col) * rows + row % rows] = weight->at(row, col);
-  Value result = createPackedGlobal(weight->view.global, "_rows" + llvm::Twine(rows).str(),
-                                    packed);
-  cache[{a, -rows}] = result;
-  return result;
+  // Keyed apart from B's panels of the same width (-rows): a weight could be both.
+  std::string suffix = "_rows" + std::to_string(rows);
+  return packWeight(a, -rows, suffix, cache, [&](const WeightValues &weight) {
+    int64_t m = weight.rows, k = weight.cols, groups = paddedGroups(m, rows);
+    std::vector<float> packed(static_cast<size_t>(groups * k * rows), 0.0f);
+    for (int64_t row = 0; groups && row < m; ++row)
+      for (int64_t col = 0; col < k; ++col)
+        packed[((row / rows) * k + col) * rows + row % rows] = weight.at(row, col);
+    return packed;
+  });
 }
 
 } // namespace omc

@@ -90,6 +90,48 @@ Value matrixView(OpBuilder &b, Location loc, Value operand, ValueRange batch, Va
                                                                   b.getIndexAttr(1)});
 }
 
+// One row of scores, in place, as softmax numerators: each score times `scale`, replaced
+// by `masked` where the mask is false (no mask: a null `masked`), then exp(score - max);
+// their sum is left in `sumBuf`. `scoreAt(n)` indexes score n in `scores`; the mask is
+// read at the result's [batch..., mi, n], broadcast. maxBuf and sumBuf hold the running
+// max and sum, of the scores' type.
+void emitSoftmaxNumerators(OpBuilder &b, Location loc, Value scores,
+                           llvm::function_ref<SmallVector<Value>(Value)> scoreAt, Value n,
+                           Value scale, Value mask, Value masked, ValueRange batch, Value mi,
+                           Value maxBuf, Value sumBuf) {
+  Type type = scale.getType();
+  auto load = [&](OpBuilder &b, Value buffer) {
+    return krnl::LoadOp::create(b, loc, buffer, ValueRange{});
+  };
+  auto store = [&](OpBuilder &b, Value value, Value buffer) {
+    krnl::StoreOp::create(b, loc, value, buffer, ValueRange{});
+  };
+  store(b, constantOf(b, loc, type, -INFINITY), maxBuf);
+  buildLoopNest(b, loc, {n}, [&](OpBuilder &b, Location loc, ValueRange ni) {
+    SmallVector<Value> at = scoreAt(ni[0]);
+    Value score = arith::MulFOp::create(b, loc, krnl::LoadOp::create(b, loc, scores, at), scale);
+    if (masked) {
+      SmallVector<Value> maskAt(batch.begin(), batch.end());
+      maskAt.append({mi, ni[0]});
+      Value keep = krnl::LoadOp::create(b, loc, mask, broadcastIndices(b, loc, mask, maskAt));
+      score = arith::SelectOp::create(b, loc, keep, score, masked);
+    }
+    krnl::StoreOp::create(b, loc, score, scores, at);
+    store(b, arith::MaximumFOp::create(b, loc, load(b, maxBuf), score), maxBuf);
+  });
+  // The sum of the exponentials may be added in any order: LLVM vectorizes it.
+  auto reassoc = arith::FastMathFlagsAttr::get(b.getContext(), arith::FastMathFlags::reassoc);
+  store(b, constantOf(b, loc, type, 0), sumBuf);
+  buildLoopNest(b, loc, {n}, [&](OpBuilder &b, Location loc, ValueRange ni) {
+    SmallVector<Value> at = scoreAt(ni[0]);
+    Value e = math::ExpOp::create(
+        b, loc,
+        arith::SubFOp::create(b, loc, krnl::LoadOp::create(b, loc, scores, at), load(b, maxBuf)));
+    krnl::StoreOp::create(b, loc, e, scores, at);
+    store(b, arith::AddFOp::create(b, loc, load(b, sumBuf), e, reassoc), sumBuf);
+  });
+}
+
 // C += A * B by the target's kernel, in place on the calling thread.
 void emitSerialMatmul(OpBuilder &b, Location loc, Value a, Value bm, Value c) {
   auto product = linalg::MatmulOp::create(b, loc, ValueRange{a, bm}, ValueRange{c});
@@ -108,8 +150,6 @@ struct AttentionOperands {
 // The block lowering (see the file comment), for f32.
 void emitByRowBlocks(OpBuilder &rewriter, Location loc, const AttentionOperands &x) {
   Type f32 = rewriter.getF32Type();
-  auto reassoc = arith::FastMathFlagsAttr::get(rewriter.getContext(),
-                                               arith::FastMathFlags::reassoc);
   Value blockRows = indexConstant(rewriter, loc, kQueryRowBlock);
   SmallVector<Value> outerDims(x.batchDims);
   outerDims.push_back(arith::CeilDivSIOp::create(rewriter, loc, x.m, blockRows));
@@ -146,40 +186,13 @@ void emitByRowBlocks(OpBuilder &rewriter, Location loc, const AttentionOperands 
     emitSerialMatmul(b, loc, queries, keys, blockScores);
 
     // Each row scaled and masked, then exp(score - max), its sum's inverse kept.
-    auto load = [&](OpBuilder &b, Value buffer) {
-      return krnl::LoadOp::create(b, loc, buffer, ValueRange{});
-    };
-    auto store = [&](OpBuilder &b, Value value, Value buffer) {
-      krnl::StoreOp::create(b, loc, value, buffer, ValueRange{});
-    };
     buildLoopNest(b, loc, {rows}, [&](OpBuilder &b, Location loc, ValueRange ri) {
       Value mi = arith::AddIOp::create(b, loc, first, ri[0]);
-      store(b, constantOf(b, loc, f32, -INFINITY), maxBuf);
-      buildLoopNest(b, loc, {x.n}, [&](OpBuilder &b, Location loc, ValueRange ni) {
-        SmallVector<Value> at{ri[0], ni[0]};
-        Value score = arith::MulFOp::create(b, loc, krnl::LoadOp::create(b, loc, scores, at),
-                                            x.scale);
-        if (x.masked) {
-          SmallVector<Value> maskAt(batch.begin(), batch.end());
-          maskAt.append({mi, ni[0]});
-          Value keep = krnl::LoadOp::create(b, loc, x.mask,
-                                            broadcastIndices(b, loc, x.mask, maskAt));
-          score = arith::SelectOp::create(b, loc, keep, score, x.masked);
-        }
-        krnl::StoreOp::create(b, loc, score, scores, at);
-        store(b, arith::MaximumFOp::create(b, loc, load(b, maxBuf), score), maxBuf);
-      });
-      store(b, constantOf(b, loc, f32, 0), sumBuf);
-      buildLoopNest(b, loc, {x.n}, [&](OpBuilder &b, Location loc, ValueRange ni) {
-        SmallVector<Value> at{ri[0], ni[0]};
-        Value e = math::ExpOp::create(
-            b, loc,
-            arith::SubFOp::create(b, loc, krnl::LoadOp::create(b, loc, scores, at),
-                                  load(b, maxBuf)));
-        krnl::StoreOp::create(b, loc, e, scores, at);
-        store(b, arith::AddFOp::create(b, loc, load(b, sumBuf), e, reassoc), sumBuf);
-      });
-      Value inverse = arith::DivFOp::create(b, loc, constantOf(b, loc, f32, 1), load(b, sumBuf));
+      emitSoftmaxNumerators(
+          b, loc, scores, [&](Value ni) { return SmallVector<Value>{ri[0], ni}; }, x.n,
+          x.scale, x.mask, x.masked, batch, mi, maxBuf, sumBuf);
+      Value sum = krnl::LoadOp::create(b, loc, sumBuf, ValueRange{});
+      Value inverse = arith::DivFOp::create(b, loc, constantOf(b, loc, f32, 1), sum);
       krnl::StoreOp::create(b, loc, inverse, inverses, ri);
     });
 
@@ -290,17 +303,10 @@ struct ScaledDotProductAttentionLowering
     auto scalarType = MemRefType::get({}, compute);
     Value maxBuf = memref::AllocaOp::create(rewriter, loc, scalarType);
     Value sumBuf = memref::AllocaOp::create(rewriter, loc, scalarType);
-    // The sum of the exponentials may be added in any order: LLVM vectorizes it.
-    auto reassoc = arith::FastMathFlagsAttr::get(rewriter.getContext(),
-                                                 arith::FastMathFlags::reassoc);
 
     buildLoopNest(rewriter, loc, outerDims, [&](OpBuilder &b, Location loc, ValueRange outer) {
       ValueRange batch = outer.take_front(batchRank);
       Value mi = outer.back();
-      auto load = [&](Value buffer) { return krnl::LoadOp::create(b, loc, buffer, ValueRange{}); };
-      auto store = [&](Value value, Value buffer) {
-        krnl::StoreOp::create(b, loc, value, buffer, ValueRange{});
-      };
       // The indices into `operand` of [batch..., i, j] (batch dims broadcast).
       auto at = [&](OpBuilder &b, Location loc, Value operand, Value i, Value j) {
         SmallVector<Value> full(batch.begin(), batch.end());
@@ -333,34 +339,18 @@ struct ScaledDotProductAttentionLowering
         });
       });
 
-      // Scaled and masked, and their maximum.
-      store(constantOf(b, loc, compute, -INFINITY), maxBuf);
-      buildLoopNest(b, loc, {n}, [&](OpBuilder &b, Location loc, ValueRange ni) {
-        Value score =
-            arith::MulFOp::create(b, loc, krnl::LoadOp::create(b, loc, row, ni), scale);
-        if (hasMask) {
-          Value keep = krnl::LoadOp::create(b, loc, mask, at(b, loc, mask, mi, ni[0]));
-          score = arith::SelectOp::create(b, loc, keep, score, masked);
-        }
-        krnl::StoreOp::create(b, loc, score, row, ni);
-        store(arith::MaximumFOp::create(b, loc, load(maxBuf), score), maxBuf);
-      });
-
-      // exp(score - max) and its sum.
-      store(constantOf(b, loc, compute, 0), sumBuf);
-      buildLoopNest(b, loc, {n}, [&](OpBuilder &b, Location loc, ValueRange ni) {
-        Value score = krnl::LoadOp::create(b, loc, row, ni);
-        Value e = math::ExpOp::create(b, loc, arith::SubFOp::create(b, loc, score, load(maxBuf)));
-        krnl::StoreOp::create(b, loc, e, row, ni);
-        store(arith::AddFOp::create(b, loc, load(sumBuf), e, reassoc), sumBuf);
-      });
+      // Scaled and masked, their max, then exp(score - max) and its sum.
+      emitSoftmaxNumerators(
+          b, loc, row, [](Value ni) { return SmallVector<Value>{ni}; }, n, scale, mask, masked,
+          batch, mi, maxBuf, sumBuf);
 
       // Y[m, :] = sum_n p[n] * V[n, :], accumulated row by row of V (contiguous reads)
       // in the compute type, then written out.
       buildLoopNest(b, loc, {dv}, [&](OpBuilder &b, Location loc, ValueRange ji) {
         krnl::StoreOp::create(b, loc, constantOf(b, loc, compute, 0), outRow, ji);
       });
-      Value inverse = arith::DivFOp::create(b, loc, constantOf(b, loc, compute, 1), load(sumBuf));
+      Value sum = krnl::LoadOp::create(b, loc, sumBuf, ValueRange{});
+      Value inverse = arith::DivFOp::create(b, loc, constantOf(b, loc, compute, 1), sum);
       buildLoopNest(b, loc, {n}, [&](OpBuilder &b, Location loc, ValueRange ni) {
         Value p = arith::MulFOp::create(b, loc, krnl::LoadOp::create(b, loc, row, ni), inverse);
         buildLoopNest(b, loc, {dv}, [&](OpBuilder &b, Location loc, ValueRange ji) {
