@@ -23,7 +23,8 @@
 // packed at compile time too, into groups of register_rows rows, k-major: the kernel
 // reads any row from there and no nest packs A. krnl.matmul_panels gets B already in that
 // layout from its producer (a convolution's patches) and is lowered the same way; as it
-// overwrites C, its first K block's tiles start from the row's bias, not from C.
+// overwrites C, its first K block's tiles start from the row's bias, not from C, plus the
+// tile of its addend when it has one (a convolution's residual connection).
 //
 // Packing pays off only when a panel serves several register tiles of rows. When M is at
 // most register_rows (GPT-2 generating one token: M = 1) and B's rows are contiguous,
@@ -97,23 +98,27 @@ enum class SplitAxis {
   Rows,    // groups of register_rows rows: for narrow C, each thread packs all of B
 };
 
-// The kind of product, besides its operands (A, B, C and, for `overwrites`, a bias).
+// The kind of product, besides its operands (A, B, C and, for `overwrites`, the optional
+// bias and addend).
 struct ProductKind {
   bool batched = false;
   bool prepackedB = false; // B is given as panels (PackedWeights.h, krnl.matmul_panels)
   int64_t prepackedAK = 0; // > 0: A is given as row groups (PackedWeights.h) of this K
   bool relu = false;       // C's tiles are stored as max(C, 0) after the last K block
-  bool overwrites = false; // C = A * B + bias (krnl.matmul_panels): the first K block's
-                           // tiles start from the row's bias (0 without one), not from C
+  bool overwrites = false; // C = A * B + bias + addend (krnl.matmul_panels): the first K
+                           // block's tiles start from the row's bias (0 without one) and
+                           // the addend's tile, not from C
+  bool hasBias = false, hasAddend = false; // which of them follow C in the operands
 };
 
 class MatmulEmitter {
 public:
-  // `operands` are A, B (or B's panels), C and the optional bias, as `kind` says.
+  // `operands` are A, B (or B's panels), C, then the bias and the addend, as `kind` says.
   MatmulEmitter(OpBuilder &b, Location loc, const MatmulConfig &config, ValueRange operands,
                 const ProductKind &kind)
       : b(b), loc(loc), config(config), a(operands[0]), bm(operands[1]), c(operands[2]),
-        bias(operands.size() > 3 ? operands[3] : Value()), batched(kind.batched),
+        bias(kind.hasBias ? operands[3] : Value()),
+        addend(kind.hasAddend ? operands[3 + kind.hasBias] : Value()), batched(kind.batched),
         prepackedB(kind.prepackedB), prepackedAK(kind.prepackedAK), relu(kind.relu),
         overwrites(kind.overwrites),
         vectorType(VectorType::get({config.vectorWidth}, b.getF32Type())),
@@ -441,7 +446,7 @@ private:
       return tile;
     };
     SmallVector<Value> tile =
-        overwrites ? startTile(kernel, rowIndex, vectors, loadTile) : loadTile();
+        overwrites ? startTile(kernel, rowIndex, colIndex, loadTile) : loadTile();
     // A in groups of register rows, packed on this run (packedA, the group at `aGroup`)
     // or by the compiler (A itself): where each row's elements of the K block start, k
     // stepping by register_rows. Null: A is read in place.
@@ -501,21 +506,31 @@ private:
   }
 
   // The first K block's tiles of a product that overwrites C: each row's bias (or 0)
-  // in every lane; later blocks load what the earlier ones stored.
-  SmallVector<Value> startTile(const Kernel &kernel, ArrayRef<Value> rowIndex, int64_t vectors,
+  // in every lane, plus the addend's tile; later blocks load what the earlier ones stored.
+  SmallVector<Value> startTile(const Kernel &kernel, ArrayRef<Value> rowIndex,
+                               ArrayRef<Value> colIndex,
                                llvm::function_ref<SmallVector<Value>()> loadTile) {
     Value first = b.createOrFold<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, kernel.pc,
                                                 cst(0));
-    SmallVector<Type> types(rowIndex.size() * vectors, vectorType);
+    SmallVector<Type> types(rowIndex.size() * colIndex.size(), vectorType);
     auto branch = scf::IfOp::create(b, loc, types, first, /*withElseRegion=*/true);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(branch.thenBlock());
+    Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(vectorType));
     SmallVector<Value> start;
     for (Value row : rowIndex) {
       Value value = bias ? Value(vector::BroadcastOp::create(
                                b, loc, vectorType, memref::LoadOp::create(b, loc, bias, row)))
-                         : Value(arith::ConstantOp::create(b, loc, b.getZeroAttr(vectorType)));
-      start.append(vectors, value);
+                         : zero;
+      for (auto [v, col] : llvm::enumerate(colIndex)) {
+        if (!addend) {
+          start.push_back(value);
+          continue;
+        }
+        Value tile = vector::MaskedLoadOp::create(b, loc, vectorType, addend, at(row, col),
+                                                  kernel.masks[v], zero);
+        start.push_back(bias ? Value(arith::AddFOp::create(b, loc, value, tile)) : tile);
+      }
     }
     scf::YieldOp::create(b, loc, start);
     b.setInsertionPointToStart(branch.elseBlock());
@@ -527,7 +542,8 @@ private:
   Location loc;
   MatmulConfig config; // the nest's; streamingConfig while B is read in place
   Value a, bm, c;
-  Value bias; // with `overwrites`: C's row bias, or null for 0
+  Value bias;   // with `overwrites`: C's row bias, or null for 0
+  Value addend; // with `overwrites`: added to C as a whole, or null
   bool batched;
   bool prepackedB;
   int64_t prepackedAK;
@@ -560,8 +576,9 @@ bool lowerable(Operation *op) {
   }
   if (!hasUnitInnerStride(op->getOperand(2)))
     return false;
-  if (isa<krnl::MatmulPanelsOp>(op))
-    return cast<MemRefType>(op->getOperand(1).getType()).getLayout().isIdentity();
+  if (auto panels = dyn_cast<krnl::MatmulPanelsOp>(op))
+    return panels.getPanels().getType().getLayout().isIdentity() &&
+           (!panels.getAddend() || hasUnitInnerStride(panels.getAddend()));
   auto linalgOp = cast<linalg::LinalgOp>(op);
   if (!linalgOp.hasPureBufferSemantics())
     return false;
@@ -669,6 +686,10 @@ struct LowerMatmul : impl::LowerMatmulBase<LowerMatmul> {
         }
       ProductKind kind{batched, bool(panels), prepackedAK, hasReluEpilogue(op),
                        isa<krnl::MatmulPanelsOp>(op)};
+      if (auto product = dyn_cast<krnl::MatmulPanelsOp>(op)) {
+        kind.hasBias = bool(product.getBias());
+        kind.hasAddend = bool(product.getAddend());
+      }
       MatmulEmitter inPlace(builder, loc, config, operands, kind);
       Value units = inPlace.unitCount(axis);
       Value zero = arith::ConstantIndexOp::create(builder, loc, 0);
@@ -691,7 +712,8 @@ struct LowerMatmul : impl::LowerMatmulBase<LowerMatmul> {
           producer->erase();
   }
 
-  // func.func private @PARENT.omc_parallel.matmulN(%first, %last, %a, %b, %c[, %bias]):
+  // func.func private @PARENT.omc_parallel.matmulN(%first, %last, %a, %b, %c[, %bias]
+  // [, %addend]):
   // the nest over C's units [first, last) of `axis`.
   static func::FuncOp buildShareFunction(Operation *op, ValueRange operands,
                                          const MatmulConfig &config, SplitAxis axis,

@@ -145,6 +145,7 @@ llvm::Error compileModel(const CompileOptions &options) {
         pm.addNestedPass<mlir::func::FuncOp>(onnx::createONNXShapeInference());
         pm.addNestedPass<mlir::func::FuncOp>(onnx::createONNXRecognizeComposites());
         pm.addPass(mlir::createCanonicalizerPass());
+        pm.addNestedPass<mlir::func::FuncOp>(onnx::createONNXFuseResidual());
         pm.addNestedPass<mlir::func::FuncOp>(onnx::createONNXFuseActivation());
       }))
     return error;

@@ -13,8 +13,8 @@ known at run time. Weights (initializers) take another road: omc packs them into
 compile time, for one row, many rows, a transposed Gemm weight, a weight two MatMuls share
 and one an Add reads too. A Relu folded into its Conv is the matmul's epilogue; convs write
 their patches straight into the kernel's panels (strides, pads, dilations, partial last
-panels; masked loads where the lanes are consecutive in X), and a Relu after a residual Add
-folds into the Add; depthwise convs accumulate rows over ranges fixed at compile time;
+panels; masked loads where the lanes are consecutive in X), a residual Add folds into the
+Conv before it (every lowering of a Conv: panels, matmul, gather nest, depthwise); depthwise convs accumulate rows over ranges fixed at compile time;
 filters are packed at compile time into groups of register rows, a partial group last;
 attention goes by blocks of query rows through the kernel. Each model is compiled per target,
 run on random inputs, and onnxruntime-node (tools/models/check_with_onnxruntime.js) runs the
@@ -142,12 +142,46 @@ CASES = {
     "conv_panels_pointwise": ([helper.make_node("Conv", ["X", "W"], ["Y"])],
                               [("X", [1, 300, 7, 7]), ("W", Weight([50, 300, 1, 1]))],
                               [1, 50, 7, 7]),
-    # A residual block's tail: the Relu folds into the Add (onnx-fuse-activation).
+    # A residual block's tail: the Add folds into the Conv (onnx.ConvAdd), the Relu into
+    # that; here the sum starts the tiles of a product over panels (49 columns).
     "residual_add_relu": ([helper.make_node("Conv", ["X", "W", "B"], ["H"]),
                            helper.make_node("Add", ["H", "X"], ["S"]),
                            helper.make_node("Relu", ["S"], ["Y"])],
                           [("X", [1, 64, 7, 7]), ("W", Weight([64, 64, 1, 1])),
                            ("B", Weight([64]))], [1, 64, 7, 7]),
+    # The Conv on the Add's right, pointwise over many columns (Y starts as bias + Z before
+    # the matmul), 20 rows: a partial register-row group.
+    "residual_pointwise_wide": ([helper.make_node("Conv", ["X", "W", "B"], ["H"]),
+                                 helper.make_node("Add", ["Z", "H"], ["S"]),
+                                 helper.make_node("Relu", ["S"], ["Y"])],
+                                [("X", [1, 24, 20, 20]), ("Z", [1, 20, 20, 20]),
+                                 ("W", Weight([20, 24, 1, 1])), ("B", Weight([20]))],
+                                [1, 20, 20, 20]),
+    # 3x3 patches in panels, K = 1152 over two K blocks: Z joins the first block's tiles
+    # only; no Relu.
+    "residual_3x3_two_blocks": ([helper.make_node("Conv", ["X", "W"], ["H"], pads=[1, 1, 1, 1]),
+                                 helper.make_node("Add", ["H", "Z"], ["Y"])],
+                                [("X", [1, 128, 6, 6]), ("Z", [1, 12, 6, 6]),
+                                 ("W", Weight([12, 128, 3, 3]))], [1, 12, 6, 6]),
+    # A downsampling block: both sides are strided Convs, one of them takes in the Add.
+    "residual_two_convs": ([helper.make_node("Conv", ["X", "W"], ["H"], strides=[2, 2]),
+                            helper.make_node("Conv", ["X", "V"], ["D"], strides=[2, 2]),
+                            helper.make_node("Add", ["H", "D"], ["S"]),
+                            helper.make_node("Relu", ["S"], ["Y"])],
+                           [("X", [1, 16, 14, 14]), ("W", Weight([32, 16, 1, 1])),
+                            ("V", Weight([32, 16, 1, 1]))], [1, 32, 7, 7]),
+    # Convs the matmul does not cover add Z in a pass of their own, then apply the Relu:
+    # grouped (the gather nest) and depthwise.
+    "residual_grouped": ([helper.make_node("Conv", ["X", "W"], ["H"], group=2, pads=[1, 1, 1, 1]),
+                          helper.make_node("Add", ["H", "X"], ["S"]),
+                          helper.make_node("Relu", ["S"], ["Y"])],
+                         [("X", [1, 6, 5, 5]), ("W", Weight([6, 3, 3, 3]))], [1, 6, 5, 5]),
+    "residual_depthwise": ([helper.make_node("Conv", ["X", "W", "B"], ["H"], group=8,
+                                             pads=[1, 1, 1, 1]),
+                            helper.make_node("Add", ["X", "H"], ["S"]),
+                            helper.make_node("Relu", ["S"], ["Y"])],
+                           [("X", [1, 8, 10, 10]), ("W", Weight([8, 1, 3, 3])),
+                            ("B", Weight([8]))], [1, 8, 10, 10]),
     "conv_pointwise_wide": ([helper.make_node("Conv", ["X", "W"], ["Y"])],
                             [("X", [1, 20, 30, 30]), ("W", Weight([36, 20, 1, 1]))],
                             [1, 36, 30, 30]),

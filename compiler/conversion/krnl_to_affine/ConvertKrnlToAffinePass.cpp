@@ -106,12 +106,14 @@ LogicalResult applyEpilogue(OpBuilder &builder, Operation *op, Value c) {
   return success();
 }
 
-// C[m, n] = bias[m] (or 0), then C[m, n] += A[m, k] * panels[n floordiv W, k, n mod W],
-// as plain loops, then the epilogue: for a krnl.matmul_panels that no target pass lowered.
+// C[m, n] = bias[m] (or 0) + addend[m, n] (or 0), then C[m, n] += A[m, k] *
+// panels[n floordiv W, k, n mod W], as plain loops, then the epilogue: for a
+// krnl.matmul_panels that no target pass lowered.
 LogicalResult lowerMatmulPanels(krnl::MatmulPanelsOp op) {
   OpBuilder builder(op);
   Location loc = op.getLoc();
   Value a = op.getA(), panels = op.getPanels(), c = op.getC(), bias = op.getBias();
+  Value addend = op.getAddend();
   int64_t width = cast<MemRefType>(panels.getType()).getDimSize(2);
   SmallVector<Value> lower(3, arith::ConstantIndexOp::create(builder, loc, 0));
   SmallVector<Value> upper = {builder.createOrFold<memref::DimOp>(loc, c, 0),
@@ -123,6 +125,9 @@ LogicalResult lowerMatmulPanels(krnl::MatmulPanelsOp op) {
         Type type = cast<MemRefType>(c.getType()).getElementType();
         Value start = bias ? Value(affine::AffineLoadOp::create(b, loc, bias, ivs[0]))
                            : Value(arith::ConstantOp::create(b, loc, b.getZeroAttr(type)));
+        if (addend)
+          start = arith::AddFOp::create(b, loc, start,
+                                        affine::AffineLoadOp::create(b, loc, addend, ivs));
         affine::AffineStoreOp::create(b, loc, start, c, ivs);
       });
   affine::buildAffineLoopNest(

@@ -1,6 +1,8 @@
-//===- Conv.cpp - onnx.Conv and onnx.ConvTranspose -> krnl --------------------===//
+//===- Conv.cpp - onnx.Conv, onnx.ConvAdd and onnx.ConvTranspose -> krnl ------===//
 //
-// f32 2-D convolutions of batch 1 become a packed matrix product (ConvAsMatmul.h).
+// f32 2-D convolutions of batch 1 become a packed matrix product (ConvAsMatmul.h), which
+// also adds ConvAdd's Z (a residual connection) as it writes the result; the other
+// lowerings add Z in a pass of their own, before the activation.
 // The rest, and ConvTranspose, are lowered gather-style, as a direct loop nest: an outer
 // nest over the result (n, m, output spatial...) stores the bias (or 0), and an inner
 // nest over the input channels of m's group and the kernel positions accumulates x * w
@@ -42,6 +44,7 @@ template <typename OpTy>
 struct ConvLowering : OpConversionPattern<OpTy> {
   using OpConversionPattern<OpTy>::OpConversionPattern;
   static constexpr bool transposed = std::is_same_v<OpTy, onnx::ConvTransposeOp>;
+  static constexpr bool withResidual = std::is_same_v<OpTy, onnx::ConvAddOp>;
 
   LogicalResult matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
@@ -81,12 +84,25 @@ struct ConvLowering : OpConversionPattern<OpTy> {
     if (failed(folded))
       return rewriter.notifyMatchFailure(op, "unknown omc.activation");
     bool relu = *folded;
+    Value residual;
+    if constexpr (withResidual)
+      residual = adaptor.getZ();
     if (!transposed &&
-        (conv::emitConvAsMatmul(rewriter, loc, x, w, bias, result, g, group, relu) ||
-         conv::emitDepthwiseConv(rewriter, loc, x, w, bias, result, g, group, relu))) {
+        conv::emitConvAsMatmul(rewriter, loc, x, w, bias, result, g, group, relu, residual)) {
       rewriter.replaceOp(op, result);
       return success();
     }
+    // The activation applies to the sum: with a residual, after the pass that adds it.
+    bool reluInside = relu && !residual;
+    auto finish = [&] {
+      if (residual)
+        addResidual(rewriter, loc, result, residual, dims, relu);
+      rewriter.replaceOp(op, result);
+      return success();
+    };
+    if (!transposed &&
+        conv::emitDepthwiseConv(rewriter, loc, x, w, bias, result, g, group, reluInside))
+      return finish();
     // Accumulates in the result, from the bias (or 0).
     conv::NestHooks hooks;
     hooks.accType = elementType;
@@ -99,20 +115,32 @@ struct ConvLowering : OpConversionPattern<OpTy> {
     auto applyRelu = [&](OpBuilder &b, Location loc, Value total, Value) -> Value {
       return arith::MaximumFOp::create(b, loc, total, constantOf(b, loc, elementType, 0));
     };
-    if (relu)
+    if (reluInside)
       hooks.finish = applyRelu;
     conv::emitNest(rewriter, loc, x, w, result, xType, resultType, xDims, wDims, dims, g, group,
                    transposed, hooks);
-    rewriter.replaceOp(op, result);
-    return success();
+    return finish();
+  }
+
+  // result += residual, then max(result, 0) with `relu`.
+  static void addResidual(OpBuilder &b, Location loc, Value result, Value residual,
+                          ValueRange dims, bool relu) {
+    buildLoopNest(b, loc, dims, [&](OpBuilder &b, Location loc, ValueRange ivs) {
+      Value sum = arith::AddFOp::create(b, loc, krnl::LoadOp::create(b, loc, result, ivs),
+                                        krnl::LoadOp::create(b, loc, residual, ivs));
+      if (relu)
+        sum = arith::MaximumFOp::create(b, loc, sum,
+                                        constantOf(b, loc, sum.getType(), 0));
+      krnl::StoreOp::create(b, loc, sum, result, ivs);
+    });
   }
 };
 
 } // namespace
 
 void populateConvPatterns(TypeConverter &converter, RewritePatternSet &patterns) {
-  patterns.add<ConvLowering<onnx::ConvOp>, ConvLowering<onnx::ConvTransposeOp>>(
-      converter, patterns.getContext());
+  patterns.add<ConvLowering<onnx::ConvOp>, ConvLowering<onnx::ConvAddOp>,
+               ConvLowering<onnx::ConvTransposeOp>>(converter, patterns.getContext());
 }
 
 } // namespace omc

@@ -155,11 +155,12 @@ void fillPatchPanels(OpBuilder &b, Location loc, Value x, Value panels, const Ge
 } // namespace
 
 bool emitConvAsMatmul(OpBuilder &b, Location loc, Value x, Value w, Value bias, Value result,
-                      const Geometry &g, int64_t group, bool relu) {
+                      const Geometry &g, int64_t group, bool relu, Value residual) {
   auto xType = cast<MemRefType>(x.getType()), wType = cast<MemRefType>(w.getType());
   auto yType = cast<MemRefType>(result.getType());
   if (group != 1 || !covered(xType) || !covered(wType) || !covered(yType) ||
-      xType.getDimSize(0) != 1)
+      xType.getDimSize(0) != 1 ||
+      (residual && !covered(cast<MemRefType>(residual.getType()))))
     return false;
   auto biasType = dyn_cast<MemRefType>(bias.getType());
   if (biasType && !biasType.getElementType().isF32())
@@ -172,6 +173,7 @@ bool emitConvAsMatmul(OpBuilder &b, Location loc, Value x, Value w, Value bias, 
   auto c = [&](int64_t v) { return index(b, loc, v); };
 
   Value output = matmul::rowMajorView(b, loc, result, {c(m), c(n)});
+  Value addend = residual ? matmul::rowMajorView(b, loc, residual, {c(m), c(n)}) : Value();
   auto withEpilogue = [&](Operation *product) {
     if (relu)
       product->setAttr(krnl::kMatmulEpilogueAttr, b.getStringAttr("relu"));
@@ -188,7 +190,7 @@ bool emitConvAsMatmul(OpBuilder &b, Location loc, Value x, Value w, Value bias, 
     fillPatchPanels(b, loc, x, panels, g, oh, ow);
     Value weights = matmul::rowMajorView(b, loc, w, {c(m), c(k)});
     auto product = krnl::MatmulPanelsOp::create(b, loc, weights, panels, output,
-                                                biasType ? bias : Value());
+                                                biasType ? bias : Value(), addend);
     withEpilogue(product);
     return true;
   }
@@ -219,11 +221,13 @@ bool emitConvAsMatmul(OpBuilder &b, Location loc, Value x, Value w, Value bias, 
         });
     patches = matmul::rowMajorView(b, loc, col5d, {c(k), c(n)});
   }
-  // Y starts as the bias (or 0); the product accumulates into it. Y as [M, N]: each row
-  // one long loop, which vectorizes whatever OW is.
+  // Y starts as the bias (or 0) plus the residual; the product accumulates into it. Y as
+  // [M, N]: each row one long loop, which vectorizes whatever OW is.
   buildLoopNest(b, loc, {c(m), c(n)}, [&](OpBuilder &b, Location loc, ValueRange ivs) {
     Value init = biasType ? Value(krnl::LoadOp::create(b, loc, bias, ValueRange{ivs[0]}))
                           : constantOf(b, loc, b.getF32Type(), 0);
+    if (addend)
+      init = arith::AddFOp::create(b, loc, init, krnl::LoadOp::create(b, loc, addend, ivs));
     krnl::StoreOp::create(b, loc, init, output, ivs);
   });
   Value weights = matmul::rowMajorView(b, loc, w, {c(m), c(k)});

@@ -144,6 +144,13 @@ LogicalResult MatmulPanelsOp::verify() {
         mismatch(type.getDimSize(0), c.getDimSize(0)))
       return emitOpError() << "expects a bias of one element per row of C, not " << type;
   }
+  if (Value addend = getAddend()) {
+    auto type = cast<MemRefType>(addend.getType());
+    if (type.getRank() != 2 || type.getElementType() != c.getElementType() ||
+        mismatch(type.getDimSize(0), c.getDimSize(0)) ||
+        mismatch(type.getDimSize(1), c.getDimSize(1)))
+      return emitOpError() << "expects an addend of C's shape, not " << type;
+  }
   if (!panels.hasStaticShape() || panels.getDimSize(2) < 1)
     return emitOpError() << "expects panels of a static shape";
   int64_t count = panels.getDimSize(0), width = panels.getDimSize(2), n = c.getDimSize(1);

@@ -146,26 +146,29 @@ def Krnl_GlobalOp : Krnl_Op<"global", [Pure]> {
 // Products
 //===----------------------------------------------------------------------===//
 
-def Krnl_MatmulPanelsOp : Krnl_Op<"matmul_panels"> {
-  let summary = "C = A * B (+ a bias per row), with B stored as column panels";
+def Krnl_MatmulPanelsOp : Krnl_Op<"matmul_panels", [AttrSizedOperandSegments]> {
+  let summary = "C = A * B (+ a bias per row, + an addend), with B stored as column panels";
   let description = [{
     B [K, N] is held as `panels` [P, K, W]: panel p holds B's columns [p * W, p * W + W),
     row by row, and is zero past N:
 
-      C[m, n] = bias[m] + sum_k A[m, k] * panels[n floordiv W, k, n mod W]
+      C[m, n] = bias[m] + addend[m, n] + sum_k A[m, k] * panels[n floordiv W, k, n mod W]
 
-    with bias 0 when there is none. A producer that writes B anyway (a convolution's
+    with bias and addend 0 when absent. A producer that writes B anyway (a convolution's
     patches) writes it in the layout the target's matmul kernel reads, with W its register
     tile's width, so that no matmul packs B again; the kernel starts its tiles from the
-    bias, so that no pass fills C first. `omc.epilogue` applies as on linalg.matmul
+    bias and the addend's tile (a residual connection), so that no pass fills C first or
+    adds to it after. `omc.epilogue` applies to the whole sum, as on linalg.matmul
     (krnl::kMatmulEpilogueAttr).
   }];
   let arguments = (ins Arg<AnyMemRef, "", [MemRead]>:$a,
                        Arg<AnyMemRef, "", [MemRead]>:$panels,
                        Arg<AnyMemRef, "", [MemWrite]>:$c,
-                       Arg<Optional<AnyMemRef>, "", [MemRead]>:$bias);
+                       Arg<Optional<AnyMemRef>, "", [MemRead]>:$bias,
+                       Arg<Optional<AnyMemRef>, "", [MemRead]>:$addend);
   let assemblyFormat = [{
-    $a `,` $panels `,` $c (`bias` `(` $bias^ `:` type($bias) `)`)? attr-dict `:` type($a) `,`
+    $a `,` $panels `,` $c (`bias` `(` $bias^ `:` type($bias) `)`)?
+    (`addend` `(` $addend^ `:` type($addend) `)`)? attr-dict `:` type($a) `,`
     type($panels) `,` type($c)
   }];
   let hasVerifier = 1;

@@ -25,8 +25,8 @@ struct ONNXFuseActivation : impl::ONNXFuseActivationBase<ONNXFuseActivation> {
     getOperation().walk([&](ReluOp relu) { relus.push_back(relu); });
     for (ReluOp relu : relus) {
       mlir::Operation *producer = relu.getX().getDefiningOp();
-      // A Conv (always float), or an Add of floats: the lowerings apply maximumf.
-      if (!producer || !(mlir::isa<ConvOp>(producer) ||
+      // A Conv or ConvAdd (always float), or an Add of floats: the lowerings apply maximumf.
+      if (!producer || !(mlir::isa<ConvOp, ConvAddOp>(producer) ||
                          (mlir::isa<AddOp>(producer) && isFloatTensor(relu.getX()))))
         continue;
       // Its result must be the Relu's alone, of the same type (a Relu that shape inference

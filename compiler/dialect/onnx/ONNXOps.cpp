@@ -138,6 +138,13 @@ LogicalResult ScaledDotProductAttentionOp::verify() {
   return success();
 }
 
+LogicalResult ConvAddOp::verify() {
+  if (getZ().getType() != getY().getType())
+    return emitOpError() << "Z must have the result's type " << getY().getType() << ", got "
+                         << getZ().getType();
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // Folders
 //===----------------------------------------------------------------------===//

@@ -55,6 +55,26 @@ def ONNX_ScaledDotProductAttentionOp : ONNX_Op<"ScaledDotProductAttention",
   let hasVerifier = 1;
 }
 
+// Conv followed by the Add of a residual connection, joined by onnx-fuse-residual so that
+// the convolution adds Z as it writes Y instead of a pass over memory after it (16 times
+// in ResNet-50). The attributes are Conv's.
+def ONNX_ConvAddOp : ONNX_Op<"ConvAdd", [Pure, ONNX_SameElementType<"0, 1, 2, 3, -1">]> {
+  let summary = "Conv(X, W, B) + Z, with Z of the result's type";
+  let arguments = (ins TensorOf<[F32, F64, F16]>:$X,
+                       TensorOf<[F32, F64, F16]>:$W,
+                       ONNX_Optional<TensorOf<[F32, F64, F16]>>:$B,
+                       TensorOf<[F32, F64, F16]>:$Z,
+                       DefaultValuedStrAttr<StrAttr, "NOTSET">:$auto_pad,
+                       OptionalAttr<I64ArrayAttr>:$dilations,
+                       DefaultValuedAttr<SI64Attr, "1">:$group,
+                       OptionalAttr<I64ArrayAttr>:$kernel_shape,
+                       OptionalAttr<I64ArrayAttr>:$pads,
+                       OptionalAttr<I64ArrayAttr>:$strides);
+  let results = (outs TensorOf<[F32, F64, F16]>:$Y);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Constants and structure
 //===----------------------------------------------------------------------===//

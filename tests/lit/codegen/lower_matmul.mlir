@@ -289,6 +289,27 @@ func.func @panels_no_bias(%a: memref<4x2xf32>, %p: memref<2x2x4xf32>, %c: memref
 
 // -----
 
+// An addend (a residual connection): the first K block's tiles start from the row's bias
+// plus the addend's tile, loaded masked past N = 7 like C's; C itself is not read then.
+// CHECK-LABEL: func.func @panels_addend
+// CHECK-SAME: (%[[A:.*]]: memref<4x2xf32>, %[[P:.*]]: memref<2x2x4xf32>, %[[C:.*]]: memref<4x7xf32>, %[[BIAS:.*]]: memref<4xf32>, %[[Z:.*]]: memref<4x7xf32>)
+// CHECK-NOT: vector.maskedload %[[C]]
+// CHECK: %[[B0:.*]] = memref.load %[[BIAS]][%{{.*}}]
+// CHECK-NEXT: %[[V0:.*]] = vector.broadcast %[[B0]] : f32 to vector<4xf32>
+// CHECK-NEXT: %[[T0:.*]] = vector.maskedload %[[Z]][%{{.*}}, %{{.*}}], %{{.*}}, %{{.*}} : memref<4x7xf32>
+// CHECK-NEXT: %[[S0:.*]] = arith.addf %[[V0]], %[[T0]] : vector<4xf32>
+// CHECK: scf.for %{{.*}} iter_args(%{{.*}} = %[[S0]], %{{.*}} = %{{.*}})
+func.func @panels_addend(%a: memref<4x2xf32>, %p: memref<2x2x4xf32>, %c: memref<4x7xf32>,
+                         %bias: memref<4xf32>, %z: memref<4x7xf32>) {
+  krnl.matmul_panels %a, %p, %c bias(%bias : memref<4xf32>) addend(%z : memref<4x7xf32>)
+    {omc.matmul_config = {vector_width = 4, register_rows = 2, register_vectors = 1,
+                          block_k = 16, block_m = 4, block_n = 16}}
+    : memref<4x2xf32>, memref<2x2x4xf32>, memref<4x7xf32>
+  return
+}
+
+// -----
+
 // Filters as A (a krnl.global seen as rows through a row-major memref.reinterpret_cast)
 // are packed at compile time into groups of register_rows = 2 rows, k-major: group g
 // holds A[2g, k], A[2g + 1, k] for each k, and the ninth row's group is padded with 0.

@@ -77,3 +77,13 @@ func.func @panels_bias(%a: memref<4x8xf32>, %p: memref<2x8x8xf32>, %c: memref<4x
     : memref<4x8xf32>, memref<2x8x8xf32>, memref<4x16xf32>
   return
 }
+
+// -----
+
+func.func @panels_addend(%a: memref<4x8xf32>, %p: memref<2x8x8xf32>, %c: memref<4x16xf32>,
+                         %z: memref<4x15xf32>) {
+  // expected-error @+1 {{expects an addend of C's shape, not 'memref<4x15xf32>'}}
+  krnl.matmul_panels %a, %p, %c addend(%z : memref<4x15xf32>)
+    : memref<4x8xf32>, memref<2x8x8xf32>, memref<4x16xf32>
+  return
+}

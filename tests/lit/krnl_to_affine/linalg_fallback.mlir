@@ -86,3 +86,22 @@ func.func @panels_no_bias(%a: memref<3x2xf32>, %p: memref<2x2x4xf32>, %c: memref
   krnl.matmul_panels %a, %p, %c : memref<3x2xf32>, memref<2x2x4xf32>, memref<3x6xf32>
   return
 }
+
+// -----
+
+// An addend (a residual connection) joins the bias in C's start, before the products.
+// CHECK-LABEL: func.func @panels_addend
+// CHECK: affine.for %[[I0:.*]] = 0 to 3
+// CHECK-NEXT: affine.for %[[J0:.*]] = 0 to 6
+// CHECK-NEXT: %[[B:.*]] = affine.load %arg3[%[[I0]]]
+// CHECK-NEXT: %[[Z:.*]] = affine.load %arg4[%[[I0]], %[[J0]]]
+// CHECK-NEXT: %[[S:.*]] = arith.addf %[[B]], %[[Z]]
+// CHECK-NEXT: affine.store %[[S]], %arg2[%[[I0]], %[[J0]]]
+// CHECK: affine.for
+// CHECK: arith.maximumf
+func.func @panels_addend(%a: memref<3x2xf32>, %p: memref<2x2x4xf32>, %c: memref<3x6xf32>,
+                         %bias: memref<3xf32>, %z: memref<3x6xf32>) {
+  krnl.matmul_panels %a, %p, %c bias(%bias : memref<3xf32>) addend(%z : memref<3x6xf32>)
+    {omc.epilogue = "relu"} : memref<3x2xf32>, memref<2x2x4xf32>, memref<3x6xf32>
+  return
+}

@@ -88,6 +88,46 @@ func.func @grouped_conv_relu(%x: tensor<1x4x4x5xf32>, %w: tensor<4x2x1x1xf32>) -
 
 // -----
 
+// ConvAdd through the matmul: Y starts as the bias plus Z, and the relu epilogue applies to
+// the whole sum.
+// CHECK-LABEL: func.func @conv_add_pointwise
+// CHECK-SAME: (%[[X:.*]]: memref<1x3x4x5xf32>, %[[W:.*]]: memref<6x3x1x1xf32>, %[[B:.*]]: memref<6xf32>, %[[Z:.*]]: memref<1x6x4x5xf32>)
+// CHECK: %[[ZV:.*]] = memref.reinterpret_cast %[[Z]] to offset: [0], sizes: [6, 20], strides: [20, 1]
+// CHECK: ^bb0(%[[M:.*]]: index, %[[N:.*]]: index):
+// CHECK-NEXT: %[[BIAS:.*]] = krnl.load %[[B]][%[[M]]]
+// CHECK-NEXT: %[[RES:.*]] = krnl.load %[[ZV]][%[[M]], %[[N]]]
+// CHECK-NEXT: %[[START:.*]] = arith.addf %[[BIAS]], %[[RES]]
+// CHECK-NEXT: krnl.store %[[START]]
+// CHECK: linalg.matmul {omc.epilogue = "relu"}
+func.func @conv_add_pointwise(%x: tensor<1x3x4x5xf32>, %w: tensor<6x3x1x1xf32>, %b: tensor<6xf32>, %z: tensor<1x6x4x5xf32>) -> tensor<1x6x4x5xf32> {
+  %0 = onnx.ConvAdd %x, %w, %b, %z {omc.activation = "relu"} : (tensor<1x3x4x5xf32>, tensor<6x3x1x1xf32>, tensor<6xf32>, tensor<1x6x4x5xf32>) -> tensor<1x6x4x5xf32>
+  return %0 : tensor<1x6x4x5xf32>
+}
+
+// -----
+
+// ConvAdd that stays a gather nest (grouped): the nest stores the plain sum, then one pass
+// adds Z and applies the relu.
+// CHECK-LABEL: func.func @grouped_conv_add_relu
+// CHECK-SAME: %[[Z:arg[0-9]+]]: memref<1x4x4x5xf32>)
+// CHECK-NOT: linalg.matmul
+// CHECK: %[[OUT:.*]] = memref.alloc
+// CHECK-NOT: arith.maximumf
+// CHECK: krnl.store %{{.*}}, %[[OUT]]
+// CHECK: }
+// CHECK: %[[R:.*]] = krnl.load %[[Z]]
+// CHECK-NEXT: %[[Y:.*]] = krnl.load %[[OUT]]
+// CHECK-NEXT: %[[S:.*]] = arith.addf %[[Y]], %[[R]]
+// CHECK-NEXT: %[[RELU:.*]] = arith.maximumf %[[S]], %cst
+// CHECK-NEXT: krnl.store %[[RELU]], %[[OUT]]
+func.func @grouped_conv_add_relu(%x: tensor<1x4x4x5xf32>, %w: tensor<4x2x1x1xf32>, %z: tensor<1x4x4x5xf32>) -> tensor<1x4x4x5xf32> {
+  %none = onnx.NoValue
+  %0 = onnx.ConvAdd %x, %w, %none, %z {group = 2 : si64, omc.activation = "relu"} : (tensor<1x4x4x5xf32>, tensor<4x2x1x1xf32>, none, tensor<1x4x4x5xf32>) -> tensor<1x4x4x5xf32>
+  return %0 : tensor<1x4x4x5xf32>
+}
+
+// -----
+
 // A target whose matmul kernel reads panels of 8 columns (omc.target's matmul_tiles): the
 // patches go straight into them. Per panel p and patch row (c, kh, kw), one gather of 8
 // lanes, n = p * 8 + lane, masked to n < 9 and to the input (pads 1, stride 2), and one
@@ -149,6 +189,16 @@ module attributes {omc.target = {name = "t", vector_bits = 256 : i64, matmul_til
     %none = onnx.NoValue
     %0 = onnx.Conv %x, %w, %none {pads = [1, 1, 1, 1]} : (tensor<1x2x5x5xf32>, tensor<4x2x3x3xf32>, none) -> tensor<1x4x5x5xf32>
     return %0 : tensor<1x4x5x5xf32>
+  }
+
+  // ConvAdd into panels: Z, seen as [4, 9], is the product's addend.
+  // CHECK-LABEL: func.func @conv_add_panels
+  // CHECK-SAME: %[[Z:arg[0-9]+]]: memref<1x4x3x3xf32>)
+  // CHECK: %[[ZV:.*]] = memref.reinterpret_cast %[[Z]] to offset: [0], sizes: [4, 9], strides: [9, 1]
+  // CHECK: krnl.matmul_panels %{{.*}}, %{{.*}}, %{{.*}} bias(%{{.*}} : memref<4xf32>) addend(%[[ZV]] : memref<4x9xf32, strided<[9, 1]>>) {omc.epilogue = "relu"}
+  func.func @conv_add_panels(%x: tensor<1x2x5x5xf32>, %w: tensor<4x2x3x3xf32>, %b: tensor<4xf32>, %z: tensor<1x4x3x3xf32>) -> tensor<1x4x3x3xf32> {
+    %0 = onnx.ConvAdd %x, %w, %b, %z {pads = [1, 1, 1, 1], strides = [2, 2], omc.activation = "relu"} : (tensor<1x2x5x5xf32>, tensor<4x2x3x3xf32>, tensor<4xf32>, tensor<1x4x3x3xf32>) -> tensor<1x4x3x3xf32>
+    return %0 : tensor<1x4x3x3xf32>
   }
 
   // Pointwise with few panels (49 columns): panels.
