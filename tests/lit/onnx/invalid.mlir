@@ -103,3 +103,12 @@ func.func @attention_mask_without_value(%q: tensor<4x8xf32>, %kt: tensor<8x4xf32
   %0 = onnx.ScaledDotProductAttention %q, %kt, %v, %m, %none : (tensor<4x8xf32>, tensor<8x4xf32>, tensor<4x8xf32>, tensor<4x4xi1>, none) -> tensor<4x8xf32>
   return %0 : tensor<4x8xf32>
 }
+
+// -----
+
+func.func @conv_add_residual_type(%x: tensor<1x2x5x5xf32>, %w: tensor<2x2x1x1xf32>, %z: tensor<1x2x5x4xf32>) -> tensor<1x2x5x5xf32> {
+  %none = onnx.NoValue
+  // expected-error @+1 {{Z must have the result's type 'tensor<1x2x5x5xf32>', got 'tensor<1x2x5x4xf32>'}}
+  %0 = onnx.ConvAdd %x, %w, %none, %z : (tensor<1x2x5x5xf32>, tensor<2x2x1x1xf32>, none, tensor<1x2x5x4xf32>) -> tensor<1x2x5x5xf32>
+  return %0 : tensor<1x2x5x5xf32>
+}
