@@ -9,6 +9,7 @@
 #include "compiler/dialect/krnl/KrnlOps.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 
 using namespace mlir;
 
@@ -81,23 +82,52 @@ bool emitDepthwiseConv(OpBuilder &b, Location loc, Value x, Value w, Value bias,
           [&](OpBuilder &b, Location loc, ValueRange ys) {
             Value y = ys[0];
             Value row = inputAt(b, y, g.strides[0], rowTap, g.padBegin[0]);
-            for (int64_t j = 0; j < g.kernel[1]; ++j) {
-              int64_t colTap = j * g.dilations[1];
-              auto [first, last] = validPositions(ow, width, g.strides[1], colTap, g.padBegin[1]);
+            // result[y, o] += w[i, j] * X[row, column of o through tap j], for the taps
+            // `taps` together, over output columns [first, last).
+            auto accumulate = [&](int64_t first, int64_t last, ArrayRef<int64_t> taps) {
               if (first >= last)
-                continue;
+                return;
               auto cols = krnl::DefineLoopsOp::create(b, loc, 1);
               krnl::IterateOp::create(
                   b, loc, cols.getResults(), ValueRange{c(first)}, ValueRange{c(last)},
                   [&](OpBuilder &b, Location loc, ValueRange xs) {
-                    Value col = inputAt(b, xs[0], g.strides[1], colTap, g.padBegin[1]);
-                    Value product = arith::MulFOp::create(
-                        b, loc, weights[j], krnl::LoadOp::create(b, loc, x, at(row, col)));
-                    Value sum = arith::AddFOp::create(
-                        b, loc, krnl::LoadOp::create(b, loc, result, at(y, xs[0])), product);
+                    Value sum = krnl::LoadOp::create(b, loc, result, at(y, xs[0]));
+                    for (int64_t j : taps) {
+                      Value col = inputAt(b, xs[0], g.strides[1], j * g.dilations[1],
+                                          g.padBegin[1]);
+                      sum = math::FmaOp::create(
+                          b, loc, weights[j], krnl::LoadOp::create(b, loc, x, at(row, col)),
+                          sum);
+                    }
                     krnl::StoreOp::create(b, loc, sum, result, at(y, xs[0]));
                   });
+            };
+            // Each tap's output columns; where they all overlap, one pass takes every tap
+            // (one load and store of the result instead of one per tap), and each tap
+            // alone covers its columns outside the overlap.
+            SmallVector<int64_t> taps;
+            SmallVector<std::pair<int64_t, int64_t>> ranges;
+            int64_t overlapFirst = 0, overlapLast = ow;
+            for (int64_t j = 0; j < g.kernel[1]; ++j) {
+              auto range = validPositions(ow, width, g.strides[1], j * g.dilations[1],
+                                          g.padBegin[1]);
+              ranges.push_back(range);
+              if (range.first >= range.second)
+                continue;
+              taps.push_back(j);
+              overlapFirst = std::max(overlapFirst, range.first);
+              overlapLast = std::min(overlapLast, range.second);
             }
+            if (overlapFirst >= overlapLast) {
+              for (int64_t j : taps)
+                accumulate(ranges[j].first, ranges[j].second, {j});
+              return;
+            }
+            for (int64_t j : taps) {
+              accumulate(ranges[j].first, overlapFirst, {j});
+              accumulate(overlapLast, ranges[j].second, {j});
+            }
+            accumulate(overlapFirst, overlapLast, taps);
           });
     }
     if (relu)

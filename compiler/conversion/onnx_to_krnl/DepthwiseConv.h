@@ -5,9 +5,11 @@
 // padding checks per element. Here each channel's plane starts as its bias and then, per
 // kernel row i, each output row whose input row lies in X accumulates, per tap j,
 //   Y[n, c, y, x] += W[c, 0, i, j] * X[n, c, y * sh + i * dh - ph, x * sw + j * dw - pw]
-// over the run of x whose input column lies in X: every range is known at compile time
-// and every index affine, so the x loops are plain loops over contiguous memory (for
-// stride 1) that LLVM vectorizes, and the channels are seen to run apart, on threads.
+// (one fused multiply-add) over the run of x whose input column lies in X, all the taps of
+// the row in one pass where their runs overlap (each tap alone at the edges): every range
+// is known at compile time and every index affine, so the x loops are plain loops over
+// contiguous memory (for stride 1) that LLVM vectorizes, and the channels are seen to run
+// apart, on threads.
 //
 //===----------------------------------------------------------------------===//
 #ifndef OMC_COMPILER_CONVERSION_ONNX_TO_KRNL_DEPTHWISECONV_H
