@@ -15,10 +15,12 @@
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Math/Transforms/Approximation.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/IR/SymbolTable.h"
+#include "mlir/IR/TypeUtilities.h"
 
 using namespace mlir;
 
@@ -28,6 +30,24 @@ namespace omc {
 #include "compiler/conversion/krnl_to_llvm/Passes.h.inc"
 
 namespace {
+
+// An f32 or f64 math.fma becomes llvm.intr.fmuladd before the expansions would split it
+// into a multiply and an add: one instruction where the target has FMA units (AVX2,
+// AVX-512, NEON), a multiply and an add elsewhere, never a libm call. The polynomial
+// approximations (exp, tanh, erf, ...) are chains of them, and the depthwise convs
+// accumulate with them.
+struct FmaToFMulAdd : OpRewritePattern<math::FmaOp> {
+  explicit FmaToFMulAdd(MLIRContext *context)
+      : OpRewritePattern(context, /*benefit=*/2) {}
+
+  LogicalResult matchAndRewrite(math::FmaOp op, PatternRewriter &rewriter) const override {
+    Type element = getElementTypeOrSelf(op.getType());
+    if (!element.isF32() && !element.isF64())
+      return failure();
+    rewriter.replaceOpWithNewOp<LLVM::FMulAddOp>(op, op.getA(), op.getB(), op.getC());
+    return success();
+  }
+};
 
 struct ConvertKrnlToLLVM : impl::ConvertKrnlToLLVMBase<ConvertKrnlToLLVM> {
   void runOnOperation() override {
@@ -41,6 +61,7 @@ struct ConvertKrnlToLLVM : impl::ConvertKrnlToLLVMBase<ConvertKrnlToLLVM> {
     // What is left (f64 functions) goes to LLVM's intrinsics.
     {
       RewritePatternSet mathPatterns(&getContext());
+      mathPatterns.add<FmaToFMulAdd>(&getContext());
       math::populateExpansionPatterns(mathPatterns);
       populateMathPolynomialApproximationPatterns(mathPatterns);
       // bf16 conversions as integer shifts: without AVX512-BF16 LLVM would call
