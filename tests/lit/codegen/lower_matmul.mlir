@@ -46,8 +46,17 @@
 // CHECK: scf.for %{{.*}} = %c0 to %{{.*}} step %c2
 // CHECK-COUNT-4: vector.maskedload %[[C]]
 // CHECK-COUNT-4: memref.prefetch %[[C]]{{.*}}, write, locality<3>, data
-// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>)
-// CHECK: vector.load %[[P]]
+// Per k, the panel row 12 rows ahead (12 x 8 floats, one request per vector, clamped to
+// the buffer's last float) is asked into L1, then this row is loaded.
+// CHECK: scf.for %[[KK:.*]] = {{.*}} iter_args({{.*}}) -> (vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>)
+// CHECK: %[[ROW:.*]] = arith.addi %{{.*}}, %{{.*}}
+// CHECK: %[[AHEAD0:.*]] = arith.addi %[[ROW]], %c96
+// CHECK: %[[AT0:.*]] = arith.minsi %[[AHEAD0]], %c255
+// CHECK: memref.prefetch %[[P]][%[[AT0]]], read, locality<3>, data
+// CHECK: %[[AHEAD1:.*]] = arith.addi %[[ROW]], %c100
+// CHECK: %[[AT1:.*]] = arith.minsi %[[AHEAD1]], %c255
+// CHECK: memref.prefetch %[[P]][%[[AT1]]], read, locality<3>, data
+// CHECK: vector.load %[[P]][%[[ROW]]]
 // CHECK: vector.load %[[P]]
 // CHECK: memref.load %[[PA]]
 // CHECK-NEXT: vector.broadcast %{{.*}} : f32 to vector<4xf32>
