@@ -56,6 +56,9 @@
 // CHECK: %[[AHEAD1:.*]] = arith.addi %[[ROW]], %c100
 // CHECK: %[[AT1:.*]] = arith.minsi %[[AHEAD1]], %c255
 // CHECK: memref.prefetch %[[P]][%[[AT1]]], read, locality<3>, data
+// And A's row group 64 columns ahead, clamped to the packed block's last float.
+// CHECK: %[[AT2:.*]] = arith.minsi %{{.*}}, %c63
+// CHECK: memref.prefetch %[[PA]][%[[AT2]]], read, locality<3>, data
 // CHECK: vector.load %[[P]][%[[ROW]]]
 // CHECK: vector.load %[[P]]
 // CHECK: memref.load %[[PA]]
