@@ -112,7 +112,8 @@ struct ProductKind {
   bool batched = false;
   bool prepackedB = false; // B is given as panels (PackedWeights.h, krnl.matmul_panels)
   int64_t prepackedAK = 0; // > 0: A is given as row groups (PackedWeights.h) of this K
-  bool relu = false;       // C's tiles are stored as max(C, 0) after the last K block
+  // What C's tiles go through as they are stored after the last K block.
+  krnl::MatmulEpilogue epilogue = krnl::MatmulEpilogue::None;
   bool overwrites = false; // C = A * B + bias + addend (krnl.matmul_panels): the first K
                            // block's tiles start from the row's bias (0 without one) and
                            // the addend's tile, not from C
@@ -127,7 +128,7 @@ public:
       : b(b), loc(loc), config(config), a(operands[0]), bm(operands[1]), c(operands[2]),
         bias(kind.hasBias ? operands[3] : Value()),
         addend(kind.hasAddend ? operands[3 + kind.hasBias] : Value()), batched(kind.batched),
-        prepackedB(kind.prepackedB), prepackedAK(kind.prepackedAK), relu(kind.relu),
+        prepackedB(kind.prepackedB), prepackedAK(kind.prepackedAK), epilogue(kind.epilogue),
         overwrites(kind.overwrites),
         vectorType(VectorType::get({config.vectorWidth}, b.getF32Type())),
         maskType(VectorType::get({config.vectorWidth}, b.getI1Type())) {}
@@ -298,9 +299,10 @@ private:
       int64_t blockK = packing ? config.blockK : std::min<int64_t>(config.blockK, kStreamRows);
       forLoop(cst(0), k, cst(blockK), [&](Value pc) {
         Value kb = min(cst(blockK), sub(k, pc));
-        Value lastBlock =
-            relu ? b.createOrFold<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, add(pc, kb), k)
-                 : Value();
+        Value lastBlock = epilogue != krnl::MatmulEpilogue::None
+                              ? b.createOrFold<arith::CmpIOp>(
+                                    loc, arith::CmpIPredicate::eq, add(pc, kb), k)
+                              : Value();
         if (packing && !prepackedB)
           packB(n, jc, nb, pc, kb);
         forLoop(rect.rowLo, rect.rowHi, cst(config.blockM), [&](Value ic) {
@@ -396,7 +398,7 @@ private:
     SmallVector<Value> masks; // per vector: the lanes inside N
     Value panel;              // the packed panel's start
     Value pc, kb;             // the K block
-    Value lastBlock;          // with relu: whether the K block is the last
+    Value lastBlock;          // with an epilogue: whether the K block is the last
   };
 
   // The C tile below this one, which the next kernel loads first thing: its rows lie a
@@ -535,10 +537,9 @@ private:
     for (int64_t r = 0; r < rows; ++r)
       for (int64_t v = 0; v < vectors; ++v) {
         Value sum = loop.getResult(r * vectors + v);
-        // maximumf keeps NaN, as ONNX's Relu does.
-        if (relu)
+        if (epilogue != krnl::MatmulEpilogue::None)
           sum = arith::SelectOp::create(b, loc, kernel.lastBlock,
-                                        arith::MaximumFOp::create(b, loc, sum, zero), sum);
+                                        krnl::applyMatmulEpilogue(b, loc, sum, epilogue), sum);
         vector::MaskedStoreOp::create(b, loc, c, at(rowIndex[r], colIndex[v]), kernel.masks[v],
                                       sum);
       }
@@ -586,7 +587,7 @@ private:
   bool batched;
   bool prepackedB;
   int64_t prepackedAK;
-  bool relu;
+  krnl::MatmulEpilogue epilogue;
   bool overwrites;
   VectorType vectorType, maskType;
   Value packed, packedA;
@@ -597,12 +598,8 @@ private:
   Value batch; // the batch index inside a batch_matmul's loop, else null
 };
 
-bool hasReluEpilogue(Operation *op) {
-  return krnl::matmulEpilogueOf(op) == krnl::MatmulEpilogue::Relu;
-}
-
 // What the emitter handles: f32 buffers with the default maps (a linalg op) or B as panels
-// (krnl.matmul_panels), C contiguous in its rows, and no epilogue but relu (the loops of
+// (krnl.matmul_panels), C contiguous in its rows, and a known epilogue (the loops of
 // krnl-to-affine reject any other).
 bool lowerable(Operation *op) {
   if ((!isa<krnl::MatmulPanelsOp>(op) && op->getNumOperands() != 3) ||
@@ -723,7 +720,7 @@ struct LowerMatmul : impl::LowerMatmulBase<LowerMatmul> {
           replaced(operands[0]);
           operands[0] = groups;
         }
-      ProductKind kind{batched, bool(panels), prepackedAK, hasReluEpilogue(op),
+      ProductKind kind{batched, bool(panels), prepackedAK, krnl::matmulEpilogueOf(op),
                        isa<krnl::MatmulPanelsOp>(op)};
       if (auto product = dyn_cast<krnl::MatmulPanelsOp>(op)) {
         kind.hasBias = bool(product.getBias());

@@ -14,7 +14,8 @@ compile time, for one row, many rows, a transposed Gemm weight, a weight two Mat
 and one an Add reads too. A Relu folded into its Conv is the matmul's epilogue; convs write
 their patches straight into the kernel's panels (strides, pads, dilations, partial last
 panels; masked loads where the lanes are consecutive in X), a residual Add folds into the
-Conv before it (every lowering of a Conv: panels, matmul, gather nest, depthwise); depthwise convs accumulate rows over ranges fixed at compile time;
+Conv before it (every lowering of a Conv: panels, matmul, gather nest, depthwise), and so does
+a ReLU6 Clip after one; depthwise convs accumulate rows over ranges fixed at compile time;
 filters are packed at compile time into groups of register rows, a partial group last;
 attention goes by blocks of query rows through the kernel. Each model is compiled per target,
 run on random inputs, and onnxruntime-node (tools/models/check_with_onnxruntime.js) runs the
@@ -182,6 +183,50 @@ CASES = {
                             helper.make_node("Relu", ["S"], ["Y"])],
                            [("X", [1, 8, 10, 10]), ("W", Weight([8, 1, 3, 3])),
                             ("B", Weight([8]))], [1, 8, 10, 10]),
+    # ReLU6 (a Clip to [0, 6], MobileNetV2's) folds into the Conv as its epilogue: in the
+    # matmul's tiles (pointwise, many columns), in panels (3x3), in a depthwise conv, and
+    # after the residual pass of a grouped ConvAdd. Inputs in [-1, 1) times weights in
+    # [-1, 1) over 96+ terms (the depthwise's 9 terms scaled by 10) reach past both bounds.
+    "relu6_pointwise": ([helper.make_node("Constant", [], ["lo"], value=numpy_helper.from_array(
+                             np.array(0, np.float32))),
+                         helper.make_node("Constant", [], ["hi"], value=numpy_helper.from_array(
+                             np.array(6, np.float32))),
+                         helper.make_node("Conv", ["X", "W", "B"], ["H"]),
+                         helper.make_node("Clip", ["H", "lo", "hi"], ["Y"])],
+                        [("X", [1, 96, 20, 20]), ("W", Weight([24, 96, 1, 1])),
+                         ("B", Weight([24]))], [1, 24, 20, 20]),
+    "relu6_3x3_panels": ([helper.make_node("Constant", [], ["lo"], value=numpy_helper.from_array(
+                              np.array(0, np.float32))),
+                          helper.make_node("Constant", [], ["hi"], value=numpy_helper.from_array(
+                              np.array(6, np.float32))),
+                          helper.make_node("Conv", ["X", "W"], ["H"], pads=[1, 1, 1, 1],
+                                           strides=[2, 2]),
+                          helper.make_node("Clip", ["H", "lo", "hi"], ["Y"])],
+                         [("X", [1, 40, 9, 9]), ("W", Weight([16, 40, 3, 3]))], [1, 16, 5, 5]),
+    "relu6_depthwise": ([helper.make_node("Constant", [], ["lo"], value=numpy_helper.from_array(
+                             np.array(0, np.float32))),
+                         helper.make_node("Constant", [], ["hi"], value=numpy_helper.from_array(
+                             np.array(6, np.float32))),
+                         helper.make_node("Constant", [], ["ten"], value=numpy_helper.from_array(
+                             np.array(10, np.float32))),
+                         helper.make_node("Mul", ["X", "ten"], ["X10"]),
+                         helper.make_node("Conv", ["X10", "W", "B"], ["H"], group=8,
+                                          pads=[1, 1, 1, 1]),
+                         helper.make_node("Clip", ["H", "lo", "hi"], ["Y"])],
+                        [("X", [1, 8, 10, 10]), ("W", Weight([8, 1, 3, 3])),
+                         ("B", Weight([8]))], [1, 8, 10, 10]),
+    "relu6_grouped_residual": ([helper.make_node("Constant", [], ["lo"],
+                                                 value=numpy_helper.from_array(
+                                                     np.array(0, np.float32))),
+                                helper.make_node("Constant", [], ["hi"],
+                                                 value=numpy_helper.from_array(
+                                                     np.array(6, np.float32))),
+                                helper.make_node("Conv", ["X", "W"], ["H"], group=2,
+                                                 pads=[1, 1, 1, 1]),
+                                helper.make_node("Add", ["H", "Z"], ["S"]),
+                                helper.make_node("Clip", ["S", "lo", "hi"], ["Y"])],
+                               [("X", [1, 64, 5, 5]), ("Z", [1, 64, 5, 5]),
+                                ("W", Weight([64, 32, 3, 3]))], [1, 64, 5, 5]),
     "conv_pointwise_wide": ([helper.make_node("Conv", ["X", "W"], ["Y"])],
                             [("X", [1, 20, 30, 30]), ("W", Weight([36, 20, 1, 1]))],
                             [1, 36, 30, 30]),

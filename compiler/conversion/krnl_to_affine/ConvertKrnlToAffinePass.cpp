@@ -78,13 +78,15 @@ void lowerGlobal(krnl::GlobalOp global, SymbolTable &symbols) {
 
 // A matmul's epilogue (krnl::kMatmulEpilogueAttr) as loops over C after the product's.
 LogicalResult applyEpilogue(OpBuilder &builder, Operation *op, Value c) {
-  switch (krnl::matmulEpilogueOf(op)) {
+  krnl::MatmulEpilogue epilogue = krnl::matmulEpilogueOf(op);
+  switch (epilogue) {
   case krnl::MatmulEpilogue::None:
     return success();
   case krnl::MatmulEpilogue::Unknown:
     return op->emitOpError() << "has an unknown " << krnl::kMatmulEpilogueAttr << " "
                              << op->getAttr(krnl::kMatmulEpilogueAttr);
   case krnl::MatmulEpilogue::Relu:
+  case krnl::MatmulEpilogue::Relu6:
     break;
   }
   Location loc = op->getLoc();
@@ -98,9 +100,7 @@ LogicalResult applyEpilogue(OpBuilder &builder, Operation *op, Value c) {
       builder, loc, lower, upper, SmallVector<int64_t>(type.getRank(), 1),
       [&](OpBuilder &b, Location loc, ValueRange ivs) {
         Value value = affine::AffineLoadOp::create(b, loc, c, ivs);
-        Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(type.getElementType()));
-        // maximumf keeps NaN, as ONNX's Relu does.
-        value = arith::MaximumFOp::create(b, loc, value, zero);
+        value = krnl::applyMatmulEpilogue(b, loc, value, epilogue);
         affine::AffineStoreOp::create(b, loc, value, c, ivs);
       });
   return success();

@@ -80,28 +80,29 @@ struct ConvLowering : OpConversionPattern<OpTy> {
     Value result = allocBuffer(rewriter, loc, resultType, dims);
     Type elementType = resultType.getElementType();
     bool hasBias = isa<MemRefType>(bias.getType());
-    FailureOr<bool> folded = foldedRelu(op);
+    FailureOr<krnl::MatmulEpilogue> folded = foldedConvActivation(op);
     if (failed(folded))
       return rewriter.notifyMatchFailure(op, "unknown omc.activation");
-    bool relu = *folded;
+    krnl::MatmulEpilogue activation = *folded;
     Value residual;
     if constexpr (withResidual)
       residual = adaptor.getZ();
     if (!transposed &&
-        conv::emitConvAsMatmul(rewriter, loc, x, w, bias, result, g, group, relu, residual)) {
+        conv::emitConvAsMatmul(rewriter, loc, x, w, bias, result, g, group, activation,
+                               residual)) {
       rewriter.replaceOp(op, result);
       return success();
     }
     // The activation applies to the sum: with a residual, after the pass that adds it.
-    bool reluInside = relu && !residual;
+    krnl::MatmulEpilogue inside = residual ? krnl::MatmulEpilogue::None : activation;
     auto finish = [&] {
       if (residual)
-        addResidual(rewriter, loc, result, residual, dims, relu);
+        addResidual(rewriter, loc, result, residual, dims, activation);
       rewriter.replaceOp(op, result);
       return success();
     };
     if (!transposed &&
-        conv::emitDepthwiseConv(rewriter, loc, x, w, bias, result, g, group, reluInside))
+        conv::emitDepthwiseConv(rewriter, loc, x, w, bias, result, g, group, inside))
       return finish();
     // Accumulates in the result, from the bias (or 0).
     conv::NestHooks hooks;
@@ -111,26 +112,25 @@ struct ConvLowering : OpConversionPattern<OpTy> {
                      : constantOf(b, loc, elementType, 0);
     };
     hooks.init = init;
-    // maximumf keeps NaN, as ONNX's Relu does.
-    auto applyRelu = [&](OpBuilder &b, Location loc, Value total, Value) -> Value {
-      return arith::MaximumFOp::create(b, loc, total, constantOf(b, loc, elementType, 0));
+    // Named: the hook only refers to it.
+    auto activate = [&](OpBuilder &b, Location loc, Value total, Value) -> Value {
+      return krnl::applyMatmulEpilogue(b, loc, total, inside);
     };
-    if (reluInside)
-      hooks.finish = applyRelu;
+    if (inside != krnl::MatmulEpilogue::None)
+      hooks.finish = activate;
     conv::emitNest(rewriter, loc, x, w, result, xType, resultType, xDims, wDims, dims, g, group,
                    transposed, hooks);
     return finish();
   }
 
-  // result += residual, then max(result, 0) with `relu`.
+  // result += residual, then the activation.
   static void addResidual(OpBuilder &b, Location loc, Value result, Value residual,
-                          ValueRange dims, bool relu) {
+                          ValueRange dims, krnl::MatmulEpilogue activation) {
     buildLoopNest(b, loc, dims, [&](OpBuilder &b, Location loc, ValueRange ivs) {
       Value sum = arith::AddFOp::create(b, loc, krnl::LoadOp::create(b, loc, result, ivs),
                                         krnl::LoadOp::create(b, loc, residual, ivs));
-      if (relu)
-        sum = arith::MaximumFOp::create(b, loc, sum,
-                                        constantOf(b, loc, sum.getType(), 0));
+      if (activation != krnl::MatmulEpilogue::None)
+        sum = krnl::applyMatmulEpilogue(b, loc, sum, activation);
       krnl::StoreOp::create(b, loc, sum, result, ivs);
     });
   }

@@ -155,7 +155,8 @@ void fillPatchPanels(OpBuilder &b, Location loc, Value x, Value panels, const Ge
 } // namespace
 
 bool emitConvAsMatmul(OpBuilder &b, Location loc, Value x, Value w, Value bias, Value result,
-                      const Geometry &g, int64_t group, bool relu, Value residual) {
+                      const Geometry &g, int64_t group, krnl::MatmulEpilogue activation,
+                      Value residual) {
   auto xType = cast<MemRefType>(x.getType()), wType = cast<MemRefType>(w.getType());
   auto yType = cast<MemRefType>(result.getType());
   if (group != 1 || !covered(xType) || !covered(wType) || !covered(yType) ||
@@ -175,8 +176,9 @@ bool emitConvAsMatmul(OpBuilder &b, Location loc, Value x, Value w, Value bias, 
   Value output = matmul::rowMajorView(b, loc, result, {c(m), c(n)});
   Value addend = residual ? matmul::rowMajorView(b, loc, residual, {c(m), c(n)}) : Value();
   auto withEpilogue = [&](Operation *product) {
-    if (relu)
-      product->setAttr(krnl::kMatmulEpilogueAttr, b.getStringAttr("relu"));
+    if (activation != krnl::MatmulEpilogue::None)
+      product->setAttr(krnl::kMatmulEpilogueAttr,
+                       b.getStringAttr(krnl::matmulEpilogueName(activation)));
   };
 
   bool pointwise = kh == 1 && kw == 1 && g.strides[0] == 1 && g.strides[1] == 1 &&

@@ -12,17 +12,18 @@
 #define OMC_COMPILER_CONVERSION_ONNX_TO_KRNL_CONVASMATMUL_H
 
 #include "compiler/conversion/onnx_to_krnl/ConvCommon.h"
+#include "compiler/dialect/krnl/KrnlOps.h"
 
 namespace omc {
 namespace conv {
 
 // Emits Y = conv(X, W) + bias + residual into `result` (allocated, [1, M, OH, OW]) as above
 // and returns true; returns false, emitting nothing, for what it does not cover. `bias` is a
-// [M] buffer or not a memref (no bias); `residual`, of the result's type, or null. With
-// `relu`, Y = max(Y, 0), as the matmul's epilogue.
+// [M] buffer or not a memref (no bias); `residual`, of the result's type, or null. The
+// activation (relu, relu6 or none) applies to the whole sum, as the matmul's epilogue.
 bool emitConvAsMatmul(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x, mlir::Value w,
                       mlir::Value bias, mlir::Value result, const Geometry &g, int64_t group,
-                      bool relu, mlir::Value residual = {});
+                      krnl::MatmulEpilogue activation, mlir::Value residual = {});
 
 } // namespace conv
 } // namespace omc

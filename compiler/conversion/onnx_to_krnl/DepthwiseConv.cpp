@@ -34,7 +34,7 @@ std::pair<int64_t, int64_t> validPositions(int64_t outSize, int64_t size, int64_
 } // namespace
 
 bool emitDepthwiseConv(OpBuilder &b, Location loc, Value x, Value w, Value bias, Value result,
-                       const Geometry &g, int64_t group, bool relu) {
+                       const Geometry &g, int64_t group, krnl::MatmulEpilogue activation) {
   auto xType = cast<MemRefType>(x.getType()), wType = cast<MemRefType>(w.getType());
   auto yType = cast<MemRefType>(result.getType());
   if (!covered(xType) || !covered(wType) || !covered(yType) || g.kernel.size() != 2)
@@ -130,13 +130,11 @@ bool emitDepthwiseConv(OpBuilder &b, Location loc, Value x, Value w, Value bias,
             accumulate(overlapFirst, overlapLast, taps);
           });
     }
-    if (relu)
+    if (activation != krnl::MatmulEpilogue::None)
       buildLoopNest(b, loc, {c(oh), c(ow)}, [&](OpBuilder &b, Location loc, ValueRange yx) {
-        // maximumf keeps NaN, as ONNX's Relu does.
         Value value = krnl::LoadOp::create(b, loc, result, at(yx[0], yx[1]));
-        krnl::StoreOp::create(
-            b, loc, arith::MaximumFOp::create(b, loc, value, constantOf(b, loc, f32, 0)),
-            result, at(yx[0], yx[1]));
+        krnl::StoreOp::create(b, loc, krnl::applyMatmulEpilogue(b, loc, value, activation),
+                              result, at(yx[0], yx[1]));
       });
   });
   return true;

@@ -16,6 +16,7 @@
 #define OMC_COMPILER_CONVERSION_ONNX_TO_KRNL_DEPTHWISECONV_H
 
 #include "compiler/conversion/onnx_to_krnl/ConvCommon.h"
+#include "compiler/dialect/krnl/KrnlOps.h"
 
 namespace omc {
 namespace conv {
@@ -23,10 +24,11 @@ namespace conv {
 // Emits Y = conv(X, W) + bias into `result` (allocated, [N, C, OH, OW]) as above and
 // returns true; returns false, emitting nothing, for what it does not cover (other
 // element types or ranks, dynamic shapes, group != C or M != C). `bias` is a [C] buffer
-// or not a memref (no bias). With `relu`, Y = max(Y, 0) once a row is complete.
+// or not a memref (no bias). The activation (relu, relu6 or none) applies once a plane is
+// complete.
 bool emitDepthwiseConv(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x, mlir::Value w,
                        mlir::Value bias, mlir::Value result, const Geometry &g, int64_t group,
-                       bool relu);
+                       krnl::MatmulEpilogue activation);
 
 } // namespace conv
 } // namespace omc

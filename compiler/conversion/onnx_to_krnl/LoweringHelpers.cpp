@@ -171,6 +171,16 @@ Value wrapNegativeIndex(OpBuilder &builder, Location loc, Value index, Value dim
                                  arith::AddIOp::create(builder, loc, index, dim), index);
 }
 
+FailureOr<krnl::MatmulEpilogue> foldedConvActivation(Operation *op) {
+  auto activation = op->getAttrOfType<StringAttr>(onnx::kActivationAttr);
+  if (!activation)
+    return krnl::MatmulEpilogue::None;
+  for (krnl::MatmulEpilogue known : {krnl::MatmulEpilogue::Relu, krnl::MatmulEpilogue::Relu6})
+    if (activation.getValue() == krnl::matmulEpilogueName(known))
+      return known;
+  return failure();
+}
+
 FailureOr<bool> foldedRelu(Operation *op) {
   auto activation = op->getAttrOfType<StringAttr>(onnx::kActivationAttr);
   if (!activation)

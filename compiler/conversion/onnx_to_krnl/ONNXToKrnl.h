@@ -144,6 +144,16 @@ llvm::SmallVector<mlir::Value> broadcastIndices(mlir::OpBuilder &builder,
 // for an activation this lowering does not know.
 mlir::FailureOr<bool> foldedRelu(mlir::Operation *op);
 
+} // namespace omc
+namespace omc::krnl {
+enum class MatmulEpilogue; // KrnlOps.h
+} // namespace omc::krnl
+namespace omc {
+
+// The activation onnx-fuse-activation folded into a convolution: "relu" or "relu6" (a
+// Clip to [0, 6]), as the matmul epilogue that applies it; failure for any other.
+mlir::FailureOr<krnl::MatmulEpilogue> foldedConvActivation(mlir::Operation *op);
+
 // A constant of `type` (int or float) holding `value`.
 mlir::Value constantOf(mlir::OpBuilder &builder, mlir::Location loc, mlir::Type type,
                        double value);

@@ -2,7 +2,9 @@
 
 #include "compiler/dialect/krnl/KrnlOps.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "mlir/IR/OpImplementation.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -118,6 +120,21 @@ LogicalResult GlobalOp::verify() {
     return emitOpError() << "value of type " << valueType << " does not match "
                          << memrefType;
   return success();
+}
+
+Value applyMatmulEpilogue(OpBuilder &b, Location loc, Value value, MatmulEpilogue epilogue) {
+  auto bound = [&](double limit) -> Value {
+    Type type = value.getType();
+    auto element = cast<FloatType>(getElementTypeOrSelf(type));
+    Attribute attr = b.getFloatAttr(element, limit);
+    if (auto vector = dyn_cast<VectorType>(type))
+      attr = DenseElementsAttr::get(vector, attr);
+    return arith::ConstantOp::create(b, loc, cast<TypedAttr>(attr));
+  };
+  value = arith::MaximumFOp::create(b, loc, value, bound(0));
+  if (epilogue == MatmulEpilogue::Relu6)
+    value = arith::MinimumFOp::create(b, loc, value, bound(6));
+  return value;
 }
 
 LogicalResult MatmulPanelsOp::verify() {

@@ -4,6 +4,7 @@
 
 #include "mlir/Bytecode/BytecodeOpInterface.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Dialect.h"
@@ -21,11 +22,24 @@
 namespace omc::krnl {
 
 // On a linalg.matmul that the ONNX lowering emits: what to apply to C once the product is
-// complete ("relu": max(C, 0)). omc-lower-matmul applies it as the kernel stores C's tiles
-// after the last K block; the loops that lower any other matmul apply it after them.
+// complete ("relu": max(C, 0); "relu6": min(max(C, 0), 6), MobileNet's Clip). omc-lower-
+// matmul applies it as the kernel stores C's tiles after the last K block; the loops that
+// lower any other matmul apply it after them.
 inline constexpr llvm::StringLiteral kMatmulEpilogueAttr = "omc.epilogue";
 
-enum class MatmulEpilogue { None, Relu, Unknown };
+enum class MatmulEpilogue { None, Relu, Relu6, Unknown };
+
+// The attribute's spelling of `epilogue` (None and Unknown have none).
+inline llvm::StringRef matmulEpilogueName(MatmulEpilogue epilogue) {
+  return epilogue == MatmulEpilogue::Relu ? "relu"
+         : epilogue == MatmulEpilogue::Relu6 ? "relu6"
+                                              : "";
+}
+
+// `value` (a float or a vector of floats) through `epilogue`, which is neither None nor
+// Unknown. maximumf and minimumf keep NaN, as ONNX's Relu and Clip do.
+mlir::Value applyMatmulEpilogue(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value,
+                                MatmulEpilogue epilogue);
 
 // On a linalg.matmul that runs inside a loop whose iterations the threads already share
 // (attention's blocks): omc-lower-matmul emits its nest in place, never through the pool.
@@ -36,7 +50,10 @@ inline MatmulEpilogue matmulEpilogueOf(mlir::Operation *op) {
   auto epilogue = op->getAttrOfType<mlir::StringAttr>(kMatmulEpilogueAttr);
   if (!epilogue)
     return MatmulEpilogue::None;
-  return epilogue.getValue() == "relu" ? MatmulEpilogue::Relu : MatmulEpilogue::Unknown;
+  for (MatmulEpilogue known : {MatmulEpilogue::Relu, MatmulEpilogue::Relu6})
+    if (epilogue.getValue() == matmulEpilogueName(known))
+      return known;
+  return MatmulEpilogue::Unknown;
 }
 
 // The width of the column panels that the target's matmul kernel reads (its register

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/dialect/onnx/ONNXOps.h"
+#include "compiler/dialect/onnx/composites/Matching.h"
 #include "compiler/dialect/onnx/Passes.h"
 
 namespace omc::onnx {
@@ -19,8 +20,31 @@ bool isFloatTensor(mlir::Value value) {
   return type && mlir::isa<mlir::FloatType>(type.getElementType());
 }
 
+// A Clip to [0, 6] (MobileNet's ReLU6): both bounds constants of exactly those values.
+bool isRelu6(ClipOp clip) {
+  std::optional<double> low = composites::splatValue(clip.getMin());
+  std::optional<double> high = composites::splatValue(clip.getMax());
+  return low && high && *low == 0.0 && *high == 6.0;
+}
+
 struct ONNXFuseActivation : impl::ONNXFuseActivationBase<ONNXFuseActivation> {
   void runOnOperation() override {
+    // ReLU6 folds into a Conv or ConvAdd only: the Add's loop knows Relu alone.
+    mlir::SmallVector<ClipOp> clips;
+    getOperation().walk([&](ClipOp clip) { clips.push_back(clip); });
+    for (ClipOp clip : clips) {
+      mlir::Operation *producer = clip.getInput().getDefiningOp();
+      if (!producer || !mlir::isa<ConvOp, ConvAddOp>(producer) || !isRelu6(clip))
+        continue;
+      mlir::Value result = producer->getResult(0);
+      if (!result.hasOneUse() || producer->hasAttr(kActivationAttr) ||
+          result.getType() != clip.getOutput().getType())
+        continue;
+      producer->setAttr(kActivationAttr, mlir::StringAttr::get(&getContext(), "relu6"));
+      clip.getOutput().replaceAllUsesWith(result);
+      clip.erase();
+    }
+
     mlir::SmallVector<ReluOp> relus;
     getOperation().walk([&](ReluOp relu) { relus.push_back(relu); });
     for (ReluOp relu : relus) {

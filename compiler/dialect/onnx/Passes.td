@@ -40,13 +40,15 @@ def ONNXFuseResidual : Pass<"onnx-fuse-residual", "::mlir::func::FuncOp"> {
 }
 
 def ONNXFuseActivation : Pass<"onnx-fuse-activation", "::mlir::func::FuncOp"> {
-  let summary = "Fold a Relu into the Conv, ConvAdd or Add that alone feeds it";
+  let summary = "Fold a Relu or ReLU6 into the op that alone feeds it";
   let description = [{
     Relu(Conv(...)), Relu(ConvAdd(...)) and Relu(Add(...)), where the Relu is the only
     user, become the producer alone with the discardable attribute
     `omc.activation = "relu"`: the lowering applies the activation as it writes the result
     (as a matmul epilogue where the Conv becomes a matmul), which saves a pass over memory
-    and a buffer per pair (33 Conv and 16 ConvAdd pairs in ResNet-50).
+    and a buffer per pair (33 Conv and 16 ConvAdd pairs in ResNet-50). Likewise a Clip
+    with constant bounds 0 and 6 after a Conv or ConvAdd becomes `omc.activation =
+    "relu6"` (35 pairs in MobileNetV2).
   }];
   let dependentDialects = ["::omc::onnx::ONNXDialect"];
 }

@@ -243,6 +243,25 @@ func.func @relu_epilogue(%a: memref<3x40xf32>, %b: memref<40x8xf32>, %c: memref<
 
 // -----
 
+// "relu6": max(C, 0), then min(that, 6), after the last K block.
+// CHECK-LABEL: func.func @relu6_epilogue
+// CHECK: %[[SIX:.*]] = arith.constant dense<6.000000e+00> : vector<4xf32>
+// CHECK: %[[LAST:.*]] = arith.cmpi eq, %{{.*}}, %c40
+// CHECK: %[[TILE:.*]]:{{.*}} = scf.for
+// CHECK: %[[MAX:.*]] = arith.maximumf %[[TILE]]#0, %{{.*}} : vector<4xf32>
+// CHECK-NEXT: %[[MIN:.*]] = arith.minimumf %[[MAX]], %[[SIX]] : vector<4xf32>
+// CHECK-NEXT: %[[OUT:.*]] = arith.select %[[LAST]], %[[MIN]], %[[TILE]]#0
+// CHECK-NEXT: vector.maskedstore %{{.*}}, %{{.*}}, %[[OUT]]
+func.func @relu6_epilogue(%a: memref<3x40xf32>, %b: memref<40x8xf32>, %c: memref<3x8xf32>) {
+  linalg.matmul {omc.epilogue = "relu6",
+                 omc.matmul_config = {vector_width = 4, register_rows = 2,
+                 register_vectors = 1, block_k = 16, block_m = 4, block_n = 16}}
+    ins(%a, %b : memref<3x40xf32>, memref<40x8xf32>) outs(%c : memref<3x8xf32>)
+  return
+}
+
+// -----
+
 // An epilogue omc-lower-matmul does not know leaves the op to krnl-to-affine, which
 // rejects it.
 // CHECK-LABEL: func.func @unknown_epilogue

@@ -105,3 +105,18 @@ func.func @panels_addend(%a: memref<3x2xf32>, %p: memref<2x2x4xf32>, %c: memref<
     {omc.epilogue = "relu"} : memref<3x2xf32>, memref<2x2x4xf32>, memref<3x6xf32>
   return
 }
+
+// -----
+
+// A "relu6" epilogue: max(C, 0), then min(that, 6), after the loops.
+// CHECK-LABEL: func.func @panels_relu6
+// CHECK: arith.addf
+// CHECK: %[[V:.*]] = affine.load %arg2
+// CHECK-NEXT: %[[MAX:.*]] = arith.maximumf %[[V]], %{{.*}}
+// CHECK-NEXT: %[[MIN:.*]] = arith.minimumf %[[MAX]], %{{.*}}
+// CHECK-NEXT: affine.store %[[MIN]], %arg2
+func.func @panels_relu6(%a: memref<3x2xf32>, %p: memref<2x2x4xf32>, %c: memref<3x6xf32>) {
+  krnl.matmul_panels %a, %p, %c {omc.epilogue = "relu6"}
+    : memref<3x2xf32>, memref<2x2x4xf32>, memref<3x6xf32>
+  return
+}

@@ -77,3 +77,37 @@ func.func @mul_kept(%a: tensor<4xf32>) -> tensor<4xf32> {
   %1 = onnx.Relu %0 : (tensor<4xf32>) -> tensor<4xf32>
   return %1 : tensor<4xf32>
 }
+
+// -----
+
+// A Clip to [0, 6] (ReLU6) that alone reads a Conv folds into it as "relu6".
+// CHECK-LABEL: func.func @relu6
+// CHECK: %[[Y:.*]] = onnx.Conv %{{.*}}, %{{.*}}, %{{.*}} {omc.activation = "relu6"}
+// CHECK-NOT: onnx.Clip
+// CHECK: return %[[Y]]
+func.func @relu6(%x: tensor<1x2x5x5xf32>, %w: tensor<2x2x1x1xf32>) -> tensor<1x2x5x5xf32> {
+  %none = onnx.NoValue
+  %lo = onnx.Constant {value = dense<0.0> : tensor<f32>} : tensor<f32>
+  %hi = onnx.Constant {value = dense<6.0> : tensor<f32>} : tensor<f32>
+  %0 = onnx.Conv %x, %w, %none : (tensor<1x2x5x5xf32>, tensor<2x2x1x1xf32>, none) -> tensor<1x2x5x5xf32>
+  %1 = onnx.Clip %0, %lo, %hi : (tensor<1x2x5x5xf32>, tensor<f32>, tensor<f32>) -> tensor<1x2x5x5xf32>
+  return %1 : tensor<1x2x5x5xf32>
+}
+
+// -----
+
+// Other bounds, or a bound that is no constant, keep the Clip.
+// CHECK-LABEL: func.func @other_clips
+// CHECK-NOT: omc.activation
+// CHECK: onnx.Clip
+// CHECK: onnx.Clip
+func.func @other_clips(%x: tensor<1x2x5x5xf32>, %w: tensor<2x2x1x1xf32>, %t: tensor<f32>) -> (tensor<1x2x5x5xf32>, tensor<1x2x5x5xf32>) {
+  %none = onnx.NoValue
+  %lo = onnx.Constant {value = dense<0.0> : tensor<f32>} : tensor<f32>
+  %hi = onnx.Constant {value = dense<4.0> : tensor<f32>} : tensor<f32>
+  %0 = onnx.Conv %x, %w, %none : (tensor<1x2x5x5xf32>, tensor<2x2x1x1xf32>, none) -> tensor<1x2x5x5xf32>
+  %1 = onnx.Clip %0, %lo, %hi : (tensor<1x2x5x5xf32>, tensor<f32>, tensor<f32>) -> tensor<1x2x5x5xf32>
+  %2 = onnx.Conv %x, %w, %none : (tensor<1x2x5x5xf32>, tensor<2x2x1x1xf32>, none) -> tensor<1x2x5x5xf32>
+  %3 = onnx.Clip %2, %lo, %t : (tensor<1x2x5x5xf32>, tensor<f32>, tensor<f32>) -> tensor<1x2x5x5xf32>
+  return %1, %3 : tensor<1x2x5x5xf32>, tensor<1x2x5x5xf32>
+}
