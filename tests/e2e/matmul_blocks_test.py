@@ -53,6 +53,15 @@ def make_model(path, nodes, inputs, output_shape, rng):
     onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 14)]), path)
 
 
+def scalar_constant(name, value):
+    """A Constant node holding one float."""
+    return helper.make_node("Constant", [], [name],
+                            value=numpy_helper.from_array(np.array(value, np.float32)))
+
+
+RELU6_BOUNDS = [scalar_constant("lo", 0), scalar_constant("hi", 6)]
+
+
 # name -> (nodes, inputs, output shape); an input given as an int64 array is fed as is, a
 # shape gets uniform floats in [-1, 1).
 CASES = {
@@ -187,40 +196,25 @@ CASES = {
     # matmul's tiles (pointwise, many columns), in panels (3x3), in a depthwise conv, and
     # after the residual pass of a grouped ConvAdd. Inputs in [-1, 1) times weights in
     # [-1, 1) over 96+ terms (the depthwise's 9 terms scaled by 10) reach past both bounds.
-    "relu6_pointwise": ([helper.make_node("Constant", [], ["lo"], value=numpy_helper.from_array(
-                             np.array(0, np.float32))),
-                         helper.make_node("Constant", [], ["hi"], value=numpy_helper.from_array(
-                             np.array(6, np.float32))),
+    "relu6_pointwise": ([*RELU6_BOUNDS,
                          helper.make_node("Conv", ["X", "W", "B"], ["H"]),
                          helper.make_node("Clip", ["H", "lo", "hi"], ["Y"])],
                         [("X", [1, 96, 20, 20]), ("W", Weight([24, 96, 1, 1])),
                          ("B", Weight([24]))], [1, 24, 20, 20]),
-    "relu6_3x3_panels": ([helper.make_node("Constant", [], ["lo"], value=numpy_helper.from_array(
-                              np.array(0, np.float32))),
-                          helper.make_node("Constant", [], ["hi"], value=numpy_helper.from_array(
-                              np.array(6, np.float32))),
+    "relu6_3x3_panels": ([*RELU6_BOUNDS,
                           helper.make_node("Conv", ["X", "W"], ["H"], pads=[1, 1, 1, 1],
                                            strides=[2, 2]),
                           helper.make_node("Clip", ["H", "lo", "hi"], ["Y"])],
                          [("X", [1, 40, 9, 9]), ("W", Weight([16, 40, 3, 3]))], [1, 16, 5, 5]),
-    "relu6_depthwise": ([helper.make_node("Constant", [], ["lo"], value=numpy_helper.from_array(
-                             np.array(0, np.float32))),
-                         helper.make_node("Constant", [], ["hi"], value=numpy_helper.from_array(
-                             np.array(6, np.float32))),
-                         helper.make_node("Constant", [], ["ten"], value=numpy_helper.from_array(
-                             np.array(10, np.float32))),
+    "relu6_depthwise": ([*RELU6_BOUNDS,
+                         scalar_constant("ten", 10),
                          helper.make_node("Mul", ["X", "ten"], ["X10"]),
                          helper.make_node("Conv", ["X10", "W", "B"], ["H"], group=8,
                                           pads=[1, 1, 1, 1]),
                          helper.make_node("Clip", ["H", "lo", "hi"], ["Y"])],
                         [("X", [1, 8, 10, 10]), ("W", Weight([8, 1, 3, 3])),
                          ("B", Weight([8]))], [1, 8, 10, 10]),
-    "relu6_grouped_residual": ([helper.make_node("Constant", [], ["lo"],
-                                                 value=numpy_helper.from_array(
-                                                     np.array(0, np.float32))),
-                                helper.make_node("Constant", [], ["hi"],
-                                                 value=numpy_helper.from_array(
-                                                     np.array(6, np.float32))),
+    "relu6_grouped_residual": ([*RELU6_BOUNDS,
                                 helper.make_node("Conv", ["X", "W"], ["H"], group=2,
                                                  pads=[1, 1, 1, 1]),
                                 helper.make_node("Add", ["H", "Z"], ["S"]),

@@ -27,6 +27,19 @@ bool isRelu6(ClipOp clip) {
   return low && high && *low == 0.0 && *high == 6.0;
 }
 
+// Folds `activation` (a one-operand-in, one-result op) into the op producing its input
+// as omc.activation = `name`, when the activation alone reads that result and has its type
+// (one that shape inference left less refined keeps its own op).
+void foldInto(mlir::Operation *producer, mlir::Operation *activation, llvm::StringRef name) {
+  mlir::Value result = producer->getResult(0), output = activation->getResult(0);
+  if (!result.hasOneUse() || producer->hasAttr(kActivationAttr) ||
+      result.getType() != output.getType())
+    return;
+  producer->setAttr(kActivationAttr, mlir::StringAttr::get(producer->getContext(), name));
+  output.replaceAllUsesWith(result);
+  activation->erase();
+}
+
 struct ONNXFuseActivation : impl::ONNXFuseActivationBase<ONNXFuseActivation> {
   void runOnOperation() override {
     // ReLU6 folds into a Conv or ConvAdd only: the Add's loop knows Relu alone.
@@ -34,15 +47,8 @@ struct ONNXFuseActivation : impl::ONNXFuseActivationBase<ONNXFuseActivation> {
     getOperation().walk([&](ClipOp clip) { clips.push_back(clip); });
     for (ClipOp clip : clips) {
       mlir::Operation *producer = clip.getInput().getDefiningOp();
-      if (!producer || !mlir::isa<ConvOp, ConvAddOp>(producer) || !isRelu6(clip))
-        continue;
-      mlir::Value result = producer->getResult(0);
-      if (!result.hasOneUse() || producer->hasAttr(kActivationAttr) ||
-          result.getType() != clip.getOutput().getType())
-        continue;
-      producer->setAttr(kActivationAttr, mlir::StringAttr::get(&getContext(), "relu6"));
-      clip.getOutput().replaceAllUsesWith(result);
-      clip.erase();
+      if (producer && mlir::isa<ConvOp, ConvAddOp>(producer) && isRelu6(clip))
+        foldInto(producer, clip, "relu6");
     }
 
     mlir::SmallVector<ReluOp> relus;
@@ -50,18 +56,9 @@ struct ONNXFuseActivation : impl::ONNXFuseActivationBase<ONNXFuseActivation> {
     for (ReluOp relu : relus) {
       mlir::Operation *producer = relu.getX().getDefiningOp();
       // A Conv or ConvAdd (always float), or an Add of floats: the lowerings apply maximumf.
-      if (!producer || !(mlir::isa<ConvOp, ConvAddOp>(producer) ||
-                         (mlir::isa<AddOp>(producer) && isFloatTensor(relu.getX()))))
-        continue;
-      // Its result must be the Relu's alone, of the same type (a Relu that shape inference
-      // left less refined keeps its own type).
-      mlir::Value result = producer->getResult(0);
-      if (!result.hasOneUse() || producer->hasAttr(kActivationAttr) ||
-          result.getType() != relu.getY().getType())
-        continue;
-      producer->setAttr(kActivationAttr, mlir::StringAttr::get(&getContext(), "relu"));
-      relu.getY().replaceAllUsesWith(result);
-      relu.erase();
+      if (producer && (mlir::isa<ConvOp, ConvAddOp>(producer) ||
+                       (mlir::isa<AddOp>(producer) && isFloatTensor(relu.getX()))))
+        foldInto(producer, relu, "relu");
     }
   }
 };
