@@ -237,6 +237,8 @@ private:
   Value mul(Value x, Value y) { return b.createOrFold<arith::MulIOp>(loc, x, y); }
   Value min(Value x, Value y) { return b.createOrFold<arith::MinSIOp>(loc, x, y); }
   Value dim(Value buffer, int64_t d) { return b.createOrFold<memref::DimOp>(loc, buffer, d); }
+  // The index of a 1-D buffer's last element.
+  Value lastIndex(Value buffer) { return sub(dim(buffer, 0), cst(1)); }
   Value ceilDiv(Value x, Value y) { return b.createOrFold<arith::CeilDivSIOp>(loc, x, y); }
   int64_t rank() const { return batched ? 3 : 2; }
 
@@ -417,9 +419,8 @@ private:
   // The panel row kPanelPrefetchRows ahead of the one at `base`, into L1: a panel of
   // block_k rows outgrows L1, so the kernel's loads of B come from L2, and without a
   // request ahead of them the FMAs wait on each (ResNet-50, 2 threads: 58 -> 54 ms
-  // median). Clamped into the buffer, so the addresses stay inside it.
-  void prefetchPanelRow(Value base, int64_t vectors) {
-    Value last = sub(dim(packed, 0), cst(1));
+  // median). Clamped to `last`, the buffer's last float, so the addresses stay inside it.
+  void prefetchPanelRow(Value base, int64_t vectors, Value last) {
     for (int64_t v = 0; v < vectors; ++v) {
       Value ahead = add(base, cst(kPanelPrefetchRows * config.registerCols() +
                                   v * config.vectorWidth));
@@ -432,12 +433,11 @@ private:
   // A's row group kGroupPrefetchColumns columns ahead of column kk, into L1: a weight
   // packed by the compiler (a conv's filters) comes from memory on each run, a stream the
   // kernel would otherwise wait on at every new group (ResNet-50, 2 threads: 53.6 -> 49.0
-  // ms median). Clamped into the buffer.
-  void prefetchGroupColumn(Value groups, Value groupStart, Value kk) {
+  // ms median). Clamped to `last`, the buffer's last float.
+  void prefetchGroupColumn(Value groups, Value groupStart, Value kk, Value last) {
     Value rows = cst(config.registerRows);
     Value ahead = add(groupStart, mul(add(kk, cst(kGroupPrefetchColumns)), rows));
-    memref::PrefetchOp::create(b, loc, groups,
-                               ValueRange{min(ahead, sub(dim(groups, 0), cst(1)))},
+    memref::PrefetchOp::create(b, loc, groups, ValueRange{min(ahead, last)},
                                /*isWrite=*/false, /*localityHint=*/3, /*isDataCache=*/true);
   }
 
@@ -502,6 +502,9 @@ private:
     }
     if (packing && rows == config.registerRows)
       prefetchNextTile(row0, colIndex);
+    // The last floats of the buffers the loop prefetches from, which clamp its requests.
+    Value panelsEnd = packing ? lastIndex(packed) : Value();
+    Value groupsEnd = groupedA ? lastIndex(groupedA) : Value();
     auto loop = scf::ForOp::create(
         b, loc, cst(0), kernel.kb, cst(1), tile,
         [&](OpBuilder &nested, Location loc, Value kk, ValueRange acc) {
@@ -510,9 +513,9 @@ private:
           Value base = add(kernel.panel, mul(kk, cst(nr)));
           Value column = add(kernel.pc, kk);
           if (packing)
-            prefetchPanelRow(base, vectors);
+            prefetchPanelRow(base, vectors, panelsEnd);
           if (groupedA)
-            prefetchGroupColumn(groupedA, aRowStarts[0], kk);
+            prefetchGroupColumn(groupedA, aRowStarts[0], kk, groupsEnd);
           SmallVector<Value> panelVectors;
           for (int64_t v = 0; v < vectors; ++v)
             panelVectors.push_back(

@@ -175,19 +175,17 @@ FailureOr<krnl::MatmulEpilogue> foldedConvActivation(Operation *op) {
   auto activation = op->getAttrOfType<StringAttr>(onnx::kActivationAttr);
   if (!activation)
     return krnl::MatmulEpilogue::None;
-  for (krnl::MatmulEpilogue known : {krnl::MatmulEpilogue::Relu, krnl::MatmulEpilogue::Relu6})
-    if (activation.getValue() == krnl::matmulEpilogueName(known))
-      return known;
-  return failure();
+  krnl::MatmulEpilogue epilogue = krnl::matmulEpilogueNamed(activation.getValue());
+  if (epilogue == krnl::MatmulEpilogue::Unknown)
+    return failure();
+  return epilogue;
 }
 
 FailureOr<bool> foldedRelu(Operation *op) {
-  auto activation = op->getAttrOfType<StringAttr>(onnx::kActivationAttr);
-  if (!activation)
-    return false;
-  if (activation.getValue() != "relu")
+  FailureOr<krnl::MatmulEpilogue> activation = foldedConvActivation(op);
+  if (failed(activation) || *activation == krnl::MatmulEpilogue::Relu6)
     return failure();
-  return true;
+  return *activation == krnl::MatmulEpilogue::Relu;
 }
 
 } // namespace omc

@@ -6,6 +6,10 @@
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/DialectConversion.h"
 
+namespace omc::krnl {
+enum class MatmulEpilogue; // KrnlOps.h
+} // namespace omc::krnl
+
 namespace omc {
 
 // Tensors become identity-layout memrefs of the same shape; unsigned integer
@@ -143,12 +147,6 @@ llvm::SmallVector<mlir::Value> broadcastIndices(mlir::OpBuilder &builder,
 // Whether onnx-fuse-activation folded a Relu into `op` (omc.activation = "relu"); failure
 // for an activation this lowering does not know.
 mlir::FailureOr<bool> foldedRelu(mlir::Operation *op);
-
-} // namespace omc
-namespace omc::krnl {
-enum class MatmulEpilogue; // KrnlOps.h
-} // namespace omc::krnl
-namespace omc {
 
 // The activation onnx-fuse-activation folded into a convolution: "relu" or "relu6" (a
 // Clip to [0, 6]), as the matmul epilogue that applies it; failure for any other.

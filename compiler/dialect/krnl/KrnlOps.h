@@ -36,6 +36,14 @@ inline llvm::StringRef matmulEpilogueName(MatmulEpilogue epilogue) {
                                               : "";
 }
 
+// The epilogue spelled `name`: Unknown when no epilogue is spelled so.
+inline MatmulEpilogue matmulEpilogueNamed(llvm::StringRef name) {
+  for (MatmulEpilogue known : {MatmulEpilogue::Relu, MatmulEpilogue::Relu6})
+    if (name == matmulEpilogueName(known))
+      return known;
+  return MatmulEpilogue::Unknown;
+}
+
 // `value` (a float or a vector of floats) through `epilogue`, which is neither None nor
 // Unknown. maximumf and minimumf keep NaN, as ONNX's Relu and Clip do.
 mlir::Value applyMatmulEpilogue(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value,
@@ -48,12 +56,7 @@ inline constexpr llvm::StringLiteral kMatmulSerialAttr = "omc.serial";
 // The epilogue `op` carries (kMatmulEpilogueAttr), read in one place for every lowering.
 inline MatmulEpilogue matmulEpilogueOf(mlir::Operation *op) {
   auto epilogue = op->getAttrOfType<mlir::StringAttr>(kMatmulEpilogueAttr);
-  if (!epilogue)
-    return MatmulEpilogue::None;
-  for (MatmulEpilogue known : {MatmulEpilogue::Relu, MatmulEpilogue::Relu6})
-    if (epilogue.getValue() == matmulEpilogueName(known))
-      return known;
-  return MatmulEpilogue::Unknown;
+  return epilogue ? matmulEpilogueNamed(epilogue.getValue()) : MatmulEpilogue::None;
 }
 
 // The width of the column panels that the target's matmul kernel reads (its register
