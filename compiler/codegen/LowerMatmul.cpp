@@ -239,6 +239,13 @@ private:
   Value dim(Value buffer, int64_t d) { return b.createOrFold<memref::DimOp>(loc, buffer, d); }
   // The index of a 1-D buffer's last element.
   Value lastIndex(Value buffer) { return sub(dim(buffer, 0), cst(1)); }
+  // How many steps k = 0, 1, ... keep start + k * stride + ahead at most `last`:
+  // floor((last - start - ahead) / stride) + 1, or 0 when k = 0 is past it already.
+  Value stepsInside(Value last, Value start, Value stride, int64_t ahead) {
+    Value room = add(sub(sub(last, start), cst(ahead)), stride);
+    return b.createOrFold<arith::DivSIOp>(
+        loc, b.createOrFold<arith::MaxSIOp>(loc, room, cst(0)), stride);
+  }
   Value ceilDiv(Value x, Value y) { return b.createOrFold<arith::CeilDivSIOp>(loc, x, y); }
   int64_t rank() const { return batched ? 3 : 2; }
 
@@ -419,12 +426,12 @@ private:
   // The panel row kPanelPrefetchRows ahead of the one at `base`, into L1: a panel of
   // block_k rows outgrows L1, so the kernel's loads of B come from L2, and without a
   // request ahead of them the FMAs wait on each (ResNet-50, 2 threads: 58 -> 54 ms
-  // median). Clamped to `last`, the buffer's last float, so the addresses stay inside it.
-  void prefetchPanelRow(Value base, int64_t vectors, Value last) {
+  // median). The caller keeps the addresses inside the buffer (stepsInside).
+  void prefetchPanelRow(Value base, int64_t vectors) {
     for (int64_t v = 0; v < vectors; ++v) {
       Value ahead = add(base, cst(kPanelPrefetchRows * config.registerCols() +
                                   v * config.vectorWidth));
-      memref::PrefetchOp::create(b, loc, packed, ValueRange{min(ahead, last)},
+      memref::PrefetchOp::create(b, loc, packed, ValueRange{ahead},
                                  /*isWrite=*/false, /*localityHint=*/3,
                                  /*isDataCache=*/true);
     }
@@ -433,11 +440,11 @@ private:
   // A's row group kGroupPrefetchColumns columns ahead of column kk, into L1: a weight
   // packed by the compiler (a conv's filters) comes from memory on each run, a stream the
   // kernel would otherwise wait on at every new group (ResNet-50, 2 threads: 53.6 -> 49.0
-  // ms median). Clamped to `last`, the buffer's last float.
-  void prefetchGroupColumn(Value groups, Value groupStart, Value kk, Value last) {
+  // ms median). The caller keeps the addresses inside the buffer (stepsInside).
+  void prefetchGroupColumn(Value groups, Value groupStart, Value kk) {
     Value rows = cst(config.registerRows);
     Value ahead = add(groupStart, mul(add(kk, cst(kGroupPrefetchColumns)), rows));
-    memref::PrefetchOp::create(b, loc, groups, ValueRange{min(ahead, last)},
+    memref::PrefetchOp::create(b, loc, groups, ValueRange{ahead},
                                /*isWrite=*/false, /*localityHint=*/3, /*isDataCache=*/true);
   }
 
@@ -502,41 +509,57 @@ private:
     }
     if (packing && rows == config.registerRows)
       prefetchNextTile(row0, colIndex);
-    // The last floats of the buffers the loop prefetches from, which clamp its requests.
-    Value panelsEnd = packing ? lastIndex(packed) : Value();
-    Value groupsEnd = groupedA ? lastIndex(groupedA) : Value();
-    auto loop = scf::ForOp::create(
-        b, loc, cst(0), kernel.kb, cst(1), tile,
-        [&](OpBuilder &nested, Location loc, Value kk, ValueRange acc) {
-          OpBuilder::InsertionGuard guard(b);
-          b.setInsertionPoint(nested.getInsertionBlock(), nested.getInsertionPoint());
-          Value base = add(kernel.panel, mul(kk, cst(nr)));
-          Value column = add(kernel.pc, kk);
-          if (packing)
-            prefetchPanelRow(base, vectors, panelsEnd);
-          if (groupedA)
-            prefetchGroupColumn(groupedA, aRowStarts[0], kk, groupsEnd);
-          SmallVector<Value> panelVectors;
-          for (int64_t v = 0; v < vectors; ++v)
-            panelVectors.push_back(
-                packing ? Value(vector::LoadOp::create(b, loc, vectorType, packed,
-                                                       ValueRange{add(base, cst(v * width))}))
-                        : Value(vector::MaskedLoadOp::create(b, loc, vectorType, bm,
-                                                             at(column, colIndex[v]),
-                                                             kernel.masks[v], zero)));
-          SmallVector<Value> next;
-          for (int64_t r = 0; r < rows; ++r) {
-            Value element =
-                groupedA ? memref::LoadOp::create(
-                               b, loc, groupedA, ValueRange{add(aRowStarts[r], mul(kk, groupRows))})
-                         : memref::LoadOp::create(b, loc, a, at(rowIndex[r], column));
-            Value broadcast = vector::BroadcastOp::create(b, loc, vectorType, element);
-            for (int64_t v = 0; v < vectors; ++v)
-              next.push_back(vector::FMAOp::create(b, loc, broadcast, panelVectors[v],
-                                                   acc[r * vectors + v]));
-          }
-          scf::YieldOp::create(b, loc, next);
-        });
+    // The K loop runs in two parts: while every request ahead stays inside its buffer
+    // (all of K, but for the buffers' last tiles), with the prefetches, unclamped; then
+    // the rest without. A clamp per request would cost the loop two more instructions
+    // per k for each.
+    Value prefetchedK = kernel.kb;
+    if (packing)
+      prefetchedK = min(prefetchedK, stepsInside(lastIndex(packed), kernel.panel, cst(nr),
+                                                 kPanelPrefetchRows * nr +
+                                                     (vectors - 1) * config.vectorWidth));
+    if (groupedA)
+      prefetchedK = min(prefetchedK, stepsInside(lastIndex(groupedA), aRowStarts[0], groupRows,
+                                                 kGroupPrefetchColumns * config.registerRows));
+    auto step = [&](Value kk, ValueRange acc, bool prefetch) {
+      Value base = add(kernel.panel, mul(kk, cst(nr)));
+      Value column = add(kernel.pc, kk);
+      if (prefetch && packing)
+        prefetchPanelRow(base, vectors);
+      if (prefetch && groupedA)
+        prefetchGroupColumn(groupedA, aRowStarts[0], kk);
+      SmallVector<Value> panelVectors;
+      for (int64_t v = 0; v < vectors; ++v)
+        panelVectors.push_back(
+            packing ? Value(vector::LoadOp::create(b, loc, vectorType, packed,
+                                                   ValueRange{add(base, cst(v * width))}))
+                    : Value(vector::MaskedLoadOp::create(b, loc, vectorType, bm,
+                                                         at(column, colIndex[v]),
+                                                         kernel.masks[v], zero)));
+      SmallVector<Value> next;
+      for (int64_t r = 0; r < rows; ++r) {
+        Value element =
+            groupedA ? memref::LoadOp::create(
+                           b, loc, groupedA, ValueRange{add(aRowStarts[r], mul(kk, groupRows))})
+                     : memref::LoadOp::create(b, loc, a, at(rowIndex[r], column));
+        Value broadcast = vector::BroadcastOp::create(b, loc, vectorType, element);
+        for (int64_t v = 0; v < vectors; ++v)
+          next.push_back(vector::FMAOp::create(b, loc, broadcast, panelVectors[v],
+                                               acc[r * vectors + v]));
+      }
+      return next;
+    };
+    auto kLoop = [&](Value from, Value to, ValueRange init, bool prefetch) {
+      return scf::ForOp::create(
+          b, loc, from, to, cst(1), init,
+          [&](OpBuilder &nested, Location loc, Value kk, ValueRange acc) {
+            OpBuilder::InsertionGuard guard(b);
+            b.setInsertionPoint(nested.getInsertionBlock(), nested.getInsertionPoint());
+            scf::YieldOp::create(b, loc, step(kk, acc, prefetch));
+          });
+    };
+    auto prefetched = kLoop(cst(0), prefetchedK, tile, /*prefetch=*/true);
+    auto loop = kLoop(prefetchedK, kernel.kb, prefetched.getResults(), /*prefetch=*/false);
     for (int64_t r = 0; r < rows; ++r)
       for (int64_t v = 0; v < vectors; ++v) {
         Value sum = loop.getResult(r * vectors + v);

@@ -46,19 +46,25 @@
 // CHECK: scf.for %{{.*}} = %c0 to %{{.*}} step %c2
 // CHECK-COUNT-4: vector.maskedload %[[C]]
 // CHECK-COUNT-4: memref.prefetch %[[C]]{{.*}}, write, locality<3>, data
-// Per k, the panel row 12 rows ahead (12 x 8 floats, one request per vector, clamped to
-// the buffer's last float) is asked into L1, then this row is loaded.
-// CHECK: scf.for %[[KK:.*]] = {{.*}} iter_args({{.*}}) -> (vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>)
-// CHECK: %[[ROW:.*]] = arith.addi %{{.*}}, %{{.*}}
+// The K loop in two parts. First the steps whose requests ahead stay inside the buffers:
+// the panel row 12 rows ahead (12 x 8 floats, at most the packed buffer's last float,
+// 255) and A's row group 64 columns ahead (2 floats a column, at most the packed block's
+// last float, 63). Each step asks for the panel row (one request per vector) and A's
+// column into L1 unclamped, then loads this row.
+// CHECK: %[[B_ROOM:.*]] = arith.subi %c163, %[[PANEL:.*]] : index
+// CHECK: %[[B_STEPS:.*]] = arith.divsi %{{.*}}, %c8
+// CHECK: %[[SOME:.*]] = arith.minsi %[[KB:.*]], %[[B_STEPS]]
+// CHECK: %[[A_ROOM:.*]] = arith.subi %c-63, %{{.*}} : index
+// CHECK: %[[A_STEPS:.*]] = arith.divsi %{{.*}}, %c2
+// CHECK: %[[PREFETCHED:.*]] = arith.minsi %[[SOME]], %[[A_STEPS]]
+// CHECK: %[[HEAD:.*]]:4 = scf.for %[[KK:.*]] = %c0 to %[[PREFETCHED]] step %c1 iter_args({{.*}}) -> (vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>)
+// CHECK: %[[ROW:.*]] = arith.addi %[[PANEL]], %{{.*}}
 // CHECK: %[[AHEAD0:.*]] = arith.addi %[[ROW]], %c96
-// CHECK: %[[AT0:.*]] = arith.minsi %[[AHEAD0]], %c255
-// CHECK: memref.prefetch %[[P]][%[[AT0]]], read, locality<3>, data
+// CHECK: memref.prefetch %[[P]][%[[AHEAD0]]], read, locality<3>, data
 // CHECK: %[[AHEAD1:.*]] = arith.addi %[[ROW]], %c100
-// CHECK: %[[AT1:.*]] = arith.minsi %[[AHEAD1]], %c255
-// CHECK: memref.prefetch %[[P]][%[[AT1]]], read, locality<3>, data
-// And A's row group 64 columns ahead, clamped to the packed block's last float.
-// CHECK: %[[AT2:.*]] = arith.minsi %{{.*}}, %c63
-// CHECK: memref.prefetch %[[PA]][%[[AT2]]], read, locality<3>, data
+// CHECK: memref.prefetch %[[P]][%[[AHEAD1]]], read, locality<3>, data
+// CHECK: %[[COLUMN:.*]] = arith.addi %[[KK]], %c64
+// CHECK: memref.prefetch %[[PA]][%{{.*}}], read, locality<3>, data
 // CHECK: vector.load %[[P]][%[[ROW]]]
 // CHECK: vector.load %[[P]]
 // CHECK: memref.load %[[PA]]
@@ -70,7 +76,15 @@
 // CHECK-NEXT: vector.fma
 // CHECK-NEXT: vector.fma
 // CHECK-NEXT: scf.yield
-// CHECK-COUNT-4: vector.maskedstore %[[C]]
+// Then the rest of the K block, the same without the requests.
+// CHECK: %[[TILE:.*]]:4 = scf.for %{{.*}} = %[[PREFETCHED]] to %[[KB]] step %c1 iter_args(%{{.*}} = %[[HEAD]]#0, %{{.*}} = %[[HEAD]]#1, %{{.*}} = %[[HEAD]]#2, %{{.*}} = %[[HEAD]]#3)
+// CHECK-NOT: memref.prefetch
+// CHECK: vector.load %[[P]]
+// CHECK: vector.load %[[P]]
+// CHECK-COUNT-4: vector.fma
+// CHECK-NEXT: scf.yield
+// CHECK: vector.maskedstore %[[C]][{{.*}}], %{{.*}}, %[[TILE]]#0
+// CHECK-COUNT-3: vector.maskedstore %[[C]]
 // Left-over rows, one at a time, reading A in place.
 // CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c1
 // CHECK: scf.for {{.*}} -> (vector<4xf32>, vector<4xf32>)
@@ -229,7 +243,7 @@ func.func @transposed_weight(%a: memref<1x2xf32>, %c: memref<1x8xf32>) {
 // (pc + kb == K), as it is.
 // CHECK-LABEL: func.func @relu_epilogue
 // CHECK: %[[LAST:.*]] = arith.cmpi eq, %{{.*}}, %c40
-// CHECK: %[[TILE:.*]]:{{.*}} = scf.for
+// CHECK: %[[TILE:.*]]:{{.*}} = scf.for {{.*}} iter_args(%{{.*}} = %{{.*}}#0
 // CHECK: %[[MAX:.*]] = arith.maximumf %[[TILE]]#0, %{{.*}} : vector<4xf32>
 // CHECK-NEXT: %[[OUT:.*]] = arith.select %[[LAST]], %[[MAX]], %[[TILE]]#0
 // CHECK-NEXT: vector.maskedstore %{{.*}}, %{{.*}}, %[[OUT]]
@@ -247,7 +261,7 @@ func.func @relu_epilogue(%a: memref<3x40xf32>, %b: memref<40x8xf32>, %c: memref<
 // CHECK-LABEL: func.func @relu6_epilogue
 // CHECK: %[[SIX:.*]] = arith.constant dense<6.000000e+00> : vector<4xf32>
 // CHECK: %[[LAST:.*]] = arith.cmpi eq, %{{.*}}, %c40
-// CHECK: %[[TILE:.*]]:{{.*}} = scf.for
+// CHECK: %[[TILE:.*]]:{{.*}} = scf.for {{.*}} iter_args(%{{.*}} = %{{.*}}#0
 // CHECK: %[[MAX:.*]] = arith.maximumf %[[TILE]]#0, %{{.*}} : vector<4xf32>
 // CHECK-NEXT: %[[MIN:.*]] = arith.minimumf %[[MAX]], %[[SIX]] : vector<4xf32>
 // CHECK-NEXT: %[[OUT:.*]] = arith.select %[[LAST]], %[[MIN]], %[[TILE]]#0
