@@ -7,7 +7,8 @@
 // reaches the buffer it reads; the affine accesses are checked by dependence
 // analysis as upstream does. A store of a constant error code to the graph's
 // status buffer (StatusBuffer.h) does not stop it either, when the loop never
-// reads that buffer: every failing iteration reports an error, whichever wins.
+// reads that buffer: every failing iteration reports an error, whichever wins. Nor
+// does a memref.prefetch, a hint (a matmul kernel's, run in place inside the loop).
 //
 //===----------------------------------------------------------------------===//
 
@@ -64,7 +65,10 @@ bool isParallel(affine::AffineForOp loop) {
         unknown = true;
       return;
     }
-    if (op->hasTrait<OpTrait::HasRecursiveMemoryEffects>() || isMemoryEffectFree(op))
+    // A prefetch (a matmul kernel's) is a hint that changes no memory: it declares no
+    // effects, but orders nothing either.
+    if (op->hasTrait<OpTrait::HasRecursiveMemoryEffects>() || isMemoryEffectFree(op) ||
+        isa<memref::PrefetchOp>(op))
       return;
     auto effects = dyn_cast<MemoryEffectOpInterface>(op);
     if (!effects) {

@@ -8,6 +8,7 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "compiler/parallel/ParallelLoopAttr.h"
 #include "mlir/Pass/Pass.h"
 
 namespace omc {
@@ -18,8 +19,6 @@ namespace omc {
 #define GEN_PASS_REGISTRATION
 #include "compiler/parallel/Passes.h.inc"
 
-// The attribute a lowering puts on an scf.for whose iterations are independent.
-inline constexpr llvm::StringLiteral kParallelLoopAttr = "omc.parallel";
 // Marks the name of a function that omc-outline-parallel-loops made.
 inline constexpr llvm::StringLiteral kParallelBodyMarker = ".omc_parallel.";
 

@@ -29,7 +29,8 @@ def ParallelizeAffineLoops : Pass<"omc-parallelize-affine-loops", "::mlir::func:
     affine-parallelize, except that a non-affine memref.load (a gather, a padded
     convolution's clamped index) does not stop it when no write in the loop
     reaches the buffer it reads, nor does a store of a constant error code to
-    the run-time error status buffer (StatusBuffer.h) that the loop never reads.
+    the run-time error status buffer (StatusBuffer.h) that the loop never reads,
+    nor a memref.prefetch (a hint, which declares no effects).
     Affine accesses are checked by dependence analysis; buffers allocated inside
     the loop are private to an iteration.
   }];

@@ -13,9 +13,9 @@ known at run time. Weights (initializers) take another road: omc packs them into
 compile time, for one row, many rows, a transposed Gemm weight, a weight two MatMuls share
 and one an Add reads too. A Relu folded into its Conv is the matmul's epilogue; convs write
 their patches straight into the kernel's panels (strides, pads, dilations, partial last
-panels; masked loads where the lanes are consecutive in X), a residual Add folds into the
-Conv before it (every lowering of a Conv: panels, matmul, gather nest, depthwise), and so does
-a ReLU6 Clip after one; depthwise convs accumulate rows over ranges fixed at compile time;
+panels; masked loads where the lanes are consecutive in X; a chunk of panels at a time when
+they are many), a residual Add folds into the Conv before it (every lowering of a Conv:
+panels, matmul, gather nest, depthwise), and so does a ReLU6 Clip after one; depthwise convs accumulate rows over ranges fixed at compile time;
 filters are packed at compile time into groups of register rows, a partial group last;
 attention goes by blocks of query rows through the kernel. Each model is compiled per target,
 run on random inputs, and onnxruntime-node (tools/models/check_with_onnxruntime.js) runs the
@@ -180,6 +180,20 @@ CASES = {
                             helper.make_node("Relu", ["S"], ["Y"])],
                            [("X", [1, 16, 14, 14]), ("W", Weight([32, 16, 1, 1])),
                             ("V", Weight([32, 16, 1, 1]))], [1, 32, 7, 7]),
+    # Patches that go to the kernel a chunk of panels at a time, the chunks on threads, each
+    # writing its columns of Y: a 3x3 conv whose panels pass 1 MiB (K = 576, 529 columns:
+    # the last chunk partial) with a bias, 36 rows and a Relu; and a pointwise conv over 900
+    # columns with a residual.
+    "chunks_3x3_relu": ([helper.make_node("Conv", ["X", "W", "B"], ["H"], pads=[1, 1, 1, 1]),
+                         helper.make_node("Relu", ["H"], ["Y"])],
+                        [("X", [1, 64, 23, 23]), ("W", Weight([36, 64, 3, 3])),
+                         ("B", Weight([36]))], [1, 36, 23, 23]),
+    "chunks_pointwise_residual": ([helper.make_node("Conv", ["X", "W", "B"], ["H"]),
+                                   helper.make_node("Add", ["H", "Z"], ["S"]),
+                                   helper.make_node("Relu", ["S"], ["Y"])],
+                                  [("X", [1, 24, 30, 30]), ("Z", [1, 20, 30, 30]),
+                                   ("W", Weight([20, 24, 1, 1])), ("B", Weight([20]))],
+                                  [1, 20, 30, 30]),
     # Convs the matmul does not cover add Z in a pass of their own, then apply the Relu:
     # grouped (the gather nest) and depthwise.
     "residual_grouped": ([helper.make_node("Conv", ["X", "W"], ["H"], group=2, pads=[1, 1, 1, 1]),

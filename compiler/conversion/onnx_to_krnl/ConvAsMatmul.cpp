@@ -8,9 +8,11 @@
 
 #include "compiler/conversion/onnx_to_krnl/MatMulCommon.h"
 #include "compiler/dialect/krnl/KrnlOps.h"
+#include "compiler/parallel/ParallelLoopAttr.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
@@ -20,9 +22,34 @@ namespace omc {
 namespace conv {
 namespace {
 
-// Above this many panels a pointwise conv's matmul packs B itself, each thread only its
-// own columns (omc-lower-matmul splits such C by columns).
+// Patch panels go to the matmul a chunk of them at a time, each chunk filled while the
+// last one is multiplied, when all of them at once would not stay in L2 (ResNet's 56 x 56
+// 3x3 convs: 7 MiB): they went out to L3 and came back, a round trip that the fill
+// waited on for a third of the conv's time. A pointwise conv's panels, a copy of X, go by
+// chunks whenever they make enough: its matmul would otherwise first fill Y with the bias
+// and pack X itself.
+constexpr int64_t kChunkedPanelBytes = int64_t(1) << 20;
+// Chunks enough for the threads to share evenly.
+constexpr int64_t kMinChunks = 16;
+// At most this many bytes of panels per chunk: with the filters' block, they stay in L2.
+constexpr int64_t kChunkBytes = int64_t(256) << 10;
+// Up to this many panels, a pointwise conv too writes all its panels at once (a late
+// ResNet stage, whose few columns would make every thread pack all of X on its own).
 constexpr int64_t kPointwisePanels = 8;
+
+// The panels per chunk, or nullopt to fill all of them at once (see kChunkedPanelBytes).
+std::optional<int64_t> panelsPerChunk(bool pointwise, int64_t count, int64_t panelBytes) {
+  if (count < kMinChunks || (!pointwise && count * panelBytes <= kChunkedPanelBytes))
+    return std::nullopt;
+  return std::max<int64_t>(1, std::min(kChunkBytes / panelBytes, count / kMinChunks));
+}
+
+// The activation as the matmul's epilogue.
+void setActivation(Operation *product, krnl::MatmulEpilogue activation) {
+  if (activation != krnl::MatmulEpilogue::None)
+    product->setAttr(krnl::kMatmulEpilogueAttr,
+                     StringAttr::get(product->getContext(), krnl::matmulEpilogueName(activation)));
+}
 
 bool covered(MemRefType type) {
   return type.getRank() == 4 && type.hasStaticShape() && type.getElementType().isF32() &&
@@ -30,15 +57,11 @@ bool covered(MemRefType type) {
 }
 
 // The width of the panels to write the patches in, when the target's matmul kernel reads
-// panels and packing them here saves work: always when the patches are copied anyway
-// (im2col), and for a pointwise conv whose few columns (a late ResNet stage) would make
-// every thread pack all of B on its own. The gathers index X with 32-bit lanes: an X of
-// 2^31 elements or more keeps the copy.
-std::optional<int64_t> panelWidthFor(OpBuilder &b, bool pointwise, int64_t n,
-                                     int64_t inputElements) {
+// panels. The gathers index X with 32-bit lanes: an X of 2^31 elements or more keeps
+// the copy.
+std::optional<int64_t> panelWidthFor(OpBuilder &b, int64_t n, int64_t inputElements) {
   std::optional<int64_t> width = krnl::targetPanelWidth(b.getInsertionBlock()->getParentOp());
-  if (!width || (pointwise && n > kPointwisePanels * *width) ||
-      inputElements >= (int64_t(1) << 31) || n + *width >= (int64_t(1) << 31))
+  if (!width || inputElements >= (int64_t(1) << 31) || n + *width >= (int64_t(1) << 31))
     return std::nullopt;
   return width;
 }
@@ -53,8 +76,11 @@ std::optional<int64_t> panelWidthFor(OpBuilder &b, bool pointwise, int64_t n,
 // masked load of W consecutive floats, the same lanes masked. A load whose lanes would
 // start before X or end past it (a first or last row's outer taps) keeps the gather, so
 // that no address leaves X.
+//
+// With `firstPanel`, `panels` holds the panels from that one on: panel p of the buffer is
+// panel firstPanel + p of the whole product, zero past N.
 void fillPatchPanels(OpBuilder &b, Location loc, Value x, Value panels, const Geometry &g,
-                     int64_t oh, int64_t ow) {
+                     int64_t oh, int64_t ow, Value firstPanel = {}) {
   auto xType = cast<MemRefType>(x.getType());
   auto panelsType = cast<MemRefType>(panels.getType());
   int64_t channels = xType.getDimSize(1), height = xType.getDimSize(2);
@@ -90,9 +116,10 @@ void fillPatchPanels(OpBuilder &b, Location loc, Value x, Value panels, const Ge
         auto mul = [&](Value x, int64_t y) -> Value {
           return arith::MulIOp::create(b, loc, x, splat(b, loc, y));
         };
+        Value panel = firstPanel ? add(firstPanel, ivs[0]) : ivs[0];
         Value lanes = arith::ConstantOp::create(
             b, loc, DenseElementsAttr::get(lanesOf(i32), ArrayRef<int32_t>(laneNumbers)));
-        Value columns = add(broadcast(b, loc, arith::MulIOp::create(b, loc, ivs[0], c(wd))),
+        Value columns = add(broadcast(b, loc, arith::MulIOp::create(b, loc, panel, c(wd))),
                             lanes);
         Value y = arith::DivUIOp::create(b, loc, columns, splat(b, loc, ow));
         Value z = arith::RemUIOp::create(b, loc, columns, splat(b, loc, ow));
@@ -125,7 +152,7 @@ void fillPatchPanels(OpBuilder &b, Location loc, Value x, Value panels, const Ge
           auto times = [&](Value v, int64_t f) -> Value {
             return arith::MulIOp::create(b, loc, v, c(f));
           };
-          Value first = add(add(times(ivs[1], height * width), times(ivs[0], wd)),
+          Value first = add(add(times(ivs[1], height * width), times(panel, wd)),
                             add(times(ivs[2], g.dilations[0] * width),
                                 times(ivs[3], g.dilations[1])));
           first = arith::SubIOp::create(b, loc, first,
@@ -152,6 +179,53 @@ void fillPatchPanels(OpBuilder &b, Location loc, Value x, Value panels, const Ge
       });
 }
 
+// The product of `weights` ([M, K]) and the patches of X, plus the bias and the addend,
+// through the activation, into `output` ([M, N]), a chunk of `perChunk` panels at a time:
+// each chunk's panels are filled into a buffer of their own and multiplied at once, while
+// they are still in L2, into the chunk's columns of Y. The chunks run on threads (an
+// scf.for marked kParallelLoopAttr: they write Y's columns apart, and their panels are
+// their own), each chunk's kernel in place (krnl::kMatmulSerialAttr).
+void emitPanelChunks(OpBuilder &b, Location loc, Value x, Value weights, Value bias,
+                     Value output, Value addend, const Geometry &g, int64_t oh, int64_t ow,
+                     int64_t panelWidth, int64_t perChunk,
+                     krnl::MatmulEpilogue activation) {
+  auto outputType = cast<MemRefType>(output.getType());
+  auto weightsType = cast<MemRefType>(weights.getType());
+  int64_t m = outputType.getDimSize(0), n = outputType.getDimSize(1);
+  int64_t k = weightsType.getDimSize(1), columns = perChunk * panelWidth;
+  int64_t chunks = (n + columns - 1) / columns;
+  auto c = [&](int64_t v) { return index(b, loc, v); };
+  auto loop = scf::ForOp::create(
+      b, loc, c(0), c(chunks), c(1), ValueRange{},
+      [&](OpBuilder &b, Location loc, Value chunk, ValueRange) {
+        Value panels = allocBuffer(
+            b, loc, MemRefType::get({perChunk, k, panelWidth}, b.getF32Type()), ValueRange{});
+        fillPatchPanels(b, loc, x, panels, g, oh, ow,
+                        arith::MulIOp::create(b, loc, chunk, c(perChunk)));
+        // Columns [first, first + width) of Y: all of a chunk's but in the last one.
+        Value first = arith::MulIOp::create(b, loc, chunk, c(columns));
+        Value width = arith::MinSIOp::create(b, loc, c(columns),
+                                             arith::SubIOp::create(b, loc, c(n), first));
+        // (A reinterpret_cast, not a subview: the CPU pipeline lowers it to LLVM as it is.)
+        auto columnsType = MemRefType::get(
+            {m, ShapedType::kDynamic}, b.getF32Type(),
+            StridedLayoutAttr::get(b.getContext(), ShapedType::kDynamic, {n, 1}));
+        auto columnsOf = [&](Value matrix) -> Value {
+          return memref::ReinterpretCastOp::create(
+              b, loc, columnsType, matrix, first,
+              ArrayRef<OpFoldResult>{b.getIndexAttr(m), width},
+              ArrayRef<OpFoldResult>{b.getIndexAttr(n), b.getIndexAttr(1)});
+        };
+        auto product = krnl::MatmulPanelsOp::create(b, loc, weights, panels, columnsOf(output),
+                                                    bias, addend ? columnsOf(addend) : Value());
+        product->setAttr(krnl::kMatmulSerialAttr, b.getUnitAttr());
+        setActivation(product, activation);
+        memref::DeallocOp::create(b, loc, panels);
+        scf::YieldOp::create(b, loc);
+      });
+  loop->setAttr(kParallelLoopAttr, b.getUnitAttr());
+}
+
 } // namespace
 
 bool emitConvAsMatmul(OpBuilder &b, Location loc, Value x, Value w, Value bias, Value result,
@@ -175,26 +249,28 @@ bool emitConvAsMatmul(OpBuilder &b, Location loc, Value x, Value w, Value bias, 
 
   Value output = matmul::rowMajorView(b, loc, result, {c(m), c(n)});
   Value addend = residual ? matmul::rowMajorView(b, loc, residual, {c(m), c(n)}) : Value();
-  auto withEpilogue = [&](Operation *product) {
-    if (activation != krnl::MatmulEpilogue::None)
-      product->setAttr(krnl::kMatmulEpilogueAttr,
-                       b.getStringAttr(krnl::matmulEpilogueName(activation)));
-  };
+  auto withEpilogue = [&](Operation *product) { setActivation(product, activation); };
 
   bool pointwise = kh == 1 && kw == 1 && g.strides[0] == 1 && g.strides[1] == 1 &&
                    g.padBegin[0] == 0 && g.padBegin[1] == 0 && oh == height && ow == width;
   // Patches the matmul would pack anyway go straight into its kernel's panels.
-  if (std::optional<int64_t> panelWidth =
-          panelWidthFor(b, pointwise, n, xType.getNumElements())) {
-    int64_t wd = *panelWidth, count = (n + wd - 1) / wd;
-    Value panels = allocBuffer(b, loc, MemRefType::get({count, k, wd}, b.getF32Type()),
-                               ValueRange{});
-    fillPatchPanels(b, loc, x, panels, g, oh, ow);
+  if (std::optional<int64_t> panelWidth = panelWidthFor(b, n, xType.getNumElements())) {
+    int64_t wd = *panelWidth, count = (n + wd - 1) / wd, panelBytes = k * wd * 4;
     Value weights = matmul::rowMajorView(b, loc, w, {c(m), c(k)});
-    auto product = krnl::MatmulPanelsOp::create(b, loc, weights, panels, output,
-                                                biasType ? bias : Value(), addend);
-    withEpilogue(product);
-    return true;
+    Value rowBias = biasType ? bias : Value();
+    if (std::optional<int64_t> perChunk = panelsPerChunk(pointwise, count, panelBytes)) {
+      emitPanelChunks(b, loc, x, weights, rowBias, output, addend, g, oh, ow, wd, *perChunk,
+                      activation);
+      return true;
+    }
+    if (!pointwise || count <= kPointwisePanels) {
+      Value panels = allocBuffer(b, loc, MemRefType::get({count, k, wd}, b.getF32Type()),
+                                 ValueRange{});
+      fillPatchPanels(b, loc, x, panels, g, oh, ow);
+      withEpilogue(krnl::MatmulPanelsOp::create(b, loc, weights, panels, output, rowBias,
+                                                addend));
+      return true;
+    }
   }
 
   Value patches;

@@ -3,9 +3,12 @@
 // Private to Conv.cpp. For batch 1, group 1, static shapes, a 2-D Conv is
 //   Y[m, oh * OW + ow] = B[m] + sum_k W[m, k] * col[k, oh * OW + ow]
 // with k = (c * KH + kh) * KW + kw and col the input patches (im2col). A 1x1 kernel with
-// unit strides and no padding needs no col: X itself is the [C, H * W] matrix. The
-// product is a linalg.matmul, which the target's code generation tiles, packs and
-// vectorizes (compiler/codegen/), instead of the scalar gather nest of ConvCommon.h.
+// unit strides and no padding needs no col: X itself is the [C, H * W] matrix. Where the
+// target's matmul kernel reads column panels, col is written straight into them and the
+// product is a krnl.matmul_panels, all panels at once or, when they would not stay in L2,
+// a chunk of them at a time on threads; elsewhere it is a linalg.matmul. Either way the
+// target's code generation tiles and vectorizes it (compiler/codegen/), instead of the
+// scalar gather nest of ConvCommon.h.
 //
 //===----------------------------------------------------------------------===//
 #ifndef OMC_COMPILER_CONVERSION_ONNX_TO_KRNL_CONVASMATMUL_H

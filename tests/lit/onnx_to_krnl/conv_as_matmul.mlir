@@ -150,8 +150,8 @@ module attributes {omc.target = {name = "t", vector_bits = 256 : i64, matmul_til
     return %0 : tensor<1x4x3x3xf32>
   }
 
-  // Pointwise with more than 8 panels (81 columns): the matmul packs X itself, each thread
-  // its own columns.
+  // Pointwise with more than 8 panels (81 columns) but too few for 16 chunks: the matmul
+  // packs X itself, each thread its own columns.
   // CHECK-LABEL: func.func @pointwise_wide
   // CHECK-NOT: krnl.matmul_panels
   // CHECK: linalg.matmul
@@ -210,5 +210,46 @@ module attributes {omc.target = {name = "t", vector_bits = 256 : i64, matmul_til
     %none = onnx.NoValue
     %0 = onnx.Conv %x, %w, %none : (tensor<1x2x7x7xf32>, tensor<4x2x1x1xf32>, none) -> tensor<1x4x7x7xf32>
     return %0 : tensor<1x4x7x7xf32>
+  }
+
+  // Pointwise with 16 panels or more (256 columns, 32 panels): they go to the product 2 at
+  // a time (16 chunks, enough for the threads), on an scf.for whose iterations are
+  // independent (omc.parallel). Each chunk fills its own panels, then multiplies them
+  // into its 16 columns of Y, seen at offset chunk * 16, the kernel in place (omc.serial);
+  // the last chunk's columns are cut at N.
+  // CHECK-LABEL: func.func @pointwise_chunks
+  // CHECK-NOT: linalg.matmul
+  // CHECK: %[[Y:.*]] = memref.alloc() {alignment = 64 : i64} : memref<1x4x16x16xf32>
+  // CHECK: scf.for %[[CHUNK:.*]] = %c0 to %c16 step %c1 {
+  // CHECK: %[[PANELS:.*]] = memref.alloc() {alignment = 64 : i64} : memref<2x2x8xf32>
+  // CHECK: %[[FIRST_PANEL:.*]] = arith.muli %[[CHUNK]], %c2
+  // CHECK: vector.store %{{.*}}, %[[PANELS]]
+  // CHECK: %[[FIRST:.*]] = arith.muli %[[CHUNK]], %c16
+  // CHECK: %[[LEFT:.*]] = arith.subi %c256, %[[FIRST]]
+  // CHECK: %[[WIDTH:.*]] = arith.minsi %[[LEFT]], %c16
+  // CHECK: %[[COLUMNS:.*]] = memref.reinterpret_cast %[[Y]] to offset: [%[[FIRST]]], sizes: [4, %[[WIDTH]]], strides: [256, 1] : memref<1x4x16x16xf32> to memref<4x?xf32, strided<[256, 1], offset: ?>>
+  // CHECK: krnl.matmul_panels %{{.*}}, %[[PANELS]], %[[COLUMNS]] {omc.serial} : memref<4x2xf32, strided<[2, 1]>>, memref<2x2x8xf32>, memref<4x?xf32, strided<[256, 1], offset: ?>>
+  // CHECK: memref.dealloc %[[PANELS]]
+  // CHECK: } {omc.parallel}
+  func.func @pointwise_chunks(%x: tensor<1x2x16x16xf32>, %w: tensor<4x2x1x1xf32>) -> tensor<1x4x16x16xf32> {
+    %none = onnx.NoValue
+    %0 = onnx.Conv %x, %w, %none : (tensor<1x2x16x16xf32>, tensor<4x2x1x1xf32>, none) -> tensor<1x4x16x16xf32>
+    return %0 : tensor<1x4x16x16xf32>
+  }
+
+  // Patch panels of more than 1 MiB (67 panels of 576 rows: 1.2 MiB) go by chunks too, 4
+  // panels each (67 / 16), 17 chunks; the residual's columns are the product's addend and
+  // the activation its epilogue.
+  // CHECK-LABEL: func.func @conv_add_chunks
+  // CHECK-SAME: %[[Z:arg[0-9]+]]: memref<1x64x23x23xf32>)
+  // CHECK: scf.for %[[CHUNK:.*]] = %c0 to %c17 step %c1 {
+  // CHECK: memref.alloc() {alignment = 64 : i64} : memref<4x576x8xf32>
+  // CHECK: %[[FIRST:.*]] = arith.muli %[[CHUNK]], %c32
+  // CHECK: %[[ZC:.*]] = memref.reinterpret_cast %[[Z]] to offset: [%[[FIRST]]], sizes: [64, %{{.*}}], strides: [529, 1]
+  // CHECK: krnl.matmul_panels %{{.*}}, %{{.*}}, %{{.*}} bias(%{{.*}} : memref<64xf32>) addend(%[[ZC]] : memref<64x?xf32, strided<[529, 1], offset: ?>>) {omc.epilogue = "relu", omc.serial}
+  // CHECK: } {omc.parallel}
+  func.func @conv_add_chunks(%x: tensor<1x64x23x23xf32>, %w: tensor<64x64x3x3xf32>, %b: tensor<64xf32>, %z: tensor<1x64x23x23xf32>) -> tensor<1x64x23x23xf32> {
+    %0 = onnx.ConvAdd %x, %w, %b, %z {pads = [1, 1, 1, 1], omc.activation = "relu"} : (tensor<1x64x23x23xf32>, tensor<64x64x3x3xf32>, tensor<64xf32>, tensor<1x64x23x23xf32>) -> tensor<1x64x23x23xf32>
+    return %0 : tensor<1x64x23x23xf32>
   }
 }

@@ -134,3 +134,17 @@ func.func @status_read(%out: memref<3xi32>, %status: memref<i32>)
   }
   return
 }
+
+// A memref.prefetch (a matmul kernel's, run in place inside the loop) is a hint: it
+// declares no memory effects, yet keeps the loop parallel.
+// CHECK-LABEL: func.func @prefetch
+// CHECK:         affine.parallel (%{{.*}}) = (0) to (4)
+func.func @prefetch(%in: memref<64xf32>, %out: memref<4xf32>) {
+  affine.for %i = 0 to 4 {
+    %ahead = affine.apply affine_map<(d0) -> (d0 * 16 + 16)>(%i)
+    memref.prefetch %in[%ahead], read, locality<3>, data : memref<64xf32>
+    %v = affine.load %in[%i * 16] : memref<64xf32>
+    affine.store %v, %out[%i] : memref<4xf32>
+  }
+  return
+}
