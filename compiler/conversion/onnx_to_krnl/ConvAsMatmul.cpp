@@ -22,8 +22,8 @@ namespace omc {
 namespace conv {
 namespace {
 
-// Patch panels go to the matmul a chunk of them at a time, each chunk filled while the
-// last one is multiplied, when all of them at once would not stay in L2 (ResNet's 56 x 56
+// Patch panels go to the matmul a chunk of them at a time, each chunk multiplied right
+// after its fill while it is in L2, when all of them at once would not stay there (ResNet's 56 x 56
 // 3x3 convs: 7 MiB): they went out to L3 and came back, a round trip that the fill
 // waited on for a third of the conv's time. A pointwise conv's panels, a copy of X, go by
 // chunks whenever they make enough: its matmul would otherwise first fill Y with the bias
@@ -195,6 +195,11 @@ void emitPanelChunks(OpBuilder &b, Location loc, Value x, Value weights, Value b
   int64_t k = weightsType.getDimSize(1), columns = perChunk * panelWidth;
   int64_t chunks = (n + columns - 1) / columns;
   auto c = [&](int64_t v) { return index(b, loc, v); };
+  // A chunk's columns of Y (or of the addend): a reinterpret_cast, not a subview, since the
+  // CPU pipeline lowers it to LLVM as it is.
+  auto columnsType =
+      MemRefType::get({m, ShapedType::kDynamic}, b.getF32Type(),
+                      StridedLayoutAttr::get(b.getContext(), ShapedType::kDynamic, {n, 1}));
   auto loop = scf::ForOp::create(
       b, loc, c(0), c(chunks), c(1), ValueRange{},
       [&](OpBuilder &b, Location loc, Value chunk, ValueRange) {
@@ -206,10 +211,6 @@ void emitPanelChunks(OpBuilder &b, Location loc, Value x, Value weights, Value b
         Value first = arith::MulIOp::create(b, loc, chunk, c(columns));
         Value width = arith::MinSIOp::create(b, loc, c(columns),
                                              arith::SubIOp::create(b, loc, c(n), first));
-        // (A reinterpret_cast, not a subview: the CPU pipeline lowers it to LLVM as it is.)
-        auto columnsType = MemRefType::get(
-            {m, ShapedType::kDynamic}, b.getF32Type(),
-            StridedLayoutAttr::get(b.getContext(), ShapedType::kDynamic, {n, 1}));
         auto columnsOf = [&](Value matrix) -> Value {
           return memref::ReinterpretCastOp::create(
               b, loc, columnsType, matrix, first,
@@ -249,7 +250,6 @@ bool emitConvAsMatmul(OpBuilder &b, Location loc, Value x, Value w, Value bias, 
 
   Value output = matmul::rowMajorView(b, loc, result, {c(m), c(n)});
   Value addend = residual ? matmul::rowMajorView(b, loc, residual, {c(m), c(n)}) : Value();
-  auto withEpilogue = [&](Operation *product) { setActivation(product, activation); };
 
   bool pointwise = kh == 1 && kw == 1 && g.strides[0] == 1 && g.strides[1] == 1 &&
                    g.padBegin[0] == 0 && g.padBegin[1] == 0 && oh == height && ow == width;
@@ -267,8 +267,9 @@ bool emitConvAsMatmul(OpBuilder &b, Location loc, Value x, Value w, Value bias, 
       Value panels = allocBuffer(b, loc, MemRefType::get({count, k, wd}, b.getF32Type()),
                                  ValueRange{});
       fillPatchPanels(b, loc, x, panels, g, oh, ow);
-      withEpilogue(krnl::MatmulPanelsOp::create(b, loc, weights, panels, output, rowBias,
-                                                addend));
+      setActivation(krnl::MatmulPanelsOp::create(b, loc, weights, panels, output, rowBias,
+                                                 addend),
+                    activation);
       return true;
     }
   }
@@ -309,8 +310,9 @@ bool emitConvAsMatmul(OpBuilder &b, Location loc, Value x, Value w, Value bias, 
     krnl::StoreOp::create(b, loc, init, output, ivs);
   });
   Value weights = matmul::rowMajorView(b, loc, w, {c(m), c(k)});
-  withEpilogue(linalg::MatmulOp::create(b, loc, ValueRange{weights, patches},
-                                        ValueRange{output}));
+  setActivation(
+      linalg::MatmulOp::create(b, loc, ValueRange{weights, patches}, ValueRange{output}),
+      activation);
   return true;
 }
 
