@@ -462,6 +462,17 @@ def dyn_wrong_static_dim(d):
     save_tensor(np.ones((5, 4), dtype=np.float32), os.path.join(d, "in_0.pb"))
 
 
+def reshape_shape_misfits(d):
+    # 2 x 3 = 6 elements asked to become 4 x 2 = 8.
+    save_tensor(np.ones((2, 3), dtype=np.float32), os.path.join(d, "in_0.pb"), "x")
+    save_tensor(np.array([4, 2], dtype=np.int64), os.path.join(d, "in_1.pb"), "shape")
+
+
+def reshape_shape_misfits_static(d):
+    # 3 x 4 = 12 elements into a result of static dims 2 x 8 = 16.
+    save_tensor(np.ones((3, 4), dtype=np.float32), os.path.join(d, "in_0.pb"), "x")
+
+
 def dyn_too_many_inputs(d):
     for k in range(3):
         save_tensor(np.ones((2, 3), dtype=np.float32), os.path.join(d, "in_%d.pb" % k))
@@ -485,7 +496,19 @@ def good_models():
         [helper.make_node("GatherND", ["data", "i"], ["y"], name="pick_nd")],
         [vinfo("i", I64, [2, 2])], [vinfo("y", F, [2])],
         [numpy_helper.from_array(np.arange(6, dtype=np.float32).reshape(3, 2), "data")])
-    models = {"gather": gather, "dynamic": dynamic, "add": add,
+    # A Reshape whose shape is an input, and one to static dims from an input of run-time
+    # dims: followed by a Relu, so that the reshaped buffer is read, not just returned.
+    reshape = model_of([helper.make_node("Reshape", ["x", "shape"], ["r"], name="refold"),
+                        helper.make_node("Relu", ["r"], ["y"])],
+                       [vinfo("x", F, ["a", "b"]), vinfo("shape", I64, [2])],
+                       [vinfo("y", F, ["c", "d"])])
+    reshape_static = model_of(
+        [helper.make_node("Reshape", ["x", "shape"], ["r"], name="refold"),
+         helper.make_node("Relu", ["r"], ["y"])],
+        [vinfo("x", F, ["a", 4])], [vinfo("y", F, [2, 8])],
+        [numpy_helper.from_array(np.array([2, 8], dtype=np.int64), "shape")])
+    models = {"gather": gather, "dynamic": dynamic, "add": add, "reshape": reshape,
+              "reshape_static": reshape_static,
               "gather_elements": gather_elements, "gather_nd": gather_nd}
     # ScatterElements, and the deprecated Scatter (opset 10) it replaced.
     for op, opset in (("ScatterElements", 17), ("Scatter", 10)):
@@ -604,6 +627,10 @@ CASES = [
          ["ScatterElements", "out of range", "axis 1"], model="scatter"),
     Case("ScatterND tuple past dim 0", "run", scatter_nd_tuple_out_of_range,
          ["ScatterND", "'put_nd'", "out of range"], model="scatter_nd"),
+    Case("Reshape of 6 elements to 4 x 2 at run time", "run", reshape_shape_misfits,
+         ["Reshape", "'refold'", "element count"], model="reshape"),
+    Case("Reshape of 12 elements to static 2 x 8", "run", reshape_shape_misfits_static,
+         ["Reshape", "'refold'", "element count"], model="reshape_static"),
     # --- Resources while running.
     Case("ConstantOfShape of 2^62 bytes at run time", "run", huge_allocation,
          ["out of memory allocating [0-9]+ bytes"], model="allocate"),

@@ -1,7 +1,8 @@
 //===- DataMovement.cpp - ops that move elements without computing ------------===//
 //
-// Reshape, Flatten, Squeeze and Unsqueeze keep the row-major order of the elements:
-// the result buffer is viewed with the input's shape and the input copied into it.
+// Reshape, Flatten, Squeeze and Unsqueeze keep the row-major order of the elements: a
+// contiguous input is viewed with the result's dims (one with another layout is copied).
+// Where the element counts are known only when the model runs, the run checks them.
 // A Reshape whose shape is computed when the model runs reads its dims from it.
 // Transpose, Concat, Expand and Gather store each input element where it goes.
 //
@@ -22,37 +23,74 @@ using namespace mlir;
 namespace omc {
 namespace {
 
-// Copies `input` into `result` (same element count) in row-major order.
-void copyReshaped(OpBuilder &b, Location loc, Value input, Value result) {
-  auto inputType = cast<MemRefType>(input.getType());
-  SmallVector<Value> dims = getDims(b, loc, input);
-  // Row-major strides of the input's shape, static where the dims are.
-  int64_t rank = inputType.getRank();
-  SmallVector<int64_t> staticStrides(rank, 1);
-  SmallVector<OpFoldResult> strides(rank), sizes;
+// Row-major strides for a buffer of `type` whose dims are `dims`: static where the dims
+// to their right are, as the identity layout of `type` has them.
+SmallVector<OpFoldResult> rowMajorStrides(OpBuilder &b, Location loc, MemRefType type,
+                                          ArrayRef<Value> dims) {
+  int64_t rank = type.getRank();
+  SmallVector<OpFoldResult> strides(rank);
   Value stride = arith::ConstantIndexOp::create(b, loc, 1);
   int64_t staticStride = 1;
   for (int64_t d = rank - 1; d >= 0; --d) {
     strides[d] = staticStride != ShapedType::kDynamic ? OpFoldResult(b.getIndexAttr(staticStride))
                                                       : OpFoldResult(stride);
-    staticStrides[d] = staticStride;
     stride = arith::MulIOp::create(b, loc, stride, dims[d]);
+    if (staticStride != ShapedType::kDynamic && !type.isDynamicDim(d))
+      staticStride *= type.getDimSize(d);
+    else
+      staticStride = ShapedType::kDynamic;
+  }
+  return strides;
+}
+
+// `buffer` viewed as `type` with dims `dims`, row-major from offset 0.
+Value rowMajorView(OpBuilder &b, Location loc, Value buffer, MemRefType type,
+                   ArrayRef<Value> dims) {
+  SmallVector<OpFoldResult> sizes;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    sizes.push_back(type.isDynamicDim(d) ? OpFoldResult(dims[d])
+                                         : OpFoldResult(b.getIndexAttr(type.getDimSize(d))));
+  return memref::ReinterpretCastOp::create(b, loc, type, buffer, b.getIndexAttr(0), sizes,
+                                           rowMajorStrides(b, loc, type, dims));
+}
+
+// Copies `input` into `result` (same element count) in row-major order: `inputDims`
+// elements (all of the input's, or none after a failed count check).
+void copyReshaped(OpBuilder &b, Location loc, Value input, ArrayRef<Value> inputDims,
+                  Value result) {
+  auto inputType = cast<MemRefType>(input.getType());
+  SmallVector<int64_t> staticStrides(inputType.getRank(), 1);
+  int64_t staticStride = 1;
+  for (int64_t d = inputType.getRank() - 1; d >= 0; --d) {
+    staticStrides[d] = staticStride;
     if (staticStride != ShapedType::kDynamic && !inputType.isDynamicDim(d))
       staticStride *= inputType.getDimSize(d);
     else
       staticStride = ShapedType::kDynamic;
   }
-  for (int64_t d = 0; d < rank; ++d)
-    sizes.push_back(inputType.isDynamicDim(d) ? OpFoldResult(dims[d])
-                                              : OpFoldResult(b.getIndexAttr(inputType.getDimSize(d))));
   auto viewType = MemRefType::get(inputType.getShape(), inputType.getElementType(),
                                   StridedLayoutAttr::get(b.getContext(), 0, staticStrides));
-  Value view = memref::ReinterpretCastOp::create(b, loc, viewType, result, b.getIndexAttr(0),
-                                                 sizes, strides);
-  buildLoopNest(b, loc, dims, [&](OpBuilder &b, Location loc, ValueRange ivs) {
+  Value view = rowMajorView(b, loc, result, viewType, getDims(b, loc, input));
+  buildLoopNest(b, loc, inputDims, [&](OpBuilder &b, Location loc, ValueRange ivs) {
     Value value = krnl::LoadOp::create(b, loc, input, ivs);
     krnl::StoreOp::create(b, loc, value, view, ivs);
   });
+}
+
+Value product(OpBuilder &b, Location loc, ArrayRef<Value> dims) {
+  Value total = arith::ConstantIndexOp::create(b, loc, 1);
+  for (Value dim : dims)
+    total = arith::MulIOp::create(b, loc, total, dim);
+  return total;
+}
+
+// `dims` with every one a run-time value replaced by 0 unless `keep`.
+void zeroUnless(OpBuilder &b, Location loc, Value keep, MemRefType type,
+                MutableArrayRef<Value> dims) {
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (type.isDynamicDim(d))
+      dims[d] = arith::SelectOp::create(b, loc, keep, dims[d], zero);
 }
 
 // Result dims of a reshape whose dynamic dims come from the input's (Squeeze,
@@ -174,8 +212,39 @@ struct ReshapeLikeLowering : OpConversionPattern<OpTy> {
     } else {
       return rewriter.notifyMatchFailure(op, "result dims not derivable from the input's");
     }
+    bool staticCounts = inputType.hasStaticShape() && resultType.hasStaticShape();
+    if (staticCounts && inputType.getNumElements() != resultType.getNumElements())
+      return op->emitError() << describeNode(op) << ": the result's "
+                             << resultType.getNumElements() << " elements differ from the input's "
+                             << inputType.getNumElements();
+    // The elements keep their row-major order, so a contiguous input is the result, seen
+    // with the new dims: no copy (GPT-2 reshapes each Gemm's input and output). Not when
+    // only the input's count is known when the model runs and the result's dims are all
+    // static: those could not shrink to keep a view inside a smaller input.
+    bool viewed = inputType.getLayout().isIdentity() &&
+                  (inputType.hasStaticShape() || !resultType.hasStaticShape());
+    SmallVector<Value> inputDims = getDims(rewriter, loc, input);
+    if (!staticCounts) {
+      // Dims that make the counts differ are the run's error; then the view is empty, or
+      // nothing is copied, rather than anything reaching past the input.
+      Value same = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq,
+                                         product(rewriter, loc, inputDims),
+                                         product(rewriter, loc, dims));
+      RunTimeErrorSite site = addRunTimeErrorSite(
+          rewriter, op,
+          describeNode(op) + ": the new shape's element count differs from the input's");
+      ifInRange(rewriter, loc, same, site, [](OpBuilder &, Location) {});
+      if (viewed)
+        zeroUnless(rewriter, loc, same, resultType, dims);
+      else
+        zeroUnless(rewriter, loc, same, inputType, inputDims);
+    }
+    if (viewed) {
+      rewriter.replaceOp(op, rowMajorView(rewriter, loc, input, resultType, dims));
+      return success();
+    }
     Value result = allocBuffer(rewriter, loc, resultType, dims);
-    copyReshaped(rewriter, loc, input, result);
+    copyReshaped(rewriter, loc, input, inputDims, result);
     rewriter.replaceOp(op, result);
     return success();
   }

@@ -1,16 +1,29 @@
 // RUN: omc-opt %s --convert-onnx-to-krnl | FileCheck %s
 
-// A reshape copies the input, in row-major order, into the result viewed with the
-// input's shape.
+// A reshape views its contiguous input with the result's dims, since the elements keep
+// their row-major order: nothing is copied, but for the caller's own buffer when the view
+// is the result.
 // CHECK-LABEL: func.func @reshape
+// CHECK: %[[VIEW:.*]] = memref.reinterpret_cast %arg0 to offset: [0], sizes: [3, 4], strides: [4, 1] : memref<2x6xf32> to memref<3x4xf32>
+// CHECK-NOT: krnl.iterate
 // CHECK: %[[OUT:.*]] = memref.alloc() {alignment = 64 : i64} : memref<3x4xf32>
-// CHECK: %[[VIEW:.*]] = memref.reinterpret_cast %[[OUT]] to offset: [0], sizes: [2, 6], strides: [6, 1]
-// CHECK: krnl.iterate
-// CHECK: krnl.store %{{.*}}, %[[VIEW]]
+// CHECK: memref.copy %[[VIEW]], %[[OUT]]
+// CHECK: return %[[OUT]]
 func.func @reshape(%a: tensor<2x6xf32>) -> tensor<3x4xf32> {
   %shape = onnx.Constant {value = dense<[3, 4]> : tensor<2xi64>} : tensor<2xi64>
   %0 = onnx.Reshape %a, %shape : (tensor<2x6xf32>, tensor<2xi64>) -> tensor<3x4xf32>
   return %0 : tensor<3x4xf32>
+}
+
+// The next op reads the view itself.
+// CHECK-LABEL: func.func @flatten_then_relu
+// CHECK: %[[VIEW:.*]] = memref.reinterpret_cast %arg0 to offset: [0], sizes: [2, 12], strides: [12, 1] : memref<2x3x4xf32> to memref<2x12xf32>
+// CHECK: krnl.iterate
+// CHECK: krnl.load %[[VIEW]]
+func.func @flatten_then_relu(%a: tensor<2x3x4xf32>) -> tensor<2x12xf32> {
+  %0 = onnx.Flatten %a {axis = 1 : si64} : (tensor<2x3x4xf32>) -> tensor<2x12xf32>
+  %1 = onnx.Relu %0 : (tensor<2x12xf32>) -> tensor<2x12xf32>
+  return %1 : tensor<2x12xf32>
 }
 
 // Transpose stores each element at its permuted index.
