@@ -47,6 +47,8 @@ TEST(TargetRegistry, TargetsDifferInVectorWidthAndTiles) {
   EXPECT_EQ(avx512->matmul.registerCols, 32u);
   EXPECT_NE(avx2->features.find("-avx512f"), std::string::npos);
   EXPECT_NE(avx512->features.find("+avx512f"), std::string::npos);
+  // LLVM's own vectorizers get the full 512 bits, not x86-64-v4's preferred 256.
+  EXPECT_NE(avx512->features.find("-prefer-256-bit"), std::string::npos);
   EXPECT_EQ(avx2->triple, "x86_64-unknown-linux-gnu");
 }
 
