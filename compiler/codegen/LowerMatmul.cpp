@@ -55,6 +55,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/Matchers.h"
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/SetVector.h"
 
@@ -114,10 +115,13 @@ struct ProductKind {
   int64_t prepackedAK = 0; // > 0: A is given as row groups (PackedWeights.h) of this K
   // What C's tiles go through as they are stored after the last K block.
   krnl::MatmulEpilogue epilogue = krnl::MatmulEpilogue::None;
-  bool overwrites = false; // C = A * B + bias + addend (krnl.matmul_panels): the first K
+  bool overwrites = false; // C = A * B + bias + addend (krnl.matmul_panels, or a product
+                           // of C set just before: see startBefore): the first K
                            // block's tiles start from the row's bias (0 without one) and
                            // the addend's tile, not from C
   bool hasBias = false, hasAddend = false; // which of them follow C in the operands
+  bool biasPerColumn = false; // the bias has one value per column of C (a Gemm's), not per
+                              // row (a convolution's)
 };
 
 class MatmulEmitter {
@@ -129,7 +133,7 @@ public:
         bias(kind.hasBias ? operands[3] : Value()),
         addend(kind.hasAddend ? operands[3 + kind.hasBias] : Value()), batched(kind.batched),
         prepackedB(kind.prepackedB), prepackedAK(kind.prepackedAK), epilogue(kind.epilogue),
-        overwrites(kind.overwrites),
+        overwrites(kind.overwrites), biasPerColumn(kind.biasPerColumn),
         vectorType(VectorType::get({config.vectorWidth}, b.getF32Type())),
         maskType(VectorType::get({config.vectorWidth}, b.getI1Type())) {}
 
@@ -583,12 +587,20 @@ private:
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(branch.thenBlock());
     Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(vectorType));
+    // A bias per column is the same vectors for every row of the tile.
+    SmallVector<Value> columnBias;
+    for (auto [v, col] : llvm::enumerate(colIndex))
+      if (biasPerColumn)
+        columnBias.push_back(vector::MaskedLoadOp::create(b, loc, vectorType, bias,
+                                                          ValueRange{col}, kernel.masks[v], zero));
     SmallVector<Value> start;
     for (Value row : rowIndex) {
-      Value value = bias ? Value(vector::BroadcastOp::create(
-                               b, loc, vectorType, memref::LoadOp::create(b, loc, bias, row)))
-                         : zero;
+      Value rowBias = bias && !biasPerColumn
+                          ? Value(vector::BroadcastOp::create(
+                                b, loc, vectorType, memref::LoadOp::create(b, loc, bias, row)))
+                          : Value();
       for (auto [v, col] : llvm::enumerate(colIndex)) {
+        Value value = biasPerColumn ? columnBias[v] : rowBias ? rowBias : zero;
         if (!addend) {
           start.push_back(value);
           continue;
@@ -608,7 +620,8 @@ private:
   Location loc;
   MatmulConfig config; // the nest's; streamingConfig while B is read in place
   Value a, bm, c;
-  Value bias;   // with `overwrites`: C's row bias, or null for 0
+  Value bias;   // with `overwrites`: C's row (or column) bias, or null for 0
+  bool biasPerColumn;
   Value addend; // with `overwrites`: added to C as a whole, or null
   bool batched;
   bool prepackedB;
@@ -693,6 +706,35 @@ bool worthThreads(Operation *op) {
   return !k || macs * *k >= kMinThreadedMacs;
 }
 
+// What C starts as when the op right before a linalg product sets all of it, and the
+// product surely writes every element of C in its first K block (K a known size, not 0):
+// a fill with 0 (MatMul's, a Gemm's without bias), or a 1-D bias broadcast down the rows
+// (a Gemm's). That op then goes, and the kernel's first tiles start from what it would
+// have stored instead of loading C, which is written once rather than set, read back and
+// written (GPT-2: its LM head's 25 MiB, and each of its 48 Gemms).
+struct StartOfC {
+  Operation *setter;
+  Value columnBias; // null: 0
+};
+
+std::optional<StartOfC> startBefore(Operation *op) {
+  Value a = op->getOperand(0), c = op->getOperand(2);
+  std::optional<int64_t> k = staticDim(a, cast<MemRefType>(a.getType()).getRank() - 1);
+  Operation *setter = op->getPrevNode();
+  if (!k || *k <= 0 || !setter)
+    return std::nullopt;
+  if (auto fill = dyn_cast<linalg::FillOp>(setter))
+    if (fill.getOutputs().size() == 1 && fill.getOutputs()[0] == c &&
+        matchPattern(fill.getInputs()[0], m_AnyZeroFloat()))
+      return StartOfC{fill, Value()};
+  if (auto broadcast = dyn_cast<linalg::BroadcastOp>(setter))
+    if (isa<linalg::MatmulOp>(op) && broadcast.getInit() == c &&
+        broadcast.getDimensions() == ArrayRef<int64_t>{0} &&
+        hasUnitInnerStride(broadcast.getInput()))
+      return StartOfC{broadcast, broadcast.getInput()};
+  return std::nullopt;
+}
+
 struct LowerMatmul : impl::LowerMatmulBase<LowerMatmul> {
   void runOnOperation() override {
     SmallVector<Operation *> ops;
@@ -748,6 +790,14 @@ struct LowerMatmul : impl::LowerMatmulBase<LowerMatmul> {
         }
       ProductKind kind{batched, bool(panels), prepackedAK, krnl::matmulEpilogueOf(op),
                        isa<krnl::MatmulPanelsOp>(op)};
+      if (std::optional<StartOfC> start = kind.overwrites ? std::nullopt : startBefore(op)) {
+        start->setter->erase();
+        kind.overwrites = true;
+        if (start->columnBias) {
+          operands.push_back(start->columnBias);
+          kind.hasBias = kind.biasPerColumn = true;
+        }
+      }
       if (auto product = dyn_cast<krnl::MatmulPanelsOp>(op)) {
         kind.hasBias = bool(product.getBias());
         kind.hasAddend = bool(product.getAddend());

@@ -17,6 +17,22 @@ using namespace mlir;
 namespace omc {
 namespace {
 
+// C as a 1-D buffer of N elements when it is one bias per column of the [M, N] result
+// (shape [N] or [1, N], N static and the result's); null otherwise.
+Value columnBias(OpBuilder &b, Location loc, Value c, MemRefType resultType) {
+  auto type = cast<MemRefType>(c.getType());
+  int64_t n = resultType.getDimSize(1);
+  if (ShapedType::isDynamic(n) || n == 1 || !type.hasStaticShape() ||
+      !type.getLayout().isIdentity() || type.getNumElements() != n ||
+      type.getShape().back() != n || type.getRank() > 2)
+    return Value();
+  if (type.getRank() == 1)
+    return c;
+  return memref::ReinterpretCastOp::create(
+      b, loc, MemRefType::get({n}, type.getElementType()), c, b.getIndexAttr(0),
+      ArrayRef<OpFoldResult>{b.getIndexAttr(n)}, ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
+}
+
 struct GemmLowering : OpConversionPattern<onnx::GemmOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -44,7 +60,18 @@ struct GemmLowering : OpConversionPattern<onnx::GemmOp> {
     if (alpha == 1.0 && elementType.isF32() && aType.getLayout().isIdentity() &&
         bType.getLayout().isIdentity() && aType.getElementType().isF32() &&
         bType.getElementType().isF32()) {
-      if (hasC && beta != 0.0) {
+      // The views first, so that what sets the result comes right before the product.
+      auto transposed = [&](Value matrix) -> Value {
+        AffineMap swap = AffineMap::getPermutationMap(ArrayRef<unsigned>{1, 0}, getContext());
+        return memref::TransposeOp::create(rewriter, loc, matrix, AffineMapAttr::get(swap));
+      };
+      Value aView = transA ? transposed(a) : a, bView = transB ? transposed(b) : b;
+      if (Value bias = hasC && beta == 1.0 ? columnBias(rewriter, loc, c, resultType)
+                                           : Value()) {
+        // One bias per column: broadcast down the rows, as a linalg op that
+        // omc-lower-matmul folds into the kernel's first tiles.
+        linalg::BroadcastOp::create(rewriter, loc, bias, result, ArrayRef<int64_t>{0});
+      } else if (hasC && beta != 0.0) {
         buildLoopNest(rewriter, loc, dims, [&](OpBuilder &builder, Location loc, ValueRange ij) {
           Value cValue =
               krnl::LoadOp::create(builder, loc, c, broadcastIndices(builder, loc, c, ij));
@@ -57,13 +84,7 @@ struct GemmLowering : OpConversionPattern<onnx::GemmOp> {
         linalg::FillOp::create(rewriter, loc, ValueRange{constantOf(rewriter, loc, elementType, 0)},
                                ValueRange{result});
       }
-      auto transposed = [&](Value matrix) -> Value {
-        AffineMap swap = AffineMap::getPermutationMap(ArrayRef<unsigned>{1, 0}, getContext());
-        return memref::TransposeOp::create(rewriter, loc, matrix, AffineMapAttr::get(swap));
-      };
-      linalg::MatmulOp::create(rewriter, loc,
-                               ValueRange{transA ? transposed(a) : a, transB ? transposed(b) : b},
-                               ValueRange{result});
+      linalg::MatmulOp::create(rewriter, loc, ValueRange{aView, bView}, ValueRange{result});
       rewriter.replaceOp(op, result);
       return success();
     }

@@ -212,9 +212,13 @@ inline bool emitLinalgMatmul(mlir::OpBuilder &b, mlir::Location loc, mlir::Value
   if (s.bRank != 2 &&
       (s.aRank != s.bRank || aBatch != bBatch || ShapedType::isDynamicShape(aBatch)))
     return false;
-  if (zeroResult)
-    linalg::FillOp::create(b, loc, ValueRange{constantOf(b, loc, cType.getElementType(), 0)},
-                           ValueRange{result});
+  // The zero fill goes right before the product, on the view it writes: omc-lower-matmul
+  // then has the kernel start from 0 instead (see there).
+  auto zeroFill = [&](Value cView) {
+    if (zeroResult)
+      linalg::FillOp::create(b, loc, ValueRange{constantOf(b, loc, cType.getElementType(), 0)},
+                             ValueRange{cView});
+  };
   SmallVector<Value> aDims = getDims(b, loc, a), bDims = getDims(b, loc, bm);
   if (s.bRank == 2) {
     // [..., M, K] x [K, N]: one matrix of prod(...) * M rows.
@@ -224,6 +228,7 @@ inline bool emitLinalgMatmul(mlir::OpBuilder &b, mlir::Location loc, mlir::Value
       aView = rowMajorView(b, loc, a, {rows, s.k});
       cView = rowMajorView(b, loc, result, {rows, bDims[1]});
     }
+    zeroFill(cView);
     linalg::MatmulOp::create(b, loc, ValueRange{aView, bm}, ValueRange{cView});
     return true;
   }
@@ -233,6 +238,7 @@ inline bool emitLinalgMatmul(mlir::OpBuilder &b, mlir::Location loc, mlir::Value
   Value aView = rowMajorView(b, loc, a, {batch, m, s.k});
   Value bView = rowMajorView(b, loc, bm, {batch, s.k, n});
   Value cView = rowMajorView(b, loc, result, {batch, m, n});
+  zeroFill(cView);
   linalg::BatchMatmulOp::create(b, loc, ValueRange{aView, bView}, ValueRange{cView});
   return true;
 }

@@ -290,6 +290,67 @@ func.func @unknown_epilogue(%a: memref<3x40xf32>, %b: memref<40x8xf32>, %c: memr
 
 // -----
 
+// A zero fill of C right before the product (MatMul's) is dropped: with K known (and not
+// 0), the first K block writes all of C, its tiles starting at 0 instead of loading C.
+// CHECK-LABEL: func.func @zero_filled
+// CHECK-SAME: %[[C:[a-z0-9]+]]: memref<4x7xf32>)
+// CHECK-NOT: linalg.fill
+// CHECK: %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : vector<4xf32>
+// CHECK-NOT: vector.maskedload %[[C]]
+// CHECK: scf.for %{{.*}} iter_args(%{{.*}} = %[[ZERO]], %{{.*}} = %[[ZERO]]) -> (vector<4xf32>, vector<4xf32>)
+// CHECK-NOT: vector.maskedload %[[C]]
+// CHECK: vector.maskedstore %[[C]]
+func.func @zero_filled(%a: memref<4x8xf32>, %b: memref<8x7xf32>, %c: memref<4x7xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%c : memref<4x7xf32>)
+  linalg.matmul {omc.matmul_config = {vector_width = 4, register_rows = 2,
+                 register_vectors = 1, block_k = 16, block_m = 4, block_n = 16}}
+    ins(%a, %b : memref<4x8xf32>, memref<8x7xf32>) outs(%c : memref<4x7xf32>)
+  return
+}
+
+// -----
+
+// A bias broadcast down the rows of C right before the product (a Gemm's) goes the same
+// way: the first tiles start from the bias's vectors at the tile's columns, masked past
+// N = 7 like C's, the same for every row.
+// CHECK-LABEL: func.func @column_bias
+// CHECK-SAME: (%{{.*}}: memref<4x8xf32>, %{{.*}}: memref<8x7xf32>, %[[C:[a-z0-9]+]]: memref<4x7xf32>, %[[BIAS:[a-z0-9]+]]: memref<7xf32>)
+// CHECK-NOT: linalg.broadcast
+// CHECK-NOT: vector.maskedload %[[C]]
+// CHECK: %[[V:.*]] = vector.maskedload %[[BIAS]][%{{.*}}], %{{.*}}, %{{.*}} : memref<7xf32>
+// CHECK-NOT: vector.maskedload %[[C]]
+// CHECK: scf.for %{{.*}} iter_args(%{{.*}} = %[[V]], %{{.*}} = %[[V]]) -> (vector<4xf32>, vector<4xf32>)
+func.func @column_bias(%a: memref<4x8xf32>, %b: memref<8x7xf32>, %c: memref<4x7xf32>,
+                       %bias: memref<7xf32>) {
+  linalg.broadcast ins(%bias : memref<7xf32>) outs(%c : memref<4x7xf32>) dimensions = [0]
+  linalg.matmul {omc.matmul_config = {vector_width = 4, register_rows = 2,
+                 register_vectors = 1, block_k = 16, block_m = 4, block_n = 16}}
+    ins(%a, %b : memref<4x8xf32>, memref<8x7xf32>) outs(%c : memref<4x7xf32>)
+  return
+}
+
+// -----
+
+// With K unknown it might be 0, and then only the fill would write C: the fill stays,
+// and the kernel loads C.
+// CHECK-LABEL: func.func @zero_filled_unknown_k
+// CHECK: linalg.fill
+// CHECK: call @zero_filled_unknown_k.omc_parallel.matmul0
+// CHECK-LABEL: func.func private @zero_filled_unknown_k.omc_parallel.matmul0
+// CHECK-SAME: %[[C:[a-z0-9]+]]: memref<4x7xf32>)
+// CHECK: vector.maskedload %[[C]]
+func.func @zero_filled_unknown_k(%a: memref<4x?xf32>, %b: memref<?x7xf32>, %c: memref<4x7xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%c : memref<4x7xf32>)
+  linalg.matmul {omc.matmul_config = {vector_width = 4, register_rows = 2,
+                 register_vectors = 1, block_k = 16, block_m = 4, block_n = 16}}
+    ins(%a, %b : memref<4x?xf32>, memref<?x7xf32>) outs(%c : memref<4x7xf32>)
+  return
+}
+
+// -----
+
 // krnl.matmul_panels: B comes as panels [P, K, 4] from its producer. The kernel reads them
 // as one flat stream, panel (jc + jr) / 4 from (jc + jr) * K + pc * 4 on, as for a weight:
 // no buffer is allocated, nothing is packed. It overwrites C: the first of its two K blocks
