@@ -24,7 +24,9 @@
 // reads any row from there and no nest packs A. krnl.matmul_panels gets B already in that
 // layout from its producer (a convolution's patches) and is lowered the same way; as it
 // overwrites C, its first K block's tiles start from the row's bias, not from C, plus the
-// tile of its addend when it has one (a convolution's residual connection).
+// tile of its addend when it has one (a convolution's residual connection). A linalg
+// product whose C the op just before sets whole, to 0 or to a Gemm's bias per column,
+// starts the same way, from 0 or the bias's vectors, and that op goes (startBefore).
 //
 // Packing pays off only when a panel serves several register tiles of rows. When M is at
 // most register_rows (GPT-2 generating one token: M = 1) and B's rows are contiguous,
