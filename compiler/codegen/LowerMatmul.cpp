@@ -591,8 +591,8 @@ private:
     Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(vectorType));
     // A bias per column is the same vectors for every row of the tile.
     SmallVector<Value> columnBias;
-    for (auto [v, col] : llvm::enumerate(colIndex))
-      if (biasPerColumn)
+    if (biasPerColumn)
+      for (auto [v, col] : llvm::enumerate(colIndex))
         columnBias.push_back(vector::MaskedLoadOp::create(b, loc, vectorType, bias,
                                                           ValueRange{col}, kernel.masks[v], zero));
     SmallVector<Value> start;

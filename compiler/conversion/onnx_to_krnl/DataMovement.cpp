@@ -10,6 +10,7 @@
 
 #include "compiler/conversion/onnx_to_krnl/ONNXToKrnl.h"
 #include "compiler/conversion/onnx_to_krnl/IndexChecks.h"
+#include "compiler/conversion/onnx_to_krnl/MatMulCommon.h"
 
 #include "compiler/dialect/krnl/KrnlOps.h"
 #include "compiler/dialect/onnx/ConstantFolding.h"
@@ -22,67 +23,6 @@ using namespace mlir;
 
 namespace omc {
 namespace {
-
-// Row-major strides for a buffer of `type` whose dims are `dims`: static where the dims
-// to their right are, as the identity layout of `type` has them.
-SmallVector<OpFoldResult> rowMajorStrides(OpBuilder &b, Location loc, MemRefType type,
-                                          ArrayRef<Value> dims) {
-  int64_t rank = type.getRank();
-  SmallVector<OpFoldResult> strides(rank);
-  Value stride = arith::ConstantIndexOp::create(b, loc, 1);
-  int64_t staticStride = 1;
-  for (int64_t d = rank - 1; d >= 0; --d) {
-    strides[d] = staticStride != ShapedType::kDynamic ? OpFoldResult(b.getIndexAttr(staticStride))
-                                                      : OpFoldResult(stride);
-    stride = arith::MulIOp::create(b, loc, stride, dims[d]);
-    if (staticStride != ShapedType::kDynamic && !type.isDynamicDim(d))
-      staticStride *= type.getDimSize(d);
-    else
-      staticStride = ShapedType::kDynamic;
-  }
-  return strides;
-}
-
-// `buffer` viewed as `type` with dims `dims`, row-major from offset 0.
-Value rowMajorView(OpBuilder &b, Location loc, Value buffer, MemRefType type,
-                   ArrayRef<Value> dims) {
-  SmallVector<OpFoldResult> sizes;
-  for (int64_t d = 0; d < type.getRank(); ++d)
-    sizes.push_back(type.isDynamicDim(d) ? OpFoldResult(dims[d])
-                                         : OpFoldResult(b.getIndexAttr(type.getDimSize(d))));
-  return memref::ReinterpretCastOp::create(b, loc, type, buffer, b.getIndexAttr(0), sizes,
-                                           rowMajorStrides(b, loc, type, dims));
-}
-
-// Copies `input` into `result` (same element count) in row-major order: `inputDims`
-// elements (all of the input's, or none after a failed count check).
-void copyReshaped(OpBuilder &b, Location loc, Value input, ArrayRef<Value> inputDims,
-                  Value result) {
-  auto inputType = cast<MemRefType>(input.getType());
-  SmallVector<int64_t> staticStrides(inputType.getRank(), 1);
-  int64_t staticStride = 1;
-  for (int64_t d = inputType.getRank() - 1; d >= 0; --d) {
-    staticStrides[d] = staticStride;
-    if (staticStride != ShapedType::kDynamic && !inputType.isDynamicDim(d))
-      staticStride *= inputType.getDimSize(d);
-    else
-      staticStride = ShapedType::kDynamic;
-  }
-  auto viewType = MemRefType::get(inputType.getShape(), inputType.getElementType(),
-                                  StridedLayoutAttr::get(b.getContext(), 0, staticStrides));
-  Value view = rowMajorView(b, loc, result, viewType, getDims(b, loc, input));
-  buildLoopNest(b, loc, inputDims, [&](OpBuilder &b, Location loc, ValueRange ivs) {
-    Value value = krnl::LoadOp::create(b, loc, input, ivs);
-    krnl::StoreOp::create(b, loc, value, view, ivs);
-  });
-}
-
-Value product(OpBuilder &b, Location loc, ArrayRef<Value> dims) {
-  Value total = arith::ConstantIndexOp::create(b, loc, 1);
-  for (Value dim : dims)
-    total = arith::MulIOp::create(b, loc, total, dim);
-  return total;
-}
 
 // `dims` with every one a run-time value replaced by 0 unless `keep`.
 void zeroUnless(OpBuilder &b, Location loc, Value keep, MemRefType type,
@@ -223,13 +163,14 @@ struct ReshapeLikeLowering : OpConversionPattern<OpTy> {
     // static: those could not shrink to keep a view inside a smaller input.
     bool viewed = inputType.getLayout().isIdentity() &&
                   (inputType.hasStaticShape() || !resultType.hasStaticShape());
-    SmallVector<Value> inputDims = getDims(rewriter, loc, input);
+    // The input's dims, and those of the copy (none after a failed count check).
+    SmallVector<Value> inputDims = getDims(rewriter, loc, input), copied = inputDims;
     if (!staticCounts) {
       // Dims that make the counts differ are the run's error; then the view is empty, or
       // nothing is copied, rather than anything reaching past the input.
       Value same = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq,
-                                         product(rewriter, loc, inputDims),
-                                         product(rewriter, loc, dims));
+                                         matmul::product(rewriter, loc, inputDims),
+                                         matmul::product(rewriter, loc, dims));
       RunTimeErrorSite site = addRunTimeErrorSite(
           rewriter, op,
           describeNode(op) + ": the new shape's element count differs from the input's");
@@ -237,14 +178,18 @@ struct ReshapeLikeLowering : OpConversionPattern<OpTy> {
       if (viewed)
         zeroUnless(rewriter, loc, same, resultType, dims);
       else
-        zeroUnless(rewriter, loc, same, inputType, inputDims);
+        zeroUnless(rewriter, loc, same, inputType, copied);
     }
     if (viewed) {
-      rewriter.replaceOp(op, rowMajorView(rewriter, loc, input, resultType, dims));
+      rewriter.replaceOp(op, matmul::rowMajorView(rewriter, loc, input, dims, resultType));
       return success();
     }
+    // The result, viewed with the input's dims, gets the input's elements in order.
     Value result = allocBuffer(rewriter, loc, resultType, dims);
-    copyReshaped(rewriter, loc, input, inputDims, result);
+    Value view = matmul::rowMajorView(rewriter, loc, result, inputDims);
+    buildLoopNest(rewriter, loc, copied, [&](OpBuilder &b, Location loc, ValueRange ivs) {
+      krnl::StoreOp::create(b, loc, krnl::LoadOp::create(b, loc, input, ivs), view, ivs);
+    });
     rewriter.replaceOp(op, result);
     return success();
   }

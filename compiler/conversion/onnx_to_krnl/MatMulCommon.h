@@ -156,15 +156,21 @@ inline void emitNest(mlir::OpBuilder &builder, mlir::Location loc, mlir::Value a
   });
 }
 
-// A row-major view of the contiguous buffer `buffer` (identity layout) with dims `dims`.
+// A row-major view of the contiguous buffer `buffer` (identity layout) with dims `dims`:
+// of the strided type those dims give (static where they are constants), or of
+// `viewType` when given, whose static dims the view takes (a reshape's identity type).
 inline mlir::Value rowMajorView(mlir::OpBuilder &b, mlir::Location loc, mlir::Value buffer,
-                                llvm::ArrayRef<mlir::Value> dims) {
+                                llvm::ArrayRef<mlir::Value> dims,
+                                mlir::MemRefType viewType = {}) {
   using namespace mlir;
   auto type = cast<MemRefType>(buffer.getType());
   SmallVector<int64_t> shape, strides(dims.size(), 1);
   SmallVector<OpFoldResult> sizes, strideValues(dims.size());
-  for (Value dim : dims) {
-    std::optional<int64_t> known = getConstantIntValue(dim);
+  for (auto [d, dim] : llvm::enumerate(dims)) {
+    std::optional<int64_t> known =
+        !viewType ? getConstantIntValue(dim)
+        : viewType.isDynamicDim(d) ? std::nullopt
+                                   : std::optional<int64_t>(viewType.getDimSize(d));
     shape.push_back(known ? *known : ShapedType::kDynamic);
     sizes.push_back(known ? OpFoldResult(b.getIndexAttr(*known)) : OpFoldResult(dim));
   }
@@ -179,8 +185,9 @@ inline mlir::Value rowMajorView(mlir::OpBuilder &b, mlir::Location loc, mlir::Va
                        ? ShapedType::kDynamic
                        : staticStride * shape[d];
   }
-  auto viewType = MemRefType::get(shape, type.getElementType(),
-                                  StridedLayoutAttr::get(b.getContext(), 0, strides));
+  if (!viewType)
+    viewType = MemRefType::get(shape, type.getElementType(),
+                               StridedLayoutAttr::get(b.getContext(), 0, strides));
   return memref::ReinterpretCastOp::create(b, loc, viewType, buffer, b.getIndexAttr(0), sizes,
                                            strideValues);
 }
