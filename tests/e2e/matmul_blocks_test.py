@@ -17,7 +17,8 @@ panels; masked loads where the lanes are consecutive in X; a chunk of panels at 
 they are many), a residual Add folds into the Conv before it (every lowering of a Conv:
 panels, matmul, gather nest, depthwise), and so does a ReLU6 Clip after one; depthwise convs accumulate rows over ranges fixed at compile time;
 filters are packed at compile time into groups of register rows, a partial group last;
-attention goes by blocks of query rows through the kernel. Each model is compiled per target,
+attention goes by blocks of query rows through the kernel; 3x3 convs of stride 1 go by
+Winograd's F(2x2, 3x3) where that pays, by chunks of tile rows. Each model is compiled per target,
 run on random inputs, and onnxruntime-node (tools/models/check_with_onnxruntime.js) runs the
 same model on the same inputs and compares (rtol 1e-4, atol 1e-4).
 """
@@ -106,8 +107,9 @@ CASES = {
                           [("A", [300, 300]), ("W", Weight([300, 300]))], [300, 300]),
     # A Relu folded into its Conv: the matmul's epilogue, after the last of several K blocks
     # (K = 128 * 3 * 3); the gather nest's when grouped; not folded when the Conv has
-    # another reader.
-    "conv_relu": ([helper.make_node("Conv", ["X", "W", "B"], ["H"], pads=[1, 1, 1, 1]),
+    # another reader. (Pads other than 1 all round keep this and the direct 3x3 cases below
+    # off Winograd's path, whose cases come last.)
+    "conv_relu": ([helper.make_node("Conv", ["X", "W", "B"], ["H"], pads=[1, 2, 1, 0]),
                    helper.make_node("Relu", ["H"], ["Y"])],
                   [("X", [1, 128, 9, 9]), ("W", Weight([40, 128, 3, 3])),
                    ("B", Weight([40]))], [1, 40, 9, 9]),
@@ -137,7 +139,7 @@ CASES = {
     # Patches written straight into the kernel's panels (krnl.matmul_panels): the last panel
     # partly past N, padding on every side, strides, dilations, a 7x7 kernel, and a
     # pointwise conv with few columns (7 x 7 pixels) next to one with many (not panels).
-    "conv_panels_3x3": ([helper.make_node("Conv", ["X", "W", "B"], ["Y"], pads=[1, 1, 1, 1])],
+    "conv_panels_3x3": ([helper.make_node("Conv", ["X", "W", "B"], ["Y"], pads=[1, 2, 1, 0])],
                         [("X", [1, 40, 14, 14]), ("W", Weight([24, 40, 3, 3])),
                          ("B", Weight([24]))], [1, 24, 14, 14]),
     "conv_panels_strided": ([helper.make_node("Conv", ["X", "W"], ["Y"], pads=[3, 2, 1, 0],
@@ -184,7 +186,7 @@ CASES = {
     # writing its columns of Y: a 3x3 conv whose panels pass 1 MiB (K = 576, 529 columns:
     # the last chunk partial) with a bias, 36 rows and a Relu; and a pointwise conv over 900
     # columns with a residual.
-    "chunks_3x3_relu": ([helper.make_node("Conv", ["X", "W", "B"], ["H"], pads=[1, 1, 1, 1]),
+    "chunks_3x3_relu": ([helper.make_node("Conv", ["X", "W", "B"], ["H"], pads=[2, 1, 0, 1]),
                          helper.make_node("Relu", ["H"], ["Y"])],
                         [("X", [1, 64, 23, 23]), ("W", Weight([36, 64, 3, 3])),
                          ("B", Weight([36]))], [1, 36, 23, 23]),
@@ -270,6 +272,26 @@ CASES = {
     "conv_filter_groups_pointwise": ([helper.make_node("Conv", ["X", "W"], ["Y"])],
                                      [("X", [1, 70, 7, 7]), ("W", Weight([62, 70, 1, 1]))],
                                      [1, 62, 7, 7]),
+    # 3x3 convs of stride 1 and pads 1 by Winograd F(2x2, 3x3) (ConvWinograd.h): two chunks
+    # of tile rows on threads, the last one partly past the tiles, with a bias and a Relu;
+    # odd H and W (the last tile row and column half outside Y) with a residual Add; a
+    # single chunk whose stages share the threads; many chunks of two panels (56 x 56).
+    "winograd_relu": ([helper.make_node("Conv", ["X", "W", "B"], ["H"], pads=[1, 1, 1, 1]),
+                       helper.make_node("Relu", ["H"], ["Y"])],
+                      [("X", [1, 40, 14, 14]), ("W", Weight([24, 40, 3, 3])),
+                       ("B", Weight([24]))], [1, 24, 14, 14]),
+    "winograd_odd_residual": ([helper.make_node("Conv", ["X", "W"], ["H"], pads=[1, 1, 1, 1]),
+                               helper.make_node("Add", ["H", "Z"], ["S"]),
+                               helper.make_node("Relu", ["S"], ["Y"])],
+                              [("X", [1, 16, 13, 11]), ("Z", [1, 20, 13, 11]),
+                               ("W", Weight([20, 16, 3, 3]))], [1, 20, 13, 11]),
+    "winograd_one_chunk": ([helper.make_node("Conv", ["X", "W", "B"], ["Y"], pads=[1, 1, 1, 1])],
+                           [("X", [1, 12, 10, 10]), ("W", Weight([20, 12, 3, 3])),
+                            ("B", Weight([20]))], [1, 20, 10, 10]),
+    "winograd_many_chunks": ([helper.make_node("Conv", ["X", "W"], ["H"], pads=[1, 1, 1, 1]),
+                              helper.make_node("Relu", ["H"], ["Y"])],
+                             [("X", [1, 16, 56, 56]), ("W", Weight([16, 16, 3, 3]))],
+                             [1, 16, 56, 56]),
 }
 
 

@@ -29,6 +29,7 @@
 #include "compiler/conversion/onnx_to_krnl/ConvAsMatmul.h"
 #include "compiler/conversion/onnx_to_krnl/DepthwiseConv.h"
 #include "compiler/conversion/onnx_to_krnl/ConvCommon.h"
+#include "compiler/conversion/onnx_to_krnl/ConvWinograd.h"
 #include "compiler/dialect/krnl/KrnlOps.h"
 #include "compiler/dialect/onnx/ONNXOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -88,8 +89,10 @@ struct ConvLowering : OpConversionPattern<OpTy> {
     if constexpr (withResidual)
       residual = adaptor.getZ();
     if (!transposed &&
-        conv::emitConvAsMatmul(rewriter, loc, x, w, bias, result, g, group, activation,
-                               residual)) {
+        (conv::emitConvWinograd(rewriter, loc, x, constantFilters(op), bias, result, g, group,
+                                activation, residual) ||
+         conv::emitConvAsMatmul(rewriter, loc, x, w, bias, result, g, group, activation,
+                                residual))) {
       rewriter.replaceOp(op, result);
       return success();
     }
@@ -121,6 +124,14 @@ struct ConvLowering : OpConversionPattern<OpTy> {
     conv::emitNest(rewriter, loc, x, w, result, xType, resultType, xDims, wDims, dims, g, group,
                    transposed, hooks);
     return finish();
+  }
+
+  // W's values, when W is a constant f32 tensor (the model's weights): for transforms
+  // done at compile time.
+  static DenseElementsAttr constantFilters(OpTy op) {
+    auto constant = op.getW().template getDefiningOp<onnx::ConstantOp>();
+    auto values = constant ? dyn_cast<DenseElementsAttr>(constant.getValue()) : nullptr;
+    return values && values.getElementType().isF32() ? values : nullptr;
   }
 
   // result += residual, then the activation.

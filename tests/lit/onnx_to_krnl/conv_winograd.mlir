@@ -1,0 +1,96 @@
+// RUN: omc-opt %s --split-input-file --convert-onnx-to-krnl --canonicalize | FileCheck %s
+
+// A target whose matmul kernel reads panels of 32 columns. A 3x3 conv of stride 1 and
+// pads 1 over 14 x 14 positions goes by Winograd F(2x2, 3x3): 16 constants U = G g G^T,
+// which for filters of ones are s_i * s_j with s = (1, 3/2, 1/2, 1); the input's planes
+// by row and column parity (7 x 7 tiles, 8 lanes a tile row, 10 rows each); two chunks of
+// 4 tile rows (32 lanes, one panel) on threads, each with 16 serial products.
+module attributes {omc.target = {name = "t", vector_bits = 512 : i64, matmul_tiles = array<i64: 8, 32, 1024, 128, 512>}} {
+// CHECK-LABEL: func.func @winograd
+// CHECK: krnl.global "winograd_filters_0" {value = dense<1.000000e+00> : tensor<16x8xf32>} : memref<16x8xf32>
+// CHECK: krnl.global "winograd_filters_1" {value = dense<1.500000e+00> : tensor<16x8xf32>}
+// CHECK: krnl.global "winograd_filters_5" {value = dense<2.250000e+00> : tensor<16x8xf32>}
+// CHECK: krnl.global "winograd_filters_6" {value = dense<7.500000e-01> : tensor<16x8xf32>}
+// CHECK: krnl.global "winograd_filters_10" {value = dense<2.500000e-01> : tensor<16x8xf32>}
+// CHECK: krnl.global "winograd_filters_15" {value = dense<1.000000e+00> : tensor<16x8xf32>}
+// CHECK: %[[PLANES:.*]] = memref.alloc() {alignment = 64 : i64} : memref<8x4x80xf32>
+// CHECK: vector.maskedload %arg0
+// CHECK: vector.shuffle %{{.*}}, %{{.*}} [14, 1, 3, 5, 7, 9, 11, 13]
+// CHECK: vector.shuffle %{{.*}}, %{{.*}} [0, 2, 4, 6, 8, 10, 12, 14]
+// CHECK: scf.for %[[CHUNK:.*]] = %c0 to %c2 step %c1
+// CHECK-COUNT-16: vector.load %[[PLANES]]
+// CHECK-COUNT-16: vector.store %{{.*}} : memref<1x8x32xf32>, vector<32xf32>
+// CHECK-COUNT-16: krnl.matmul_panels {{.*}} {omc.serial} : memref<16x8xf32>, memref<1x8x32xf32>, memref<16x32xf32, strided<[40, 1]>>
+// CHECK: %[[TILEROW:.*]] = arith.addi
+// CHECK: arith.cmpi slt, %[[TILEROW]], %c7
+// CHECK-COUNT-16: vector.load {{.*}} : memref<16x40xf32>, vector<8xf32>
+// CHECK: vector.shuffle %{{.*}}, %{{.*}} [0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14] : vector<8xf32>, vector<8xf32>
+// CHECK: vector.store {{.*}} : memref<1x16x14x14xf32>, vector<14xf32>
+// CHECK: } {omc.parallel}
+func.func @winograd(%x: tensor<1x8x14x14xf32>, %b: tensor<16xf32>) -> tensor<1x16x14x14xf32> {
+  %w = onnx.Constant {value = dense<1.0> : tensor<16x8x3x3xf32>} : tensor<16x8x3x3xf32>
+  %0 = onnx.Conv %x, %w, %b {pads = [1, 1, 1, 1]} : (tensor<1x8x14x14xf32>, tensor<16x8x3x3xf32>, tensor<16xf32>) -> tensor<1x16x14x14xf32>
+  return %0 : tensor<1x16x14x14xf32>
+}
+}
+
+// -----
+
+// 10 x 10 positions: 5 tile rows of 6 lanes fill one panel, a single chunk whose products
+// share the threads themselves (no omc.serial) and whose buffers the function frees.
+module attributes {omc.target = {name = "t", vector_bits = 512 : i64, matmul_tiles = array<i64: 8, 32, 1024, 128, 512>}} {
+// CHECK-LABEL: func.func @winograd_one_chunk
+// CHECK-NOT: scf.for
+// CHECK-COUNT-16: krnl.matmul_panels {{.*}} : memref<16x8xf32>, memref<1x8x32xf32>, memref<16x32xf32, strided<[40, 1]>>
+// CHECK-NOT: omc.serial
+// CHECK: return
+func.func @winograd_one_chunk(%x: tensor<1x8x10x10xf32>) -> tensor<1x16x10x10xf32> {
+  %w = onnx.Constant {value = dense<1.0> : tensor<16x8x3x3xf32>} : tensor<16x8x3x3xf32>
+  %none = onnx.NoValue
+  %0 = onnx.Conv %x, %w, %none {pads = [1, 1, 1, 1]} : (tensor<1x8x10x10xf32>, tensor<16x8x3x3xf32>, none) -> tensor<1x16x10x10xf32>
+  return %0 : tensor<1x16x10x10xf32>
+}
+}
+
+// -----
+
+// Where Winograd would not pay or does not apply, the patches go to the panels as before:
+// 7 x 7 positions (4 x 4 tiles: one panel of 32 lanes against two of 49 columns), a
+// stride of 2, too few channels, and filters that are not constants.
+module attributes {omc.target = {name = "t", vector_bits = 512 : i64, matmul_tiles = array<i64: 8, 32, 1024, 128, 512>}} {
+// CHECK-LABEL: func.func @direct_small
+// CHECK-NOT: winograd
+// CHECK: krnl.matmul_panels
+func.func @direct_small(%x: tensor<1x8x7x7xf32>) -> tensor<1x16x7x7xf32> {
+  %w = onnx.Constant {value = dense<1.0> : tensor<16x8x3x3xf32>} : tensor<16x8x3x3xf32>
+  %none = onnx.NoValue
+  %0 = onnx.Conv %x, %w, %none {pads = [1, 1, 1, 1]} : (tensor<1x8x7x7xf32>, tensor<16x8x3x3xf32>, none) -> tensor<1x16x7x7xf32>
+  return %0 : tensor<1x16x7x7xf32>
+}
+// CHECK-LABEL: func.func @direct_strided
+// CHECK-NOT: winograd
+// CHECK: krnl.matmul_panels
+func.func @direct_strided(%x: tensor<1x8x28x28xf32>) -> tensor<1x16x14x14xf32> {
+  %w = onnx.Constant {value = dense<1.0> : tensor<16x8x3x3xf32>} : tensor<16x8x3x3xf32>
+  %none = onnx.NoValue
+  %0 = onnx.Conv %x, %w, %none {pads = [1, 1, 1, 1], strides = [2, 2]} : (tensor<1x8x28x28xf32>, tensor<16x8x3x3xf32>, none) -> tensor<1x16x14x14xf32>
+  return %0 : tensor<1x16x14x14xf32>
+}
+// CHECK-LABEL: func.func @direct_thin
+// CHECK-NOT: winograd
+// CHECK: krnl.matmul_panels
+func.func @direct_thin(%x: tensor<1x4x14x14xf32>) -> tensor<1x16x14x14xf32> {
+  %w = onnx.Constant {value = dense<1.0> : tensor<16x4x3x3xf32>} : tensor<16x4x3x3xf32>
+  %none = onnx.NoValue
+  %0 = onnx.Conv %x, %w, %none {pads = [1, 1, 1, 1]} : (tensor<1x4x14x14xf32>, tensor<16x4x3x3xf32>, none) -> tensor<1x16x14x14xf32>
+  return %0 : tensor<1x16x14x14xf32>
+}
+// CHECK-LABEL: func.func @direct_filters_not_constant
+// CHECK-NOT: winograd
+// CHECK: krnl.matmul_panels
+func.func @direct_filters_not_constant(%x: tensor<1x8x14x14xf32>, %w: tensor<16x8x3x3xf32>) -> tensor<1x16x14x14xf32> {
+  %none = onnx.NoValue
+  %0 = onnx.Conv %x, %w, %none {pads = [1, 1, 1, 1]} : (tensor<1x8x14x14xf32>, tensor<16x8x3x3xf32>, none) -> tensor<1x16x14x14xf32>
+  return %0 : tensor<1x16x14x14xf32>
+}
+}
