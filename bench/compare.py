@@ -10,7 +10,8 @@ keeps SGEMM only. Each model is compiled once by omc (its compile time and peak 
 reported) and, for each thread count, run --runs rounds in which omc (//tools:run --repeat) and
 onnxruntime-node (bench/ort_latency.js, intra-op threads = the same count) alternate on the same
 inputs; each figure is the median over the rounds of each round's median latency. The peak is
-bench/fma_probe.c, compiled here and run at each thread count in the same run. Prints one table
+bench/fma_probe.c, compiled here and run at each thread count at the start and, for SGEMM, again
+before each timed run, which is measured against the probe run just before it. Prints one table
 and writes a PNG of the omc/onnxruntime time ratios (matplotlib, when /usr/bin/python3 has it).
 
 This is a benchmark, never a timed test: timings depend on what else the machine runs.
@@ -96,15 +97,21 @@ class Bench:
         probe = os.path.join(self.work, "fma_probe")
         subprocess.run(["clang-22" if self.have("clang-22") else "cc", "-O2", "-pthread", "-o",
                         probe, os.path.join(HERE, "fma_probe.c")], check=True)
-        width = "16" if self.args.target == "x86-avx512" else "8"
+        self.probe_path = probe
         for threads in self.args.threads:
-            runs = []
-            for _ in range(self.args.runs):
-                out, _, _ = measure_peak([probe, width, str(threads), "0.2"], "fma_probe")
-                runs.append(float(out.split()[0].split("=")[1]))
-            self.peaks[threads] = statistics.median(runs)
-            print(f"peak (FMA probe, {threads} thread(s), {width} lanes): "
+            self.peaks[threads] = statistics.median([self.probe(threads)
+                                                     for _ in range(self.args.runs)])
+            print(f"peak (FMA probe, {threads} thread(s), {self.probe_width()} lanes): "
                   f"{self.peaks[threads]:.1f} GFLOP/s", flush=True)
+
+    def probe_width(self):
+        return "16" if self.args.target == "x86-avx512" else "8"
+
+    def probe(self, threads):
+        """GFLOP/s of one 0.2 s run of the FMA probe."""
+        out, _, _ = measure_peak([self.probe_path, self.probe_width(), str(threads), "0.2"],
+                                 "fma_probe")
+        return float(out.split()[0].split("=")[1])
 
     @staticmethod
     def have(program):
@@ -169,16 +176,27 @@ class Bench:
                 repeat[side] = max(1, min(self.args.max_repeat, int(1000.0 / max(ms, 1e-3))))
             medians = {"omc": [], "ort": []}
             peaks = {"omc": 0.0, "ort": 0.0}
+            # A case with a FLOP count takes its % of peak against the probe run just before
+            # it in the same round: on a machine whose speed drifts from minute to minute, a
+            # peak from the start of the run compares spells that differ.
+            shares = {"omc": [], "ort": []}
             for _ in range(self.args.runs):
                 for side, argv in (("omc", omc_argv), ("ort", ort_argv)):
+                    round_peak = self.probe(threads) if flops else None
                     out, _, peak = measure_peak(argv + ["--repeat", str(repeat[side])],
                                                 f"{side} {case}", env=self.env)
-                    medians[side].append(latency_of(out, f"{side} {case}"))
+                    ms = latency_of(out, f"{side} {case}")
+                    medians[side].append(ms)
                     peaks[side] = max(peaks[side], peak)
+                    if flops:
+                        shares[side].append(flops / ms / 1e6 / round_peak)
             row = {"case": case, "threads": threads, "flops": flops,
                    "omc_ms": statistics.median(medians["omc"]),
                    "ort_ms": statistics.median(medians["ort"]),
                    "omc_mib": peaks["omc"], "ort_mib": peaks["ort"]}
+            if flops:
+                row["omc_share"] = statistics.median(shares["omc"])
+                row["ort_share"] = statistics.median(shares["ort"])
             self.rows.append(row)
             print(f"  {case} x{threads}: omc {row['omc_ms']:.3f} ms, onnxruntime "
                   f"{row['ort_ms']:.3f} ms", flush=True)
@@ -213,7 +231,8 @@ class Bench:
     # ---- report ---------------------------------------------------------------------------
     def table(self):
         lines = [f"target {self.args.target}, medians of {self.args.runs} interleaved rounds; "
-                 "peak = FMA probe at the same thread count",
+                 "% peak: the median over the rounds of GFLOP/s / the FMA probe's GFLOP/s "
+                 "at the same thread count, run just before it in the same round",
                  "",
                  "| case | threads | omc ms | onnxruntime ms | omc / ort time | omc GFLOP/s "
                  "| ort GFLOP/s | omc % peak | ort % peak | omc run MiB | ort run MiB |",
@@ -222,11 +241,10 @@ class Bench:
             cells = [r["case"], str(r["threads"]), f"{r['omc_ms']:.3f}", f"{r['ort_ms']:.3f}",
                      f"{r['omc_ms'] / r['ort_ms']:.2f}"]
             if r["flops"]:
-                peak = self.peaks[r["threads"]]
                 omc = r["flops"] / r["omc_ms"] / 1e6
                 ort = r["flops"] / r["ort_ms"] / 1e6
-                cells += [f"{omc:.1f}", f"{ort:.1f}", f"{100 * omc / peak:.0f}%",
-                          f"{100 * ort / peak:.0f}%"]
+                cells += [f"{omc:.1f}", f"{ort:.1f}", f"{100 * r['omc_share']:.0f}%",
+                          f"{100 * r['ort_share']:.0f}%"]
             else:
                 cells += ["", "", "", ""]
             cells += [f"{r['omc_mib']:.0f}", f"{r['ort_mib']:.0f} (node)"]
@@ -234,7 +252,7 @@ class Bench:
         lines += ["", "| model | omc compile s | omc compile peak MiB |", "| --- | ---: | ---: |"]
         for name, seconds, peak in self.compiles:
             lines.append(f"| {name} | {seconds:.1f} | {peak:.0f} |")
-        lines += ["", "peak GFLOP/s: " + ", ".join(f"{t} thread(s) {p:.1f}"
+        lines += ["", "peak GFLOP/s at the start: " + ", ".join(f"{t} thread(s) {p:.1f}"
                                                      for t, p in sorted(self.peaks.items()))]
         return "\n".join(lines)
 
