@@ -18,7 +18,7 @@ they are many), a residual Add folds into the Conv before it (every lowering of 
 panels, matmul, gather nest, depthwise), and so does a ReLU6 Clip after one; depthwise convs accumulate rows over ranges fixed at compile time;
 filters are packed at compile time into groups of register rows, a partial group last;
 attention goes by blocks of query rows through the kernel; 3x3 convs of stride 1 go by
-Winograd's F(2x2, 3x3) where that pays, by chunks of tile rows. Each model is compiled per target,
+Winograd's F(2x2, 3x3) or F(4x4, 3x3) where that pays, by chunks of tile rows. Each model is compiled per target,
 run on random inputs, and onnxruntime-node (tools/models/check_with_onnxruntime.js) runs the
 same model on the same inputs and compares (rtol 1e-4, atol 1e-4).
 """
@@ -275,7 +275,7 @@ CASES = {
     # 3x3 convs of stride 1 and pads 1 by Winograd F(2x2, 3x3) (ConvWinograd.h): two chunks
     # of tile rows on threads, the last one partly past the tiles, with a bias and a Relu;
     # odd H and W (the last tile row and column half outside Y) with a residual Add; a
-    # single chunk whose stages share the threads; many chunks of two panels (56 x 56).
+    # single chunk whose stages share the threads; many chunks (56 x 56, by F(4x4, 3x3)).
     "winograd_relu": ([helper.make_node("Conv", ["X", "W", "B"], ["H"], pads=[1, 1, 1, 1]),
                        helper.make_node("Relu", ["H"], ["Y"])],
                       [("X", [1, 40, 14, 14]), ("W", Weight([24, 40, 3, 3])),
@@ -292,6 +292,11 @@ CASES = {
                               helper.make_node("Relu", ["H"], ["Y"])],
                              [("X", [1, 16, 56, 56]), ("W", Weight([16, 16, 3, 3]))],
                              [1, 16, 56, 56]),
+    # F(4x4, 3x3), whose last tile row and column reach 1 and 3 past an odd Y.
+    "winograd_4x4_odd": ([helper.make_node("Conv", ["X", "W", "B"], ["H"], pads=[1, 1, 1, 1]),
+                          helper.make_node("Relu", ["H"], ["Y"])],
+                         [("X", [1, 24, 27, 25]), ("W", Weight([32, 24, 3, 3])),
+                          ("B", Weight([32]))], [1, 32, 27, 25]),
 }
 
 

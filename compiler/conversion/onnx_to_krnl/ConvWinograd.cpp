@@ -1,25 +1,27 @@
-//===- ConvWinograd.cpp - 3x3 convolutions by Winograd's F(2x2, 3x3) ------===//
+//===- ConvWinograd.cpp - 3x3 convolutions by Winograd's F(m x m, 3 x 3) --===//
 //
-// See ConvWinograd.h. The transforms, with d the 4x4 input block, m the 4x4 block of
-// products and g the 3x3 filter:
+// See ConvWinograd.h. F(2x2, 3x3), with d the 4x4 input block, M the 4x4 block of products
+// and g the 3x3 filter:
 //
 //   B^T = | 1  0 -1  0 |    G = | 1    0    0   |    A^T = | 1  1  1  0 |
 //         | 0  1  1  0 |        | 1/2  1/2  1/2 |          | 0  1 -1 -1 |
 //         | 0 -1  1  0 |        | 1/2 -1/2  1/2 |
 //         | 0  1  0 -1 |        | 0    0    1   |
 //
+// and F(4x4, 3x3) likewise with 6x6 blocks (the tables below). Both go through the same
+// code, driven by the tables.
+//
 // Tiles are numbered row by row with S = TW + 1 lanes per tile row, the last a dummy:
 // tile (ty, tx) is lane ty * S + tx. Plane (rp, cp) of channel ci holds the padded input's
-// rows of parity rp and columns of parity cp, S to a row:
-//   planes[ci, 2 rp + cp, i * S + j] = X[ci, 2 i + rp - 1, 2 j + cp - 1]   (0 outside X)
-// so that d[r][c] of tile lane t is planes[ci, 2 (r % 2) + c % 2, t + (r / 2) S + c / 2]:
+// rows and columns of phase rp and cp modulo m, S to a row:
+//   planes[ci, m rp + cp, i * S + j] = X[ci, m i + rp - 1, m j + cp - 1]   (0 outside X)
+// so that d[r][c] of tile lane t is planes[ci, m (r % m) + c % m, t + (r / m) S + c / m]:
 // one vector load gives d[r][c] for a whole panel of consecutive tiles.
 //
 //===----------------------------------------------------------------------===//
 
 #include "compiler/conversion/onnx_to_krnl/ConvWinograd.h"
 
-#include <array>
 #include <string>
 #include <vector>
 
@@ -39,44 +41,75 @@ namespace omc {
 namespace conv {
 namespace {
 
-// Positions of the 4x4 transformed block: one matrix product each.
-constexpr int64_t kPositions = 16;
+// A minimal filtering algorithm F(m x m, 3 x 3): tiles of m x m outputs from blocks of
+// n x n inputs, n = m + 2, with n^2 products per channel pair. Row-major constant tables.
+struct Algorithm {
+  int64_t m;
+  ArrayRef<double> bt; // B^T, n x n
+  ArrayRef<double> g;  // G, n x 3
+  ArrayRef<double> at; // A^T, m x n
+
+  int64_t n() const { return m + 2; }
+  int64_t positions() const { return n() * n(); }
+};
+
+constexpr double kBt2[] = {1, 0, -1, 0, 0, 1, 1, 0, 0, -1, 1, 0, 0, 1, 0, -1};
+constexpr double kG2[] = {1, 0, 0, .5, .5, .5, .5, -.5, .5, 0, 0, 1};
+constexpr double kAt2[] = {1, 1, 1, 0, 0, 1, -1, -1};
+// F(4x4, 3x3) on the points 0, 1, -1, 2, -2 and infinity.
+constexpr double kBt4[] = {4, 0, -5, 0,  1, 0, 0, -4, -4, 1,  1, 0, 0, 4, -4, -1, 1, 0,
+                           0, -2, -1, 2, 1, 0, 0, 2,  -1, -2, 1, 0, 0, 4, 0,  -5, 0, 1};
+constexpr double kG4[] = {1.0 / 4,  0,         0,        -1.0 / 6, -1.0 / 6, -1.0 / 6,
+                          -1.0 / 6, 1.0 / 6,   -1.0 / 6, 1.0 / 24, 1.0 / 12, 1.0 / 6,
+                          1.0 / 24, -1.0 / 12, 1.0 / 6,  0,        0,        1};
+constexpr double kAt4[] = {1, 1, 1, 1, 1, 0, 0, 1, -1, 2, -2, 0,
+                           0, 1, 1, 4, 4, 0, 0, 1, -1, 8, -8, 1};
+
+const Algorithm kF2{2, kBt2, kG2, kAt2};
+const Algorithm kF4{4, kBt4, kG4, kAt4};
+
 // A chunk's V and M together at most this many bytes, with room left in a 2 MiB L2 for
 // the rows of U that stream past them.
 constexpr int64_t kChunkBytes = int64_t(1) << 20;
-// The transforms' cost on top of the 16 products, as a factor of theirs: the plan must
-// do fewer multiply-adds than the direct product even so.
+// The transforms' cost on top of the products, as a factor of theirs: the plan must do
+// fewer multiply-adds than the direct product even so.
 constexpr double kTransformFactor = 1.25;
-// Tile columns at most (outputs 64 wide): the output transform holds a tile row in one
-// vector per position.
+// F(4x4) rounds more (its transforms scale by up to 8 and 1/24): it must save at least
+// this share of F(2x2)'s multiply-adds to be chosen.
+constexpr double kLargerTileGain = 0.8;
+// Tile columns at most: the output transform holds a tile row in one vector per position.
 constexpr int64_t kMaxTileCols = 32;
 // Input and output channels at least: thinner products do not pay for the transforms.
 constexpr int64_t kMinChannels = 8;
 
 struct Plan {
+  const Algorithm *algorithm;
   int64_t width;      // lanes of a column panel (the matmul kernel's register columns)
-  int64_t tileRows;   // TH = ceil(H / 2)
-  int64_t tileCols;   // TW = ceil(W / 2)
+  int64_t tileRows;   // TH = ceil(H / m)
+  int64_t tileCols;   // TW = ceil(W / m)
   int64_t rowStride;  // S = TW + 1 lanes per tile row
   int64_t rowsPerChunk, panelsPerChunk, chunks;
   int64_t planeRows;  // rows of S lanes per plane, enough for every panel's loads
 
   int64_t lanes() const { return chunks * panelsPerChunk * width; }
+  // Multiply-adds per channel pair, in lanes.
+  int64_t cost() const { return algorithm->positions() * lanes(); }
 };
 
-// The chunking that multiplies the fewest lanes: then an even number of chunks (two
-// threads share them evenly), then fewer, larger chunks. nullopt where Winograd does not
-// apply or would not pay.
-std::optional<Plan> planFor(int64_t channels, int64_t filters, int64_t height, int64_t width,
-                            int64_t panelWidth) {
+// The chunking that multiplies the fewest lanes with `algorithm`: then an even number of
+// chunks (two threads share them evenly), then fewer, larger chunks. nullopt where it
+// does not apply.
+std::optional<Plan> chunkingFor(const Algorithm &algorithm, int64_t channels, int64_t filters,
+                                int64_t height, int64_t width, int64_t panelWidth) {
   Plan plan;
+  plan.algorithm = &algorithm;
   plan.width = panelWidth;
-  plan.tileRows = (height + 1) / 2;
-  plan.tileCols = (width + 1) / 2;
+  plan.tileRows = (height + algorithm.m - 1) / algorithm.m;
+  plan.tileCols = (width + algorithm.m - 1) / algorithm.m;
   plan.rowStride = plan.tileCols + 1;
-  if (channels < kMinChannels || filters < kMinChannels || plan.tileCols > kMaxTileCols)
+  if (plan.tileCols > kMaxTileCols)
     return std::nullopt;
-  int64_t panelBytes = kPositions * panelWidth * 4 * (channels + filters);
+  int64_t panelBytes = algorithm.positions() * panelWidth * 4 * (channels + filters);
   std::optional<Plan> best;
   for (int64_t rows = 1; rows <= plan.tileRows; ++rows) {
     Plan candidate = plan;
@@ -93,36 +126,55 @@ std::optional<Plan> planFor(int64_t channels, int64_t filters, int64_t height, i
   }
   if (!best)
     return std::nullopt;
-  int64_t direct = (height * width + panelWidth - 1) / panelWidth * panelWidth;
-  if (double(kPositions * best->lanes()) * kTransformFactor >= double(9 * direct))
-    return std::nullopt;
+  // Loads reach a tile's block up to one tile row and one lane on.
   int64_t lastLane = (best->chunks - 1) * best->rowsPerChunk * best->rowStride +
                      best->panelsPerChunk * panelWidth + best->rowStride + 1;
   best->planeRows = (lastLane + best->rowStride - 1) / best->rowStride;
   return best;
 }
 
-// U[xi = 4 i + j][co, ci] = (G g G^T)[i][j] for each filter g = W[co, ci], as 16 constants.
-SmallVector<Value> transformedFilters(OpBuilder &b, Location loc, DenseElementsAttr filters,
-                                      int64_t outputs, int64_t channels) {
-  static constexpr double kG[4][3] = {{1, 0, 0}, {.5, .5, .5}, {.5, -.5, .5}, {0, 0, 1}};
+// F(4x4) where it saves enough over F(2x2), else F(2x2); nullopt where neither does
+// fewer multiply-adds than the direct product.
+std::optional<Plan> planFor(int64_t channels, int64_t filters, int64_t height, int64_t width,
+                            int64_t panelWidth) {
+  if (channels < kMinChannels || filters < kMinChannels)
+    return std::nullopt;
+  std::optional<Plan> plan = chunkingFor(kF2, channels, filters, height, width, panelWidth);
+  std::optional<Plan> larger = chunkingFor(kF4, channels, filters, height, width, panelWidth);
+  if (larger && (!plan || double(larger->cost()) < kLargerTileGain * double(plan->cost())))
+    plan = larger;
+  int64_t direct = (height * width + panelWidth - 1) / panelWidth * panelWidth;
+  if (!plan || double(plan->cost()) * kTransformFactor >= double(9 * direct))
+    return std::nullopt;
+  return plan;
+}
+
+// U[xi = n i + j][co, ci] = (G g G^T)[i][j] for each filter g = W[co, ci], as n^2
+// constants.
+SmallVector<Value> transformedFilters(OpBuilder &b, Location loc, const Algorithm &algorithm,
+                                      DenseElementsAttr filters, int64_t outputs,
+                                      int64_t channels) {
+  int64_t n = algorithm.n();
+  ArrayRef<double> g = algorithm.g;
   std::vector<float> w(filters.getValues<float>().begin(), filters.getValues<float>().end());
-  std::vector<std::vector<float>> u(kPositions, std::vector<float>(outputs * channels));
+  std::vector<std::vector<float>> u(algorithm.positions(),
+                                    std::vector<float>(outputs * channels));
+  std::vector<double> gw(n * 3); // G w
   for (int64_t pair = 0; pair < outputs * channels; ++pair) {
-    const float *g = &w[pair * 9];
-    double gg[4][3]; // G g
-    for (int i = 0; i < 4; ++i)
-      for (int c = 0; c < 3; ++c)
-        gg[i][c] = kG[i][0] * g[c] + kG[i][1] * g[3 + c] + kG[i][2] * g[6 + c];
-    for (int i = 0; i < 4; ++i)
-      for (int j = 0; j < 4; ++j)
-        u[4 * i + j][pair] =
-            float(gg[i][0] * kG[j][0] + gg[i][1] * kG[j][1] + gg[i][2] * kG[j][2]);
+    const float *filter = &w[pair * 9];
+    for (int64_t i = 0; i < n; ++i)
+      for (int64_t c = 0; c < 3; ++c)
+        gw[i * 3 + c] = g[i * 3] * filter[c] + g[i * 3 + 1] * filter[3 + c] +
+                        g[i * 3 + 2] * filter[6 + c];
+    for (int64_t i = 0; i < n; ++i)
+      for (int64_t j = 0; j < n; ++j)
+        u[i * n + j][pair] = float(gw[i * 3] * g[j * 3] + gw[i * 3 + 1] * g[j * 3 + 1] +
+                                   gw[i * 3 + 2] * g[j * 3 + 2]);
   }
   auto tensorType = RankedTensorType::get({outputs, channels}, b.getF32Type());
   auto memrefType = MemRefType::get({outputs, channels}, b.getF32Type());
   SmallVector<Value> constants;
-  for (int64_t xi = 0; xi < kPositions; ++xi)
+  for (int64_t xi = 0; xi < algorithm.positions(); ++xi)
     constants.push_back(krnl::GlobalOp::create(
         b, loc, memrefType, "winograd_filters_" + std::to_string(xi),
         DenseElementsAttr::get(tensorType, ArrayRef<float>(u[xi]))));
@@ -135,14 +187,15 @@ Value affineOf(OpBuilder &b, Location loc, AffineExpr expr, ValueRange operands)
 }
 
 // The planes of X (see the file comment), each row of X read once as one vector and
-// split by column parity with two shuffles.
+// split by column phase with m shuffles.
 Value emitPlanes(OpBuilder &b, Location loc, Value x, const Plan &plan) {
   auto xType = cast<MemRefType>(x.getType());
   int64_t channels = xType.getDimSize(1), height = xType.getDimSize(2);
-  int64_t width = xType.getDimSize(3), s = plan.rowStride;
+  int64_t width = xType.getDimSize(3), s = plan.rowStride, m = plan.algorithm->m;
   auto c = [&](int64_t v) { return index(b, loc, v); };
-  Value planes = allocBuffer(
-      b, loc, MemRefType::get({channels, 4, plan.planeRows * s}, b.getF32Type()), ValueRange{});
+  Value planes =
+      allocBuffer(b, loc, MemRefType::get({channels, m * m, plan.planeRows * s}, b.getF32Type()),
+                  ValueRange{});
   // X's row as a vector of a power-of-2 length past W, 0 from lane W on: the shuffles then
   // split whole registers (a row of 56 lanes went to LLVM as scalars).
   int64_t lanes = int64_t(llvm::PowerOf2Ceil(width + 1));
@@ -150,19 +203,19 @@ Value emitPlanes(OpBuilder &b, Location loc, Value x, const Plan &plan) {
   SmallVector<bool> inRow(lanes, false);
   for (int64_t lane = 0; lane < width; ++lane)
     inRow[lane] = true;
-  // Lane j of a plane row reads X's column 2 j + parity - 1; lane W, a zero, past X.
-  SmallVector<int64_t> columns[2];
-  for (int64_t parity = 0; parity < 2; ++parity)
+  // Lane j of a plane row reads X's column m j + phase - 1; lane W, a zero, past X.
+  SmallVector<SmallVector<int64_t>> columns(m);
+  for (int64_t phase = 0; phase < m; ++phase)
     for (int64_t j = 0; j < s; ++j) {
-      int64_t column = 2 * j + parity - 1;
-      columns[parity].push_back(column >= 0 && column < width ? column : width);
+      int64_t column = m * j + phase - 1;
+      columns[phase].push_back(column >= 0 && column < width ? column : width);
     }
   buildLoopNest(
-      b, loc, {c(channels), c(plan.planeRows), c(2)},
+      b, loc, {c(channels), c(plan.planeRows), c(m)},
       [&](OpBuilder &b, Location loc, ValueRange ivs) {
-        Value ci = ivs[0], i = ivs[1], rowParity = ivs[2];
+        Value ci = ivs[0], i = ivs[1], rowPhase = ivs[2];
         AffineExpr d0 = b.getAffineDimExpr(0), d1 = b.getAffineDimExpr(1);
-        Value y = affineOf(b, loc, d0 * 2 + d1 - 1, {i, rowParity});
+        Value y = affineOf(b, loc, d0 * m + d1 - 1, {i, rowPhase});
         using P = arith::CmpIPredicate;
         Value inside = arith::AndIOp::create(
             b, loc, arith::CmpIOp::create(b, loc, P::sge, y, c(0)),
@@ -181,54 +234,62 @@ Value emitPlanes(OpBuilder &b, Location loc, Value x, const Plan &plan) {
             },
             [&](OpBuilder &b, Location loc) { scf::YieldOp::create(b, loc, zeros); });
         Value start = affineOf(b, loc, d0 * s, {i});
-        for (int64_t parity = 0; parity < 2; ++parity) {
-          Value half = vector::ShuffleOp::create(b, loc, read.getResult(0),
-                                                 read.getResult(0), columns[parity]);
-          Value plane = affineOf(b, loc, d0 * 2 + parity, {rowParity});
-          vector::StoreOp::create(b, loc, half, planes, ValueRange{ci, plane, start});
+        for (int64_t phase = 0; phase < m; ++phase) {
+          Value part = vector::ShuffleOp::create(b, loc, read.getResult(0), read.getResult(0),
+                                                 columns[phase]);
+          Value plane = affineOf(b, loc, d0 * m + phase, {rowPhase});
+          vector::StoreOp::create(b, loc, part, planes, ValueRange{ci, plane, start});
         }
       });
   return planes;
 }
 
-using Block4 = std::array<std::array<Value, 4>, 4>;
-
-// B^T d B for d[r][c] (vectors across tiles).
-Block4 inputTransform(OpBuilder &b, Location loc, const Block4 &d) {
-  auto add = [&](Value x, Value y) -> Value { return arith::AddFOp::create(b, loc, x, y); };
-  auto sub = [&](Value x, Value y) -> Value { return arith::SubFOp::create(b, loc, x, y); };
-  Block4 t, v;
-  for (int c = 0; c < 4; ++c) {
-    t[0][c] = sub(d[0][c], d[2][c]);
-    t[1][c] = add(d[1][c], d[2][c]);
-    t[2][c] = sub(d[2][c], d[1][c]);
-    t[3][c] = sub(d[1][c], d[3][c]);
+// sum_k coefficients[k] * values[k] over the nonzero coefficients: adds and subtracts
+// for +-1, vector FMAs for the rest.
+Value combine(OpBuilder &b, Location loc, ArrayRef<double> coefficients, ArrayRef<Value> values) {
+  Value sum;
+  for (auto [coefficient, value] : llvm::zip(coefficients, values)) {
+    if (coefficient == 0)
+      continue;
+    auto type = cast<VectorType>(value.getType());
+    auto splat = [&]() -> Value {
+      return arith::ConstantOp::create(
+          b, loc, DenseElementsAttr::get(type, b.getF32FloatAttr(float(coefficient))));
+    };
+    if (!sum) {
+      sum = coefficient == 1    ? value
+            : coefficient == -1 ? Value(arith::NegFOp::create(b, loc, value))
+                                : Value(arith::MulFOp::create(b, loc, splat(), value));
+    } else if (coefficient == 1) {
+      sum = arith::AddFOp::create(b, loc, sum, value);
+    } else if (coefficient == -1) {
+      sum = arith::SubFOp::create(b, loc, sum, value);
+    } else {
+      sum = vector::FMAOp::create(b, loc, splat(), value, sum);
+    }
   }
-  for (int r = 0; r < 4; ++r) {
-    v[r][0] = sub(t[r][0], t[r][2]);
-    v[r][1] = add(t[r][1], t[r][2]);
-    v[r][2] = sub(t[r][2], t[r][1]);
-    v[r][3] = sub(t[r][1], t[r][3]);
-  }
-  return v;
+  return sum;
 }
 
-// A^T m A for m[i][j]: y[a][b'] for the tile's output (a, b').
-std::array<std::array<Value, 2>, 2> outputTransform(OpBuilder &b, Location loc,
-                                                    const Block4 &m) {
-  auto add = [&](Value x, Value y) -> Value { return arith::AddFOp::create(b, loc, x, y); };
-  auto sub = [&](Value x, Value y) -> Value { return arith::SubFOp::create(b, loc, x, y); };
-  std::array<std::array<Value, 4>, 2> s;
-  for (int j = 0; j < 4; ++j) {
-    s[0][j] = add(add(m[0][j], m[1][j]), m[2][j]);
-    s[1][j] = sub(sub(m[1][j], m[2][j]), m[3][j]);
-  }
-  std::array<std::array<Value, 2>, 2> y;
-  for (int a = 0; a < 2; ++a) {
-    y[a][0] = add(add(s[a][0], s[a][1]), s[a][2]);
-    y[a][1] = sub(sub(s[a][1], s[a][2]), s[a][3]);
-  }
-  return y;
+using Block = SmallVector<SmallVector<Value>>; // [row][column] of vectors across tiles
+
+// L x R^T for L (rows x k, a table) and x (k x k vectors), R (cols x k): the input
+// transform B^T d B (L = R = B^T) and the output transform A^T m A (L = R = A^T).
+Block sandwich(OpBuilder &b, Location loc, ArrayRef<double> table, int64_t rows,
+               const Block &x) {
+  int64_t k = x.size();
+  Block left(rows, SmallVector<Value>(k)), result(rows, SmallVector<Value>(rows));
+  for (int64_t i = 0; i < rows; ++i)
+    for (int64_t col = 0; col < k; ++col) {
+      SmallVector<Value> column;
+      for (int64_t r = 0; r < k; ++r)
+        column.push_back(x[r][col]);
+      left[i][col] = combine(b, loc, table.slice(i * k, k), column);
+    }
+  for (int64_t i = 0; i < rows; ++i)
+    for (int64_t j = 0; j < rows; ++j)
+      result[i][j] = combine(b, loc, table.slice(j * k, k), left[i]);
+  return result;
 }
 
 struct Operands {
@@ -239,50 +300,52 @@ struct Operands {
 // One chunk: tile rows [chunk * R, chunk * R + R) (those below TH).
 void emitChunk(OpBuilder &b, Location loc, const Operands &ops, const Plan &plan, Value chunk,
                bool serial, krnl::MatmulEpilogue activation) {
+  const Algorithm &algorithm = *plan.algorithm;
   auto yType = cast<MemRefType>(ops.result.getType());
   int64_t outputs = yType.getDimSize(1), height = yType.getDimSize(2);
   int64_t width = yType.getDimSize(3);
   int64_t channels = cast<MemRefType>(ops.x.getType()).getDimSize(1);
   int64_t s = plan.rowStride, wd = plan.width, q = plan.panelsPerChunk;
   int64_t rows = plan.rowsPerChunk, tw = plan.tileCols;
+  int64_t m = algorithm.m, n = algorithm.n(), positions = algorithm.positions();
   auto c = [&](int64_t v) { return index(b, loc, v); };
   Type f32 = b.getF32Type();
   auto mul = [&](Value x, int64_t y) -> Value { return arith::MulIOp::create(b, loc, x, c(y)); };
 
   // V, in the kernel's panels.
-  SmallVector<Value> v, m;
-  for (int64_t xi = 0; xi < kPositions; ++xi)
+  SmallVector<Value> v, products;
+  for (int64_t xi = 0; xi < positions; ++xi)
     v.push_back(allocBuffer(b, loc, MemRefType::get({q, channels, wd}, f32), ValueRange{}));
   Value firstLane = mul(chunk, rows * s);
   buildLoopNest(b, loc, {c(q), c(channels)}, [&](OpBuilder &b, Location loc, ValueRange ivs) {
     Value base = arith::AddIOp::create(b, loc, firstLane,
                                        arith::MulIOp::create(b, loc, ivs[0], c(wd)));
     auto laneType = VectorType::get({wd}, b.getF32Type());
-    Block4 d;
-    for (int r = 0; r < 4; ++r)
-      for (int col = 0; col < 4; ++col) {
-        Value at = arith::AddIOp::create(b, loc, base, c((r / 2) * s + col / 2));
-        d[r][col] = vector::LoadOp::create(b, loc, laneType, ops.planes,
-                                           ValueRange{ivs[1], c(2 * (r % 2) + col % 2), at});
+    Block d(n, SmallVector<Value>(n));
+    for (int64_t r = 0; r < n; ++r)
+      for (int64_t col = 0; col < n; ++col) {
+        Value at = arith::AddIOp::create(b, loc, base, c((r / m) * s + col / m));
+        d[r][col] = vector::LoadOp::create(
+            b, loc, laneType, ops.planes, ValueRange{ivs[1], c((r % m) * m + col % m), at});
       }
-    Block4 t = inputTransform(b, loc, d);
-    for (int r = 0; r < 4; ++r)
-      for (int col = 0; col < 4; ++col)
-        vector::StoreOp::create(b, loc, t[r][col], v[4 * r + col],
+    Block t = sandwich(b, loc, algorithm.bt, n, d);
+    for (int64_t r = 0; r < n; ++r)
+      for (int64_t col = 0; col < n; ++col)
+        vector::StoreOp::create(b, loc, t[r][col], v[r * n + col],
                                 ValueRange{ivs[0], ivs[1], c(0)});
   });
 
-  // M_xi = U_xi V_xi.
-  // M's rows have room for a power-of-2 vector from any tile row's start, so that the
-  // output transform's vectors fill whole registers.
+  // M_xi = U_xi V_xi. M's rows have room for a power-of-2 vector from any tile row's
+  // start, so that the output transform's vectors fill whole registers.
   int64_t tileLanes = int64_t(llvm::PowerOf2Ceil(tw));
   int64_t columns = q * wd, pitch = columns + tileLanes;
   auto productType = MemRefType::get(
       {outputs, columns}, f32, StridedLayoutAttr::get(b.getContext(), 0, {pitch, 1}));
-  for (int64_t xi = 0; xi < kPositions; ++xi) {
-    m.push_back(allocBuffer(b, loc, MemRefType::get({outputs, pitch}, f32), ValueRange{}));
+  for (int64_t xi = 0; xi < positions; ++xi) {
+    products.push_back(
+        allocBuffer(b, loc, MemRefType::get({outputs, pitch}, f32), ValueRange{}));
     Value product = memref::ReinterpretCastOp::create(
-        b, loc, productType, m[xi], 0, ArrayRef<int64_t>{outputs, columns},
+        b, loc, productType, products[xi], 0, ArrayRef<int64_t>{outputs, columns},
         ArrayRef<int64_t>{pitch, 1});
     auto op = krnl::MatmulPanelsOp::create(b, loc, ops.filters[xi], v[xi], product, Value(),
                                            Value());
@@ -295,13 +358,27 @@ void emitChunk(OpBuilder &b, Location loc, const Operands &ops, const Plan &plan
     for (Value buffer : v)
       memref::DeallocOp::create(b, loc, buffer);
 
-  // Y's two rows per tile row: A^T m A, plus the bias and the residual, activated.
+  // Y's m rows per tile row: A^T M A, plus the bias and the residual, activated.
   auto tileType = VectorType::get({tileLanes}, f32);
   auto rowType = VectorType::get({width}, f32);
-  // Output column x is lane x / 2 of y[a][x % 2]: the shuffle interleaves them.
+  // Output column x is lane x / m of y[a][x % m]: the m vectors laid end to end in two
+  // halves (F(4x4) pairs them first), then one shuffle of the two.
   SmallVector<int64_t> interleave;
   for (int64_t column = 0; column < width; ++column)
-    interleave.push_back(column / 2 + (column % 2) * tileLanes);
+    interleave.push_back(column / m + (column % m) * tileLanes);
+  auto interleaved = [&](OpBuilder &b, Location loc, ArrayRef<Value> parts) -> Value {
+    SmallVector<Value> level(parts);
+    while (level.size() > 2) {
+      SmallVector<Value> next;
+      for (size_t k = 0; k < level.size(); k += 2) {
+        int64_t size = cast<VectorType>(level[k].getType()).getNumElements();
+        next.push_back(vector::ShuffleOp::create(
+            b, loc, level[k], level[k + 1], llvm::to_vector(llvm::seq<int64_t>(0, 2 * size))));
+      }
+      level = next;
+    }
+    return vector::ShuffleOp::create(b, loc, level[0], level[1], interleave);
+  };
   using P = arith::CmpIPredicate;
   std::optional<int64_t> onlyChunk = getConstantIntValue(chunk);
   buildLoopNest(b, loc, {c(outputs), c(rows)}, [&](OpBuilder &b, Location loc, ValueRange ivs) {
@@ -312,21 +389,21 @@ void emitChunk(OpBuilder &b, Location loc, const Operands &ops, const Plan &plan
                          : Value(arith::AddIOp::create(b, loc, mul(chunk, rows), ivs[1]));
     auto emitRows = [&](OpBuilder &b, Location loc) {
       Value start = mul(ivs[1], s);
-      Block4 mb;
-      for (int i = 0; i < 4; ++i)
-        for (int j = 0; j < 4; ++j)
-          mb[i][j] = vector::LoadOp::create(b, loc, tileType, m[4 * i + j],
+      Block mb(n, SmallVector<Value>(n));
+      for (int64_t i = 0; i < n; ++i)
+        for (int64_t j = 0; j < n; ++j)
+          mb[i][j] = vector::LoadOp::create(b, loc, tileType, products[i * n + j],
                                             ValueRange{co, start});
-      auto y = outputTransform(b, loc, mb);
+      Block y = sandwich(b, loc, algorithm.at, m, mb);
       Value bias;
       if (ops.bias)
         bias = vector::BroadcastOp::create(
             b, loc, rowType, memref::LoadOp::create(b, loc, ops.bias, ValueRange{co}));
-      for (int a = 0; a < 2; ++a) {
-        Value row = onlyChunk ? affineOf(b, loc, d0 * 2 + a, {ty})
-                              : Value(arith::AddIOp::create(b, loc, mul(ty, 2), c(a)));
+      for (int64_t a = 0; a < m; ++a) {
+        Value row = onlyChunk ? affineOf(b, loc, d0 * m + a, {ty})
+                              : Value(arith::AddIOp::create(b, loc, mul(ty, m), c(a)));
         auto store = [&](OpBuilder &b, Location loc) {
-          Value out = vector::ShuffleOp::create(b, loc, y[a][0], y[a][1], interleave);
+          Value out = interleaved(b, loc, y[a]);
           if (bias)
             out = arith::AddFOp::create(b, loc, out, bias);
           if (ops.residual)
@@ -338,8 +415,8 @@ void emitChunk(OpBuilder &b, Location loc, const Operands &ops, const Plan &plan
             out = krnl::applyMatmulEpilogue(b, loc, out, activation);
           vector::StoreOp::create(b, loc, out, ops.result, ValueRange{c(0), co, row, c(0)});
         };
-        if (a == 1 && height % 2 == 1) {
-          // The last tile row's second output row lies past an odd H.
+        if (a >= height - m * (plan.tileRows - 1)) {
+          // Row a of the last tile row lies past H.
           scf::IfOp::create(b, loc, arith::CmpIOp::create(b, loc, P::slt, row, c(height)),
                             [&](OpBuilder &b, Location loc) {
                               store(b, loc);
@@ -362,7 +439,7 @@ void emitChunk(OpBuilder &b, Location loc, const Operands &ops, const Plan &plan
     }
   });
   if (serial)
-    for (Value buffer : m)
+    for (Value buffer : products)
       memref::DeallocOp::create(b, loc, buffer);
 }
 
@@ -410,7 +487,7 @@ bool emitConvWinograd(OpBuilder &b, Location loc, Value x, DenseElementsAttr fil
   ops.bias = biasType ? bias : Value();
   ops.result = result;
   ops.residual = residual;
-  ops.filters = transformedFilters(b, loc, filters, outputs, channels);
+  ops.filters = transformedFilters(b, loc, *plan->algorithm, filters, outputs, channels);
   ops.planes = emitPlanes(b, loc, x, *plan);
   auto c = [&](int64_t v) { return index(b, loc, v); };
   if (plan->chunks == 1) {

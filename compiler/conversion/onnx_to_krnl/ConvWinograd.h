@@ -1,30 +1,32 @@
-//===- ConvWinograd.h - 3x3 convolutions by Winograd's F(2x2, 3x3) --------===//
+//===- ConvWinograd.h - 3x3 convolutions by Winograd's F(m x m, 3 x 3) ----===//
 //
-// Private to Conv.cpp. A 3x3 convolution of stride 1 and padding 1 computes each 2x2 block
-// of output positions (a tile) from the 4x4 block of input around it. Winograd's minimal
-// filtering algorithm F(2x2, 3x3) does that with 16 products per (input channel, output
-// channel) pair where the direct product needs 36:
+// Private to Conv.cpp. A 3x3 convolution of stride 1 and padding 1 computes each m x m
+// block of output positions (a tile) from the n x n block of input around it, n = m + 2.
+// Winograd's minimal filtering algorithm F(m x m, 3 x 3) does that with n^2 products per
+// (input channel, output channel) pair where the direct product needs 9 m^2:
 //
 //   Y_tile = A^T [ sum_ci U[co, ci] .* V[ci] ] A,  U = G g G^T,  V = B^T d B
 //
-// with g the 3x3 filter, d the 4x4 input block and .* elementwise. For each of the 16
-// positions xi of the 4x4 transformed block, the sum over ci is a matrix product
-// M_xi[co, tile] = U_xi[co, :] * V_xi[:, tile]: 16 products of K = C instead of one of
-// K = 9 C over four times as many columns, 2.25 times fewer multiplications in all.
+// with g the 3x3 filter, d the n x n input block and .* elementwise. For each of the n^2
+// positions xi of the transformed block, the sum over ci is a matrix product
+// M_xi[co, tile] = U_xi[co, :] * V_xi[:, tile]. F(2x2) does 2.25 times fewer
+// multiplications than the direct product, F(4x4) 4 times fewer but rounds more (its
+// transforms scale by up to 8 and 1/24): it is used where it saves a fifth over F(2x2).
 //
-// U is computed at compile time from the constant filters (16 constants of [M, C], which
+// U is computed at compile time from the constant filters (n^2 constants of [M, C], which
 // the matmul packs into row groups like any filter). The tiles go by whole tile rows, a
 // chunk of them at a time, so that a chunk's V and M stay in L2:
-//   1. X is copied once, padded and split by row and column parity ("planes", below), so
-//      that each of the 16 values of d is one contiguous vector load across tiles;
+//   1. X is copied once, padded and split by row and column phase modulo m ("planes"),
+//      so that each value of d is one contiguous vector load across tiles;
 //   2. per chunk: V for the chunk's tiles, written straight into the kernel's column panels;
-//      16 krnl.matmul_panels; the output transform, which adds the bias and the residual,
-//      applies the activation and writes two output rows per tile row.
+//      n^2 krnl.matmul_panels; the output transform, which adds the bias and the residual,
+//      applies the activation and writes m output rows per tile row.
 // Chunks run on threads; a single chunk runs its stages on threads instead.
 //
 // Used where it does fewer multiplications, transforms included, than the packed matrix
-// product of ConvAsMatmul.h over the same positions: ResNet's 56 x 56, 28 x 28 and 14 x 14
-// convs, not its 7 x 7 ones, whose 49 positions fill two panels either way.
+// product of ConvAsMatmul.h over the same positions: ResNet-50's 56 x 56 and 28 x 28 convs
+// by F(4x4), its 14 x 14 ones by F(2x2), not its 7 x 7 ones, whose 49 positions fill two
+// panels either way.
 //
 //===----------------------------------------------------------------------===//
 #ifndef OMC_COMPILER_CONVERSION_ONNX_TO_KRNL_CONVWINOGRAD_H

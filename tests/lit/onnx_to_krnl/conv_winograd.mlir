@@ -42,6 +42,7 @@ module attributes {omc.target = {name = "t", vector_bits = 512 : i64, matmul_til
 // CHECK-LABEL: func.func @winograd_one_chunk
 // CHECK-NOT: scf.for
 // CHECK-COUNT-16: krnl.matmul_panels {{.*}} : memref<16x8xf32>, memref<1x8x32xf32>, memref<16x32xf32, strided<[40, 1]>>
+// CHECK-NOT: krnl.matmul_panels
 // CHECK-NOT: omc.serial
 // CHECK: return
 func.func @winograd_one_chunk(%x: tensor<1x8x10x10xf32>) -> tensor<1x16x10x10xf32> {
@@ -49,6 +50,32 @@ func.func @winograd_one_chunk(%x: tensor<1x8x10x10xf32>) -> tensor<1x16x10x10xf3
   %none = onnx.NoValue
   %0 = onnx.Conv %x, %w, %none {pads = [1, 1, 1, 1]} : (tensor<1x8x10x10xf32>, tensor<16x8x3x3xf32>, none) -> tensor<1x16x10x10xf32>
   return %0 : tensor<1x16x10x10xf32>
+}
+}
+
+// -----
+
+// 28 x 28 positions: F(4x4, 3x3) does 36 products over 2 chunks of 4 tile rows (8 lanes
+// each, one panel) where F(2x2) would do 16 over 7 panels. For filters of ones U is
+// s_i * s_j with s = G's row sums (1/4, -1/2, -1/6, 7/24, 1/8, 1); the planes split X by
+// row and column modulo 4.
+module attributes {omc.target = {name = "t", vector_bits = 512 : i64, matmul_tiles = array<i64: 8, 32, 1024, 128, 512>}} {
+// CHECK-LABEL: func.func @winograd_4x4
+// CHECK: krnl.global "winograd_filters_0" {value = dense<6.250000e-02> : tensor<16x8xf32>}
+// CHECK: krnl.global "winograd_filters_1" {value = dense<-1.250000e-01> : tensor<16x8xf32>}
+// CHECK: krnl.global "winograd_filters_7" {value = dense<2.500000e-01> : tensor<16x8xf32>}
+// CHECK: krnl.global "winograd_filters_35" {value = dense<1.000000e+00> : tensor<16x8xf32>}
+// CHECK: memref.alloc() {alignment = 64 : i64} : memref<8x16x80xf32>
+// CHECK-COUNT-4: vector.shuffle
+// CHECK: scf.for %{{.*}} = %c0 to %c2 step %c1
+// CHECK-COUNT-36: vector.load %{{.*}} : memref<8x16x80xf32>, vector<32xf32>
+// CHECK-COUNT-36: krnl.matmul_panels {{.*}} {omc.serial}
+// CHECK: } {omc.parallel}
+func.func @winograd_4x4(%x: tensor<1x8x28x28xf32>) -> tensor<1x16x28x28xf32> {
+  %w = onnx.Constant {value = dense<1.0> : tensor<16x8x3x3xf32>} : tensor<16x8x3x3xf32>
+  %none = onnx.NoValue
+  %0 = onnx.Conv %x, %w, %none {pads = [1, 1, 1, 1]} : (tensor<1x8x28x28xf32>, tensor<16x8x3x3xf32>, none) -> tensor<1x16x28x28xf32>
+  return %0 : tensor<1x16x28x28xf32>
 }
 }
 
