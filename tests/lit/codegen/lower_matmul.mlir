@@ -397,6 +397,7 @@ func.func @panels_no_bias(%a: memref<4x2xf32>, %p: memref<2x2x4xf32>, %c: memref
 
 // An addend (a residual connection): the first K block's tiles start from the row's bias
 // plus the addend's tile, loaded masked past N = 7 like C's; C itself is not read then.
+// The next tile's addend is asked for beside its C, row by row.
 // CHECK-LABEL: func.func @panels_addend
 // CHECK-SAME: (%[[A:.*]]: memref<4x2xf32>, %[[P:.*]]: memref<2x2x4xf32>, %[[C:.*]]: memref<4x7xf32>, %[[BIAS:.*]]: memref<4xf32>, %[[Z:.*]]: memref<4x7xf32>)
 // CHECK-NOT: vector.maskedload %[[C]]
@@ -404,6 +405,10 @@ func.func @panels_no_bias(%a: memref<4x2xf32>, %p: memref<2x2x4xf32>, %c: memref
 // CHECK-NEXT: %[[V0:.*]] = vector.broadcast %[[B0]] : f32 to vector<4xf32>
 // CHECK-NEXT: %[[T0:.*]] = vector.maskedload %[[Z]][%{{.*}}, %{{.*}}], %{{.*}}, %{{.*}} : memref<4x7xf32>
 // CHECK-NEXT: %[[S0:.*]] = arith.addf %[[V0]], %[[T0]] : vector<4xf32>
+// CHECK: memref.prefetch %[[C]][%[[R0:.*]], %[[C0:.*]]], write
+// CHECK-NEXT: memref.prefetch %[[Z]][%[[R0]], %[[C0]]], read
+// CHECK: memref.prefetch %[[C]][%[[R1:.*]], %[[C1:.*]]], write
+// CHECK-NEXT: memref.prefetch %[[Z]][%[[R1]], %[[C1]]], read
 // CHECK: scf.for %{{.*}} iter_args(%{{.*}} = %[[S0]], %{{.*}} = %{{.*}})
 func.func @panels_addend(%a: memref<4x2xf32>, %p: memref<2x2x4xf32>, %c: memref<4x7xf32>,
                          %bias: memref<4xf32>, %z: memref<4x7xf32>) {
