@@ -51,10 +51,6 @@ void setActivation(Operation *product, krnl::MatmulEpilogue activation) {
                      StringAttr::get(product->getContext(), krnl::matmulEpilogueName(activation)));
 }
 
-bool covered(MemRefType type) {
-  return type.getRank() == 4 && type.hasStaticShape() && type.getElementType().isF32() &&
-         type.getLayout().isIdentity();
-}
 
 // The width of the panels to write the patches in, when the target's matmul kernel reads
 // panels. The gathers index X with 32-bit lanes: an X of 2^31 elements or more keeps
@@ -234,9 +230,9 @@ bool emitConvAsMatmul(OpBuilder &b, Location loc, Value x, Value w, Value bias, 
                       Value residual) {
   auto xType = cast<MemRefType>(x.getType()), wType = cast<MemRefType>(w.getType());
   auto yType = cast<MemRefType>(result.getType());
-  if (group != 1 || !covered(xType) || !covered(wType) || !covered(yType) ||
-      xType.getDimSize(0) != 1 ||
-      (residual && !covered(cast<MemRefType>(residual.getType()))))
+  if (group != 1 || !isStaticRowMajorF32(xType) || !isStaticRowMajorF32(wType) ||
+      !isStaticRowMajorF32(yType) || xType.getDimSize(0) != 1 ||
+      (residual && !isStaticRowMajorF32(cast<MemRefType>(residual.getType()))))
     return false;
   auto biasType = dyn_cast<MemRefType>(bias.getType());
   if (biasType && !biasType.getElementType().isF32())

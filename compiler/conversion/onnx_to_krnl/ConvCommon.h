@@ -72,6 +72,12 @@ inline mlir::Value index(mlir::OpBuilder &b, mlir::Location loc, int64_t value) 
   return mlir::arith::ConstantIndexOp::create(b, loc, value);
 }
 
+// Whether a 4-D buffer is one the matmul lowerings take as it is: static, f32, row-major.
+inline bool isStaticRowMajorF32(mlir::MemRefType type) {
+  return type.getRank() == 4 && type.hasStaticShape() && type.getElementType().isF32() &&
+         type.getLayout().isIdentity();
+}
+
 // Conv's W is [M, C/group, k...]; ConvTranspose's is [C, M/group, k...].
 inline mlir::LogicalResult checkChannels(mlir::MemRefType xType, mlir::MemRefType wType,
                                          int64_t group, bool transposed) {

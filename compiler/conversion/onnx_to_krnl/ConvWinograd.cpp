@@ -443,10 +443,6 @@ void emitChunk(OpBuilder &b, Location loc, const Operands &ops, const Plan &plan
       memref::DeallocOp::create(b, loc, buffer);
 }
 
-bool covered(MemRefType type) {
-  return type.getRank() == 4 && type.hasStaticShape() && type.getElementType().isF32() &&
-         type.getLayout().isIdentity();
-}
 
 } // namespace
 
@@ -455,9 +451,9 @@ bool emitConvWinograd(OpBuilder &b, Location loc, Value x, DenseElementsAttr fil
                       krnl::MatmulEpilogue activation, Value residual) {
   auto xType = cast<MemRefType>(x.getType());
   auto yType = cast<MemRefType>(result.getType());
-  if (!filters || !filters.getElementType().isF32() || group != 1 || !covered(xType) ||
-      !covered(yType) || xType.getDimSize(0) != 1 ||
-      (residual && !covered(cast<MemRefType>(residual.getType()))))
+  if (!filters || !filters.getElementType().isF32() || group != 1 ||
+      !isStaticRowMajorF32(xType) || !isStaticRowMajorF32(yType) || xType.getDimSize(0) != 1 ||
+      (residual && !isStaticRowMajorF32(cast<MemRefType>(residual.getType()))))
     return false;
   auto biasType = dyn_cast<MemRefType>(bias.getType());
   if (biasType && !biasType.getElementType().isF32())
@@ -472,7 +468,8 @@ bool emitConvWinograd(OpBuilder &b, Location loc, Value x, DenseElementsAttr fil
   int64_t width = xType.getDimSize(3), outputs = yType.getDimSize(1);
   ArrayRef<int64_t> filterShape = filters.getType().getShape();
   if (filterShape.size() != 4 || filterShape[0] != outputs || filterShape[1] != channels ||
-      yType.getDimSize(2) != height || yType.getDimSize(3) != width)
+      filterShape[2] != 3 || filterShape[3] != 3 || yType.getDimSize(2) != height ||
+      yType.getDimSize(3) != width)
     return false;
   std::optional<int64_t> panelWidth =
       krnl::targetPanelWidth(b.getInsertionBlock()->getParentOp());
