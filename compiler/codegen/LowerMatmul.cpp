@@ -649,6 +649,24 @@ private:
 // What the emitter handles: f32 buffers with the default maps (a linalg op) or B as panels
 // (krnl.matmul_panels), C contiguous in its rows, and a known epilogue (the loops of
 // krnl-to-affine reject any other).
+// Whether `type` lays its elements out row-major without gaps, at any offset (a view of
+// one position's panels in Winograd's buffer of all of them).
+bool isContiguous(MemRefType type) {
+  if (type.getLayout().isIdentity())
+    return true;
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (!type.hasStaticShape() || failed(type.getStridesAndOffset(strides, offset)))
+    return false;
+  int64_t expected = 1;
+  for (int64_t d = type.getRank() - 1; d >= 0; --d) {
+    if (type.getDimSize(d) != 1 && strides[d] != expected)
+      return false;
+    expected *= type.getDimSize(d);
+  }
+  return true;
+}
+
 bool lowerable(Operation *op) {
   if ((!isa<krnl::MatmulPanelsOp>(op) && op->getNumOperands() != 3) ||
       krnl::matmulEpilogueOf(op) == krnl::MatmulEpilogue::Unknown)
@@ -661,7 +679,7 @@ bool lowerable(Operation *op) {
   if (!hasUnitInnerStride(op->getOperand(2)))
     return false;
   if (auto panels = dyn_cast<krnl::MatmulPanelsOp>(op))
-    return panels.getPanels().getType().getLayout().isIdentity() &&
+    return isContiguous(cast<MemRefType>(panels.getPanels().getType())) &&
            (!panels.getAddend() || hasUnitInnerStride(panels.getAddend()));
   auto linalgOp = cast<linalg::LinalgOp>(op);
   if (!linalgOp.hasPureBufferSemantics())
@@ -775,11 +793,20 @@ struct LowerMatmul : impl::LowerMatmulBase<LowerMatmul> {
       Location loc = op->getLoc();
       Value panels;
       if (isa<krnl::MatmulPanelsOp>(op)) {
-        // Its producer packed B already: each panel is one stream, as for a weight.
+        // Its producer packed B already: each panel is one stream, as for a weight. Panels
+        // seen through a view (one position's of Winograd's) keep the view's offset.
         auto type = cast<MemRefType>(operands[1].getType());
+        OpFoldResult offset = builder.getIndexAttr(0);
         auto flat = MemRefType::get({type.getNumElements()}, type.getElementType());
+        if (!type.getLayout().isIdentity()) {
+          offset = memref::ExtractStridedMetadataOp::create(builder, loc, operands[1])
+                       .getOffset();
+          flat = MemRefType::get(
+              {type.getNumElements()}, type.getElementType(),
+              StridedLayoutAttr::get(builder.getContext(), ShapedType::kDynamic, {1}));
+        }
         panels = memref::ReinterpretCastOp::create(
-            builder, loc, flat, operands[1], builder.getIndexAttr(0),
+            builder, loc, flat, operands[1], offset,
             ArrayRef<OpFoldResult>{builder.getIndexAttr(type.getNumElements())},
             ArrayRef<OpFoldResult>{builder.getIndexAttr(1)});
         operands[1] = panels;
@@ -790,13 +817,16 @@ struct LowerMatmul : impl::LowerMatmulBase<LowerMatmul> {
         operands[1] = panels;
       }
       int64_t prepackedAK = 0;
-      if (!batched && config.registerRows > 1)
-        if (Value groups = packWeightRowGroups(operands[0], config.registerRows,
-                                               packedWeights)) {
+      if (!batched && config.registerRows > 1) {
+        Value groups = packWeightRowGroups(operands[0], config.registerRows, packedWeights);
+        if (!groups)
+          groups = packWeightRowBlock(builder, operands[0], config.registerRows, packedWeights);
+        if (groups) {
           prepackedAK = cast<MemRefType>(operands[0].getType()).getDimSize(1);
           replaced(operands[0]);
           operands[0] = groups;
         }
+      }
       ProductKind kind{batched, bool(panels), prepackedAK, krnl::matmulEpilogueOf(op),
                        isa<krnl::MatmulPanelsOp>(op)};
       if (std::optional<StartOfC> start = kind.overwrites ? std::nullopt : startBefore(op)) {

@@ -10,7 +10,9 @@
 #include <vector>
 
 #include "compiler/dialect/krnl/KrnlOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 
@@ -156,6 +158,54 @@ Value packWeightRowGroups(Value a, int64_t rows, PackedWeightCache &cache) {
         packed[((row / rows) * k + col) * rows + row % rows] = weight.at(row, col);
     return packed;
   });
+}
+
+namespace {
+
+// Whether `offset` is known to be a multiple of `unit`: a constant that is, or a product
+// with one that is.
+bool multipleOf(OpFoldResult offset, int64_t unit) {
+  if (std::optional<int64_t> constant = getConstantIntValue(offset))
+    return *constant % unit == 0;
+  auto product = dyn_cast<Value>(offset).getDefiningOp<arith::MulIOp>();
+  if (!product)
+    return false;
+  for (Value factor : product->getOperands())
+    if (std::optional<int64_t> constant = getConstantIntValue(factor))
+      if (*constant % unit == 0)
+        return true;
+  return false;
+}
+
+} // namespace
+
+Value packWeightRowBlock(OpBuilder &builder, Value a, int64_t rows, PackedWeightCache &cache) {
+  auto view = a.getDefiningOp<memref::ReinterpretCastOp>();
+  if (!view || !view.getSource().getDefiningOp<krnl::GlobalOp>())
+    return {};
+  auto source = cast<MemRefType>(view.getSource().getType());
+  MemRefType type = view.getType();
+  if (source.getRank() != 2 || !source.hasStaticShape() || !source.getLayout().isIdentity() ||
+      source.getDimSize(0) % rows != 0 || type.getRank() != 2 || !type.hasStaticShape())
+    return {};
+  int64_t m = type.getDimSize(0), k = type.getDimSize(1);
+  SmallVector<int64_t> strides;
+  int64_t staticOffset;
+  if (k != source.getDimSize(1) || failed(type.getStridesAndOffset(strides, staticOffset)) ||
+      strides[0] != k || strides[1] != 1 || view.getMixedOffsets().size() != 1 ||
+      !multipleOf(view.getMixedOffsets()[0], rows * k))
+    return {};
+  Value packed = packWeightRowGroups(view.getSource(), rows, cache);
+  if (!packed)
+    return {};
+  int64_t size = (m + rows - 1) / rows * rows * k;
+  auto flat = MemRefType::get(
+      {size}, type.getElementType(),
+      StridedLayoutAttr::get(builder.getContext(), ShapedType::kDynamic, {1}));
+  return memref::ReinterpretCastOp::create(builder, view.getLoc(), flat, packed,
+                                           view.getMixedOffsets()[0],
+                                           ArrayRef<OpFoldResult>{builder.getIndexAttr(size)},
+                                           ArrayRef<OpFoldResult>{builder.getIndexAttr(1)});
 }
 
 } // namespace omc

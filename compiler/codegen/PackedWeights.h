@@ -21,6 +21,10 @@
 #include "mlir/IR/Value.h"
 #include "llvm/ADT/DenseMap.h"
 
+namespace mlir {
+class OpBuilder;
+} // namespace mlir
+
 namespace omc {
 
 // The panels already made, per (B, panel width): a weight two matmuls share is packed once.
@@ -37,6 +41,17 @@ mlir::Value packWeightPanels(mlir::Value b, int64_t width, PackedWeightCache &ca
 //   groups[g * K * rows + k * rows + r] = A[g * rows + r, k], 0 for rows past M,
 // as a 1-D memref of ceil(M / rows) * K * rows floats. Otherwise a null Value.
 mlir::Value packWeightRowGroups(mlir::Value a, int64_t rows, PackedWeightCache &cache);
+
+// When `a` is a block of a weight's rows: a memref.reinterpret_cast of a static row-major
+// [R, K] f32 krnl.global, sizes [M, K], strides [K, 1], at an offset that is whole groups
+// of `rows` rows (a constant, or a product with a constant, that is a multiple of
+// rows * K), with R whole groups too (Winograd's transformed filters, one block per
+// position of the transformed tile, each padded to whole groups). The weight packs into
+// row groups as a whole, as above, and the block is a 1-D view of ceil(M / rows) groups
+// at the same offset into the packed constant, built at `builder`'s insertion point.
+// Otherwise a null Value.
+mlir::Value packWeightRowBlock(mlir::OpBuilder &builder, mlir::Value a, int64_t rows,
+                               PackedWeightCache &cache);
 
 } // namespace omc
 

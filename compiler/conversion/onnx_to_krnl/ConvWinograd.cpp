@@ -85,6 +85,7 @@ constexpr int64_t kMinChannels = 8;
 struct Plan {
   const Algorithm *algorithm;
   int64_t width;      // lanes of a column panel (the matmul kernel's register columns)
+  int64_t groupRows;  // the kernel's register rows: U's blocks are whole groups of them
   int64_t tileRows;   // TH = ceil(H / m)
   int64_t tileCols;   // TW = ceil(W / m)
   int64_t rowStride;  // S = TW + 1 lanes per tile row
@@ -149,36 +150,36 @@ std::optional<Plan> planFor(int64_t channels, int64_t filters, int64_t height, i
   return plan;
 }
 
-// U[xi = n i + j][co, ci] = (G g G^T)[i][j] for each filter g = W[co, ci], as n^2
-// constants.
-SmallVector<Value> transformedFilters(OpBuilder &b, Location loc, const Algorithm &algorithm,
-                                      DenseElementsAttr filters, int64_t outputs,
-                                      int64_t channels) {
+// U[xi = n i + j][co, ci] = (G g G^T)[i][j] for each filter g = W[co, ci], as one
+// constant of n^2 blocks of `paddedOutputs` rows (M rounded up to whole register-row
+// groups, the rows past M zero): block xi starts at row xi * paddedOutputs, so that the
+// matmul packs the constant into row groups once and reads each block as a view of it.
+Value transformedFilters(OpBuilder &b, Location loc, const Algorithm &algorithm,
+                         DenseElementsAttr filters, int64_t outputs, int64_t paddedOutputs,
+                         int64_t channels) {
   int64_t n = algorithm.n();
   ArrayRef<double> g = algorithm.g;
   std::vector<float> w(filters.getValues<float>().begin(), filters.getValues<float>().end());
-  std::vector<std::vector<float>> u(algorithm.positions(),
-                                    std::vector<float>(outputs * channels));
+  std::vector<float> u(algorithm.positions() * paddedOutputs * channels, 0.0f);
   std::vector<double> gw(n * 3); // G w
-  for (int64_t pair = 0; pair < outputs * channels; ++pair) {
-    const float *filter = &w[pair * 9];
-    for (int64_t i = 0; i < n; ++i)
-      for (int64_t c = 0; c < 3; ++c)
-        gw[i * 3 + c] = g[i * 3] * filter[c] + g[i * 3 + 1] * filter[3 + c] +
-                        g[i * 3 + 2] * filter[6 + c];
-    for (int64_t i = 0; i < n; ++i)
-      for (int64_t j = 0; j < n; ++j)
-        u[i * n + j][pair] = float(gw[i * 3] * g[j * 3] + gw[i * 3 + 1] * g[j * 3 + 1] +
-                                   gw[i * 3 + 2] * g[j * 3 + 2]);
-  }
-  auto tensorType = RankedTensorType::get({outputs, channels}, b.getF32Type());
-  auto memrefType = MemRefType::get({outputs, channels}, b.getF32Type());
-  SmallVector<Value> constants;
-  for (int64_t xi = 0; xi < algorithm.positions(); ++xi)
-    constants.push_back(krnl::GlobalOp::create(
-        b, loc, memrefType, "winograd_filters_" + std::to_string(xi),
-        DenseElementsAttr::get(tensorType, ArrayRef<float>(u[xi]))));
-  return constants;
+  for (int64_t co = 0; co < outputs; ++co)
+    for (int64_t ci = 0; ci < channels; ++ci) {
+      const float *filter = &w[(co * channels + ci) * 9];
+      for (int64_t i = 0; i < n; ++i)
+        for (int64_t c = 0; c < 3; ++c)
+          gw[i * 3 + c] = g[i * 3] * filter[c] + g[i * 3 + 1] * filter[3 + c] +
+                          g[i * 3 + 2] * filter[6 + c];
+      for (int64_t i = 0; i < n; ++i)
+        for (int64_t j = 0; j < n; ++j)
+          u[((i * n + j) * paddedOutputs + co) * channels + ci] =
+              float(gw[i * 3] * g[j * 3] + gw[i * 3 + 1] * g[j * 3 + 1] +
+                    gw[i * 3 + 2] * g[j * 3 + 2]);
+    }
+  int64_t rows = algorithm.positions() * paddedOutputs;
+  return krnl::GlobalOp::create(
+      b, loc, MemRefType::get({rows, channels}, b.getF32Type()), "winograd_filters",
+      DenseElementsAttr::get(RankedTensorType::get({rows, channels}, b.getF32Type()),
+                             ArrayRef<float>(u)));
 }
 
 Value affineOf(OpBuilder &b, Location loc, AffineExpr expr, ValueRange operands) {
@@ -247,10 +248,19 @@ Value emitPlanes(OpBuilder &b, Location loc, Value x, const Plan &plan) {
 // sum_k coefficients[k] * values[k] over the nonzero coefficients: adds and subtracts
 // for +-1, vector FMAs for the rest.
 Value combine(OpBuilder &b, Location loc, ArrayRef<double> coefficients, ArrayRef<Value> values) {
+  // A term of +1 first, so that a row such as (0, -1, 1, 0) is one subtraction, not a
+  // negation and an add.
+  SmallVector<size_t> order;
+  for (size_t k = 0; k < coefficients.size(); ++k)
+    if (coefficients[k] == 1)
+      order.push_back(k);
+  for (size_t k = 0; k < coefficients.size(); ++k)
+    if (coefficients[k] != 1 && coefficients[k] != 0)
+      order.push_back(k);
   Value sum;
-  for (auto [coefficient, value] : llvm::zip(coefficients, values)) {
-    if (coefficient == 0)
-      continue;
+  for (size_t k : order) {
+    double coefficient = coefficients[k];
+    Value value = values[k];
     auto type = cast<VectorType>(value.getType());
     auto splat = [&]() -> Value {
       return arith::ConstantOp::create(
@@ -294,7 +304,7 @@ Block sandwich(OpBuilder &b, Location loc, ArrayRef<double> table, int64_t rows,
 
 struct Operands {
   Value x, planes, bias, result, residual;
-  SmallVector<Value> filters; // U, one [M, C] per position
+  Value filters; // U: [positions * padded M, C]
 };
 
 // One chunk: tile rows [chunk * R, chunk * R + R) (those below TH).
@@ -312,10 +322,9 @@ void emitChunk(OpBuilder &b, Location loc, const Operands &ops, const Plan &plan
   Type f32 = b.getF32Type();
   auto mul = [&](Value x, int64_t y) -> Value { return arith::MulIOp::create(b, loc, x, c(y)); };
 
-  // V, in the kernel's panels.
-  SmallVector<Value> v, products;
-  for (int64_t xi = 0; xi < positions; ++xi)
-    v.push_back(allocBuffer(b, loc, MemRefType::get({q, channels, wd}, f32), ValueRange{}));
+  // V, in the kernel's panels: [position, panel, channel, lane].
+  Value v = allocBuffer(b, loc, MemRefType::get({positions, q, channels, wd}, f32),
+                        ValueRange{});
   Value firstLane = mul(chunk, rows * s);
   buildLoopNest(b, loc, {c(q), c(channels)}, [&](OpBuilder &b, Location loc, ValueRange ivs) {
     Value base = arith::AddIOp::create(b, loc, firstLane,
@@ -331,32 +340,50 @@ void emitChunk(OpBuilder &b, Location loc, const Operands &ops, const Plan &plan
     Block t = sandwich(b, loc, algorithm.bt, n, d);
     for (int64_t r = 0; r < n; ++r)
       for (int64_t col = 0; col < n; ++col)
-        vector::StoreOp::create(b, loc, t[r][col], v[r * n + col],
-                                ValueRange{ivs[0], ivs[1], c(0)});
+        vector::StoreOp::create(b, loc, t[r][col], v,
+                                ValueRange{c(r * n + col), ivs[0], ivs[1], c(0)});
   });
 
-  // M_xi = U_xi V_xi. M's rows have room for a power-of-2 vector from any tile row's
-  // start, so that the output transform's vectors fill whole registers.
+  // M_xi = U_xi V_xi, one krnl.matmul_panels in a loop over the positions, each operand
+  // a view of position xi's block. M's rows have room for a power-of-2 vector from any
+  // tile row's start, so that the output transform's vectors fill whole registers.
   int64_t tileLanes = int64_t(llvm::PowerOf2Ceil(tw));
   int64_t columns = q * wd, pitch = columns + tileLanes;
-  auto productType = MemRefType::get(
-      {outputs, columns}, f32, StridedLayoutAttr::get(b.getContext(), 0, {pitch, 1}));
-  for (int64_t xi = 0; xi < positions; ++xi) {
-    products.push_back(
-        allocBuffer(b, loc, MemRefType::get({outputs, pitch}, f32), ValueRange{}));
-    Value product = memref::ReinterpretCastOp::create(
-        b, loc, productType, products[xi], 0, ArrayRef<int64_t>{outputs, columns},
-        ArrayRef<int64_t>{pitch, 1});
-    auto op = krnl::MatmulPanelsOp::create(b, loc, ops.filters[xi], v[xi], product, Value(),
-                                           Value());
-    if (serial)
-      op->setAttr(krnl::kMatmulSerialAttr, b.getUnitAttr());
-  }
+  int64_t paddedOutputs = (outputs + plan.groupRows - 1) / plan.groupRows * plan.groupRows;
+  Value products =
+      allocBuffer(b, loc, MemRefType::get({positions, outputs, pitch}, f32), ValueRange{});
+  auto dynamicOffset = [&](ArrayRef<int64_t> strides) {
+    return StridedLayoutAttr::get(b.getContext(), ShapedType::kDynamic, strides);
+  };
+  scf::ForOp::create(
+      b, loc, c(0), c(positions), c(1), ValueRange{},
+      [&](OpBuilder &b, Location loc, Value xi, ValueRange) {
+        auto view = [&](Value buffer, int64_t block, ArrayRef<int64_t> sizes,
+                        ArrayRef<int64_t> strides) -> Value {
+          Value offset = arith::MulIOp::create(b, loc, xi, c(block));
+          SmallVector<OpFoldResult> sizeFolds, strideFolds;
+          for (int64_t size : sizes)
+            sizeFolds.push_back(b.getIndexAttr(size));
+          for (int64_t stride : strides)
+            strideFolds.push_back(b.getIndexAttr(stride));
+          return memref::ReinterpretCastOp::create(
+              b, loc, MemRefType::get(sizes, f32, dynamicOffset(strides)), buffer,
+              OpFoldResult(offset), sizeFolds, strideFolds);
+        };
+        Value filters = view(ops.filters, paddedOutputs * channels, {outputs, channels},
+                             {channels, 1});
+        Value panels = view(v, q * channels * wd, {q, channels, wd}, {channels * wd, wd, 1});
+        Value product = view(products, outputs * pitch, {outputs, columns}, {pitch, 1});
+        auto op = krnl::MatmulPanelsOp::create(b, loc, filters, panels, product, Value(),
+                                               Value());
+        if (serial)
+          op->setAttr(krnl::kMatmulSerialAttr, b.getUnitAttr());
+        scf::YieldOp::create(b, loc);
+      });
   // In a chunk loop each iteration frees its own buffers; the single chunk's are the
   // function's, which frees them at its end (freeTemporaries).
   if (serial)
-    for (Value buffer : v)
-      memref::DeallocOp::create(b, loc, buffer);
+    memref::DeallocOp::create(b, loc, v);
 
   // Y's m rows per tile row: A^T M A, plus the bias and the residual, activated.
   auto tileType = VectorType::get({tileLanes}, f32);
@@ -392,8 +419,8 @@ void emitChunk(OpBuilder &b, Location loc, const Operands &ops, const Plan &plan
       Block mb(n, SmallVector<Value>(n));
       for (int64_t i = 0; i < n; ++i)
         for (int64_t j = 0; j < n; ++j)
-          mb[i][j] = vector::LoadOp::create(b, loc, tileType, products[i * n + j],
-                                            ValueRange{co, start});
+          mb[i][j] = vector::LoadOp::create(b, loc, tileType, products,
+                                            ValueRange{c(i * n + j), co, start});
       Block y = sandwich(b, loc, algorithm.at, m, mb);
       Value bias;
       if (ops.bias)
@@ -439,8 +466,7 @@ void emitChunk(OpBuilder &b, Location loc, const Operands &ops, const Plan &plan
     }
   });
   if (serial)
-    for (Value buffer : products)
-      memref::DeallocOp::create(b, loc, buffer);
+    memref::DeallocOp::create(b, loc, products);
 }
 
 
@@ -471,20 +497,24 @@ bool emitConvWinograd(OpBuilder &b, Location loc, Value x, DenseElementsAttr fil
       filterShape[2] != 3 || filterShape[3] != 3 || yType.getDimSize(2) != height ||
       yType.getDimSize(3) != width)
     return false;
-  std::optional<int64_t> panelWidth =
-      krnl::targetPanelWidth(b.getInsertionBlock()->getParentOp());
-  if (!panelWidth)
+  Operation *parent = b.getInsertionBlock()->getParentOp();
+  std::optional<int64_t> panelWidth = krnl::targetPanelWidth(parent);
+  std::optional<int64_t> registerRows = krnl::targetRegisterRows(parent);
+  if (!panelWidth || !registerRows)
     return false;
   std::optional<Plan> plan = planFor(channels, outputs, height, width, *panelWidth);
   if (!plan)
     return false;
+  plan->groupRows = *registerRows;
 
   Operands ops;
   ops.x = x;
   ops.bias = biasType ? bias : Value();
   ops.result = result;
   ops.residual = residual;
-  ops.filters = transformedFilters(b, loc, *plan->algorithm, filters, outputs, channels);
+  int64_t paddedOutputs = (outputs + plan->groupRows - 1) / plan->groupRows * plan->groupRows;
+  ops.filters = transformedFilters(b, loc, *plan->algorithm, filters, outputs, paddedOutputs,
+                                   channels);
   ops.planes = emitPlanes(b, loc, x, *plan);
   auto c = [&](int64_t v) { return index(b, loc, v); };
   if (plan->chunks == 1) {

@@ -13,14 +13,17 @@
 // multiplications than the direct product, F(4x4) 4 times fewer but rounds more (its
 // transforms scale by up to 8 and 1/24): it is used where it saves a fifth over F(2x2).
 //
-// U is computed at compile time from the constant filters (n^2 constants of [M, C], which
-// the matmul packs into row groups like any filter). The tiles go by whole tile rows, a
-// chunk of them at a time, so that a chunk's V and M stay in L2:
+// U is computed at compile time from the constant filters: one constant of n^2 blocks of
+// M rows (rounded up to whole register-row groups), which the matmul packs into row groups
+// like any filter and reads block by block. The tiles go by whole tile rows, a chunk of
+// them at a time, so that a chunk's V and M stay in L2:
 //   1. X is copied once, padded and split by row and column phase modulo m ("planes"),
 //      so that each value of d is one contiguous vector load across tiles;
 //   2. per chunk: V for the chunk's tiles, written straight into the kernel's column panels;
-//      n^2 krnl.matmul_panels; the output transform, which adds the bias and the residual,
-//      applies the activation and writes m output rows per tile row.
+//      one krnl.matmul_panels in a loop over the n^2 positions, its operands views of the
+//      position's blocks (one kernel's code per conv, not n^2: ResNet-50's code had tripled
+//      and its compile time with it); the output transform, which adds the bias and the
+//      residual, applies the activation and writes m output rows per tile row.
 // Chunks run on threads; a single chunk runs its stages on threads instead.
 //
 // Used where it does fewer multiplications, transforms included, than the packed matrix

@@ -62,13 +62,20 @@ inline MatmulEpilogue matmulEpilogueOf(mlir::Operation *op) {
 // The width of the column panels that the target's matmul kernel reads (its register
 // tile's columns), for producers of krnl.matmul_panels: from the module's `omc.target`
 // (TargetDescription::toAttribute); nullopt when the target has no matmul tiles (nvptx).
-inline std::optional<int64_t> targetPanelWidth(mlir::Operation *op) {
+inline std::optional<int64_t> targetMatmulTile(mlir::Operation *op, size_t which) {
   auto module = op->getParentOfType<mlir::ModuleOp>();
   auto target = module ? module->getAttrOfType<mlir::DictionaryAttr>("omc.target") : nullptr;
   auto tiles = target ? target.getAs<mlir::DenseI64ArrayAttr>("matmul_tiles") : nullptr;
-  if (!tiles || tiles.size() < 2 || tiles[1] < 1)
+  if (!tiles || tiles.size() < 2 || tiles[which] < 1)
     return std::nullopt;
-  return tiles[1];
+  return tiles[which];
+}
+inline std::optional<int64_t> targetPanelWidth(mlir::Operation *op) {
+  return targetMatmulTile(op, 1);
+}
+// Its register tile's rows: the groups a filter is packed in.
+inline std::optional<int64_t> targetRegisterRows(mlir::Operation *op) {
+  return targetMatmulTile(op, 0);
 }
 
 } // namespace omc::krnl

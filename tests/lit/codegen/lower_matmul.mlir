@@ -468,3 +468,33 @@ func.func @last_tile(%a: memref<4x3xf32>, %b: memref<3x10xf32>, %c: memref<4x10x
     ins(%a, %b : memref<4x3xf32>, memref<3x10xf32>) outs(%c : memref<4x10xf32>)
   return
 }
+
+// -----
+
+// A block of a weight's rows at a run-time offset of whole register-row groups (one
+// position's transformed filters in Winograd's constant), and panels seen through a view
+// at an offset (that position's in its buffer of all of them): the weight packs into row
+// groups once, in the order of its rows, so the block is the same offset into the packed
+// constant; the flattened panels keep their view's offset.
+// CHECK-LABEL: func.func @panels_weight_block
+// CHECK-SAME: (%[[V:.*]]: memref<2x1x2x4xf32>, %[[C:.*]]: memref<4x4xf32>, %[[XI:.*]]: index)
+// CHECK: %[[PACKED:.*]] = krnl.global "w_rows2" {value = dense<[1.000000e+00, 3.000000e+00, 2.000000e+00, 4.000000e+00, 5.000000e+00, 7.000000e+00, 6.000000e+00, 8.000000e+00, 9.000000e+00, 1.100000e+01, 1.000000e+01, 1.200000e+01, 1.300000e+01, 1.500000e+01, 1.400000e+01, 1.600000e+01]> : tensor<16xf32>}
+// CHECK-NOT: krnl.global
+// CHECK: %[[OFFSET:.*]] = arith.muli %[[XI]], %c8
+// CHECK: %[[BASE:.*]], %[[POFF:.*]], %{{.*}}:3, %{{.*}}:3 = memref.extract_strided_metadata %{{.*}}
+// CHECK: memref.reinterpret_cast %{{.*}} to offset: [%[[POFF]]], sizes: [8], strides: [1]
+// CHECK: memref.reinterpret_cast %[[PACKED]] to offset: [%[[OFFSET]]], sizes: [8], strides: [1]
+func.func @panels_weight_block(%v: memref<2x1x2x4xf32>, %c: memref<4x4xf32>, %xi: index) {
+  %w = krnl.global "w" {value = dense<[[1.0, 2.0], [3.0, 4.0], [5.0, 6.0], [7.0, 8.0], [9.0, 10.0], [11.0, 12.0], [13.0, 14.0], [15.0, 16.0]]> : tensor<8x2xf32>} : memref<8x2xf32>
+  %c8 = arith.constant 8 : index
+  %offset = arith.muli %xi, %c8 : index
+  %a = memref.reinterpret_cast %w to offset: [%offset], sizes: [4, 2], strides: [2, 1]
+    : memref<8x2xf32> to memref<4x2xf32, strided<[2, 1], offset: ?>>
+  %p = memref.reinterpret_cast %v to offset: [%offset], sizes: [1, 2, 4], strides: [8, 4, 1]
+    : memref<2x1x2x4xf32> to memref<1x2x4xf32, strided<[8, 4, 1], offset: ?>>
+  krnl.matmul_panels %a, %p, %c
+    {omc.matmul_config = {vector_width = 4, register_rows = 2, register_vectors = 1,
+                          block_k = 16, block_m = 4, block_n = 16}}
+    : memref<4x2xf32, strided<[2, 1], offset: ?>>, memref<1x2x4xf32, strided<[8, 4, 1], offset: ?>>, memref<4x4xf32>
+  return
+}
