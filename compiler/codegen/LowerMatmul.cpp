@@ -649,24 +649,6 @@ private:
 // What the emitter handles: f32 buffers with the default maps (a linalg op) or B as panels
 // (krnl.matmul_panels), C contiguous in its rows, and a known epilogue (the loops of
 // krnl-to-affine reject any other).
-// Whether `type` lays its elements out row-major without gaps, at any offset (a view of
-// one position's panels in Winograd's buffer of all of them).
-bool isContiguous(MemRefType type) {
-  if (type.getLayout().isIdentity())
-    return true;
-  SmallVector<int64_t> strides;
-  int64_t offset;
-  if (!type.hasStaticShape() || failed(type.getStridesAndOffset(strides, offset)))
-    return false;
-  int64_t expected = 1;
-  for (int64_t d = type.getRank() - 1; d >= 0; --d) {
-    if (type.getDimSize(d) != 1 && strides[d] != expected)
-      return false;
-    expected *= type.getDimSize(d);
-  }
-  return true;
-}
-
 bool lowerable(Operation *op) {
   if ((!isa<krnl::MatmulPanelsOp>(op) && op->getNumOperands() != 3) ||
       krnl::matmulEpilogueOf(op) == krnl::MatmulEpilogue::Unknown)
@@ -679,7 +661,8 @@ bool lowerable(Operation *op) {
   if (!hasUnitInnerStride(op->getOperand(2)))
     return false;
   if (auto panels = dyn_cast<krnl::MatmulPanelsOp>(op))
-    return isContiguous(cast<MemRefType>(panels.getPanels().getType())) &&
+    // Panels at any offset (one position's of Winograd's buffer of all of them).
+    return isContiguousRowMajor(cast<MemRefType>(panels.getPanels().getType())) &&
            (!panels.getAddend() || hasUnitInnerStride(panels.getAddend()));
   auto linalgOp = cast<linalg::LinalgOp>(op);
   if (!linalgOp.hasPureBufferSemantics())

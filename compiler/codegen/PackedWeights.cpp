@@ -19,6 +19,23 @@
 using namespace mlir;
 
 namespace omc {
+
+bool isContiguousRowMajor(MemRefType type) {
+  if (type.getLayout().isIdentity())
+    return true;
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (!type.hasStaticShape() || failed(type.getStridesAndOffset(strides, offset)))
+    return false;
+  int64_t expected = 1;
+  for (int64_t d = type.getRank() - 1; d >= 0; --d) {
+    if (type.getDimSize(d) != 1 && strides[d] != expected)
+      return false;
+    expected *= type.getDimSize(d);
+  }
+  return true;
+}
+
 namespace {
 
 // A matrix's element (row, col) as an index into a weight's row-major values.
@@ -37,15 +54,8 @@ bool isRowMajorReshape(memref::ReinterpretCastOp cast) {
     return false;
   SmallVector<int64_t> strides;
   int64_t offset;
-  if (failed(type.getStridesAndOffset(strides, offset)) || offset != 0)
-    return false;
-  int64_t expected = 1;
-  for (int64_t d = type.getRank() - 1; d >= 0; --d) {
-    if (type.getDimSize(d) != 1 && strides[d] != expected)
-      return false;
-    expected *= type.getDimSize(d);
-  }
-  return true;
+  return succeeded(type.getStridesAndOffset(strides, offset)) && offset == 0 &&
+         isContiguousRowMajor(type);
 }
 
 std::optional<WeightView> weightBehind(Value matrix) {

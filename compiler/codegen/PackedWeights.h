@@ -22,10 +22,14 @@
 #include "llvm/ADT/DenseMap.h"
 
 namespace mlir {
+class MemRefType;
 class OpBuilder;
 } // namespace mlir
 
 namespace omc {
+
+// Whether `type` lays its elements out row-major without gaps, at any offset.
+bool isContiguousRowMajor(mlir::MemRefType type);
 
 // The panels already made, per (B, panel width): a weight two matmuls share is packed once.
 using PackedWeightCache = llvm::DenseMap<std::pair<mlir::Value, int64_t>, mlir::Value>;
