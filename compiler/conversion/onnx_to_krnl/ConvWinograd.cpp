@@ -85,7 +85,7 @@ constexpr int64_t kMinChannels = 8;
 struct Plan {
   const Algorithm *algorithm;
   int64_t width;      // lanes of a column panel (the matmul kernel's register columns)
-  int64_t groupRows;  // the kernel's register rows: U's blocks are whole groups of them
+  int64_t paddedOutputs; // M rounded up to whole register-row groups: U's block rows
   int64_t tileRows;   // TH = ceil(H / m)
   int64_t tileCols;   // TW = ceil(W / m)
   int64_t rowStride;  // S = TW + 1 lanes per tile row
@@ -349,7 +349,7 @@ void emitChunk(OpBuilder &b, Location loc, const Operands &ops, const Plan &plan
   // tile row's start, so that the output transform's vectors fill whole registers.
   int64_t tileLanes = int64_t(llvm::PowerOf2Ceil(tw));
   int64_t columns = q * wd, pitch = columns + tileLanes;
-  int64_t paddedOutputs = (outputs + plan.groupRows - 1) / plan.groupRows * plan.groupRows;
+  int64_t paddedOutputs = plan.paddedOutputs;
   Value products =
       allocBuffer(b, loc, MemRefType::get({positions, outputs, pitch}, f32), ValueRange{});
   auto dynamicOffset = [&](ArrayRef<int64_t> strides) {
@@ -505,16 +505,15 @@ bool emitConvWinograd(OpBuilder &b, Location loc, Value x, DenseElementsAttr fil
   std::optional<Plan> plan = planFor(channels, outputs, height, width, *panelWidth);
   if (!plan)
     return false;
-  plan->groupRows = *registerRows;
+  plan->paddedOutputs = (outputs + *registerRows - 1) / *registerRows * *registerRows;
 
   Operands ops;
   ops.x = x;
   ops.bias = biasType ? bias : Value();
   ops.result = result;
   ops.residual = residual;
-  int64_t paddedOutputs = (outputs + plan->groupRows - 1) / plan->groupRows * plan->groupRows;
-  ops.filters = transformedFilters(b, loc, *plan->algorithm, filters, outputs, paddedOutputs,
-                                   channels);
+  ops.filters = transformedFilters(b, loc, *plan->algorithm, filters, outputs,
+                                   plan->paddedOutputs, channels);
   ops.planes = emitPlanes(b, loc, x, *plan);
   auto c = [&](int64_t v) { return index(b, loc, v); };
   if (plan->chunks == 1) {
