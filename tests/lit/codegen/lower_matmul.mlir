@@ -195,13 +195,23 @@ func.func @narrow(%a: memref<512x128xf32>, %b: memref<128x7xf32>, %c: memref<512
 // A weight B (a krnl.global) is packed at compile time into panels of nr = 4 columns for
 // the whole of K: panel 0 holds B's columns 0-3 row by row, panel 1 columns 4-7. The
 // original weight is gone; no nest packs B or reads it in place, even for one row, and the
-// kernel reads panel (jc + jr) / 4 from (jc + jr) * K + pc * 4 on.
+// kernel reads panel (jc + jr) / 4 from (jc + jr) * K + pc * 4 on. Each step asks for
+// the next panel's row into L2 (locality 2): from (jc + jr) * K + K * 4 on, clamped to
+// 16 - kb * 4 = 8 so that the last panel asks for itself.
 // CHECK-LABEL: func.func @weight
 // CHECK-NOT: "w"
 // CHECK: %[[PANELS:.*]] = krnl.global "w_panels4" {value = dense<[1.000000e+00, 2.000000e+00, 3.000000e+00, 4.000000e+00, 9.000000e+00, 1.000000e+01, 1.100000e+01, 1.200000e+01, 5.000000e+00, 6.000000e+00, 7.000000e+00, 8.000000e+00, 1.300000e+01, 1.400000e+01, 1.500000e+01, 1.600000e+01]> : tensor<16xf32>} : memref<16xf32>
 // CHECK-NOT: krnl.global
 // CHECK-NOT: memref.alloc
 // CHECK-NOT: vector.store
+// CHECK: %[[START:.*]] = arith.muli %{{.*}}, %c2 : index
+// CHECK: %[[AFTER:.*]] = arith.addi %[[START]], %c8 : index
+// CHECK: %[[NEXT:.*]] = arith.minsi %[[AFTER]], %c8 : index
+// CHECK: scf.for %[[KK:.*]] = %c0
+// CHECK: locality<3>
+// CHECK-NEXT: %[[ROW:.*]] = arith.muli %[[KK]], %c4 : index
+// CHECK-NEXT: %[[AT:.*]] = arith.addi %[[NEXT]], %[[ROW]] : index
+// CHECK-NEXT: memref.prefetch %[[PANELS]][%[[AT]]], read, locality<2>, data
 // CHECK: vector.load %[[PANELS]]
 // CHECK-NOT: vector.maskedload %[[PANELS]]
 // CHECK: return
@@ -353,7 +363,8 @@ func.func @zero_filled_unknown_k(%a: memref<4x?xf32>, %b: memref<?x7xf32>, %c: m
 
 // krnl.matmul_panels: B comes as panels [P, K, 4] from its producer. The kernel reads them
 // as one flat stream, panel (jc + jr) / 4 from (jc + jr) * K + pc * 4 on, as for a weight:
-// no buffer is allocated, nothing is packed. It overwrites C: the first of its two K blocks
+// no buffer is allocated, nothing is packed. Its producer just wrote the panels: nothing
+// asks for the next one. It overwrites C: the first of its two K blocks
 // (K = 20, block_k = 16) starts its tiles from the row's bias, the second from C.
 // CHECK-LABEL: func.func @panels
 // CHECK-SAME: (%[[A:.*]]: memref<4x20xf32>, %[[P:.*]]: memref<2x20x4xf32>, %[[C:.*]]: memref<4x7xf32>, %[[BIAS:.*]]: memref<4xf32>)
@@ -367,6 +378,7 @@ func.func @zero_filled_unknown_k(%a: memref<4x?xf32>, %b: memref<?x7xf32>, %c: m
 // CHECK: scf.yield %[[V0]], %{{.*}}
 // CHECK-NEXT: } else {
 // CHECK-NEXT: vector.maskedload %[[C]]
+// CHECK-NOT: locality<2>
 // CHECK: vector.load %[[FLAT]]
 // CHECK: return
 func.func @panels(%a: memref<4x20xf32>, %p: memref<2x20x4xf32>, %c: memref<4x7xf32>,
