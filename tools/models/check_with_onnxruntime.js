@@ -262,7 +262,8 @@ function summary(t) {
          (nan ? ` NaN ${nan}` : '');
 }
 
-// Elementwise |got - want| <= atol + rtol * |want| (NaN matches NaN); returns an error or null.
+// Elementwise |got - want| <= atol + rtol * |want| (NaN matches NaN, an infinity the same
+// infinity); returns an error or null.
 function compare(name, got, want, rtol, atol) {
   if (got.dims.join('x') !== want.dims.join('x')) {
     return `${name}: shape [${got.dims}], expected [${want.dims}]`;
@@ -272,6 +273,7 @@ function compare(name, got, want, rtol, atol) {
   for (let i = 0; i < want.data.length; i++) {
     const g = Number(got.data[i]), w = Number(want.data[i]);
     if (Number.isNaN(g) && Number.isNaN(w)) continue;
+    if (g === w && !Number.isFinite(w)) continue;
     const diff = Math.abs(g - w);
     scale = Math.max(scale, Math.abs(w));
     worst = Number.isNaN(diff) || Number.isNaN(worst) ? NaN : Math.max(worst, diff);
