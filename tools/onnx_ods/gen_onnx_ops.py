@@ -50,7 +50,7 @@ CUSTOM = {
     "Cast": {"folder"},
     "MatMul": {"verifier", "shape"},
     "Gemm": {"verifier", "shape"},
-    "Shape": {"folder", "shape"},
+    "Shape": {"folder", "shape", "canon"},
     "Size": {"folder"},
     "Gather": {"folder", "shape"},
     "Unsqueeze": {"folder", "shape"},

@@ -2453,6 +2453,7 @@ def ONNX_ShapeOp : ONNX_Op<"Shape", [Pure, DeclareOpInterfaceMethods<ShapeInfere
     TensorOf<[I64]>:$shape);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
   let hasFolder = 1;
+  let hasCanonicalizer = 1;
 }
 
 def ONNX_ShrinkOp : ONNX_Op<"Shrink", [Pure, ONNX_SameElementType<"0, -1">, ONNX_SameShapeAsInput]> {
