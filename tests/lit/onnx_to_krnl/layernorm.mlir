@@ -1,16 +1,18 @@
 // RUN: omc-opt %s --convert-onnx-to-krnl | FileCheck %s
 
 // Per row: a pass for the mean, a pass for the variance around it (two passes, for
-// accuracy), then one writing (x - mean) * 1/sqrt(var + eps) * scale + bias.
+// accuracy), then one writing (x - mean) * 1/sqrt(var + eps) * scale + bias. The sums
+// may be reassociated, so that LLVM vectorizes them.
 // CHECK-LABEL: func.func @layernorm
 // CHECK: %[[EPS:.*]] = arith.constant 9.99999974E-6 : f32
 // CHECK: krnl.iterate
 // CHECK: krnl.iterate
-// CHECK: arith.addf
+// CHECK: arith.addf {{.*}} fastmath<reassoc>
 // CHECK: arith.divf
 // CHECK: krnl.iterate
 // CHECK: arith.subf
 // CHECK: arith.mulf
+// CHECK: arith.addf {{.*}} fastmath<reassoc>
 // CHECK: arith.addf %{{.*}}, %[[EPS]]
 // CHECK: math.sqrt
 // CHECK: krnl.iterate
