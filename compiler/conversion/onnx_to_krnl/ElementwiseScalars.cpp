@@ -438,7 +438,6 @@ Value emitScalar(onnx::SoftsignOp, const ScalarTypes &t, OpBuilder &b, Location 
 Value emitScalar(onnx::GeluOp op, const ScalarTypes &t, OpBuilder &b, Location loc,
                  ValueRange a) {
   return unaryFloat(t, a, [&](Value x) {
-    Value half = cst(b, loc, x, 0.5), one = cst(b, loc, x, 1);
     if (op.getApproximate() == "tanh") {
       // (1 + tanh(z)) / 2 is the logistic function of 2z, z = sqrt(2 / pi) * (x +
       // 0.044715 x^3): one exp and one division, and no cancellation in 1 + tanh(z)
@@ -449,6 +448,7 @@ Value emitScalar(onnx::GeluOp op, const ScalarTypes &t, OpBuilder &b, Location l
                           mulf(b, loc, cst(b, loc, x, scale * 0.044715), square));
       return mulf(b, loc, x, logisticOfNegated(b, loc, mulf(b, loc, x, factor)));
     }
+    Value half = cst(b, loc, x, 0.5), one = cst(b, loc, x, 1);
     Value phi =
         math::ErfOp::create(b, loc, mulf(b, loc, x, cst(b, loc, x, 1.0 / std::sqrt(2.0))));
     return mulf(b, loc, mulf(b, loc, half, x), addf(b, loc, one, phi));

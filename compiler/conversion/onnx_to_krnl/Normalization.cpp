@@ -54,8 +54,9 @@ struct Group {
             function_ref<Value(OpBuilder &, Location, ArrayRef<Value>)> term) const {
     krnl::StoreOp::create(b, loc, constantOf(b, loc, type, 0), acc, ValueRange{});
     forEach(b, loc, [&](OpBuilder &b, Location loc, ArrayRef<Value> index) {
+      // In any order: LLVM vectorizes the sum.
       Value total = arith::AddFOp::create(b, loc, krnl::LoadOp::create(b, loc, acc, ValueRange{}),
-                                          term(b, loc, index));
+                                          term(b, loc, index), arith::FastMathFlags::reassoc);
       krnl::StoreOp::create(b, loc, total, acc, ValueRange{});
     });
     return krnl::LoadOp::create(b, loc, acc, ValueRange{});

@@ -50,11 +50,12 @@ Value combine(OpBuilder &b, Location loc, Kind kind, Type onnxType, Value acc, V
       return arith::MinimumFOp::create(b, loc, acc, x);
     return isUnsigned ? Value(arith::MinUIOp::create(b, loc, acc, x))
                       : Value(arith::MinSIOp::create(b, loc, acc, x));
+  // Float sums and products in any order, so that LLVM vectorizes them (as integer ones).
   case Kind::Prod:
-    return isFloat ? Value(arith::MulFOp::create(b, loc, acc, x))
+    return isFloat ? Value(arith::MulFOp::create(b, loc, acc, x, arith::FastMathFlags::reassoc))
                    : Value(arith::MulIOp::create(b, loc, acc, x));
   default:
-    return isFloat ? Value(arith::AddFOp::create(b, loc, acc, x))
+    return isFloat ? Value(arith::AddFOp::create(b, loc, acc, x, arith::FastMathFlags::reassoc))
                    : Value(arith::AddIOp::create(b, loc, acc, x));
   }
 }

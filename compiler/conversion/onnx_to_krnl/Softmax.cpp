@@ -89,7 +89,9 @@ struct SoftmaxLowering : OpConversionPattern<OpTy> {
       buildLoopNest(b, loc, {axisDim}, [&](OpBuilder &b, Location loc, ValueRange k) {
         Value x = krnl::LoadOp::create(b, loc, input, at(k[0]));
         Value e = math::ExpOp::create(b, loc, arith::SubFOp::create(b, loc, x, load(maxBuf)));
-        store(arith::AddFOp::create(b, loc, load(sumBuf), e), sumBuf);
+        // In any order: LLVM vectorizes the sum.
+        store(arith::AddFOp::create(b, loc, load(sumBuf), e, arith::FastMathFlags::reassoc),
+              sumBuf);
         if (kind == Kind::Softmax)
           krnl::StoreOp::create(b, loc, e, result, at(k[0]));
       });

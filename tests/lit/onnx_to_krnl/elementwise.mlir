@@ -93,9 +93,27 @@ func.func @mod(%a: tensor<3xi32>, %b: tensor<3xi32>) -> tensor<3xi32> {
   return %0 : tensor<3xi32>
 }
 
-// Math functions go through the math dialect (expanded before LLVM).
+// Math functions go through the math dialect (expanded before LLVM). GELU's tanh form is
+// x times the logistic function of 2z, z = sqrt(2 / pi) (x + 0.044715 x^3): x / (1 +
+// e^(x (c + 0.044715 c x^2))) for c = -2 sqrt(2 / pi), e's argument clamped at 88 so
+// that the division may take the reciprocal's estimate (arcp, ninf).
 // CHECK-LABEL: func.func @gelu_tanh
-// CHECK: math.tanh
+// CHECK-DAG: %[[LIMIT:.*]] = arith.constant 8.800000e+01 : f32
+// CHECK-DAG: %[[ONE:.*]] = arith.constant 1.000000e+00 : f32
+// CHECK-DAG: %[[C1:.*]] = arith.constant -1.59576917 : f32
+// CHECK-DAG: %[[C3:.*]] = arith.constant -0.0713548139 : f32
+// CHECK: %[[X:.*]] = krnl.load
+// CHECK-NEXT: %[[SQUARE:.*]] = arith.mulf %[[X]], %[[X]]
+// CHECK-NEXT: %[[CUBIC:.*]] = arith.mulf %[[SQUARE]], %[[C3]]
+// CHECK-NEXT: %[[FACTOR:.*]] = arith.addf %[[CUBIC]], %[[C1]]
+// CHECK-NEXT: %[[ARG:.*]] = arith.mulf %[[X]], %[[FACTOR]]
+// CHECK-NEXT: %[[ABOVE:.*]] = arith.cmpf ogt, %[[ARG]], %[[LIMIT]]
+// CHECK-NEXT: %[[BOUNDED:.*]] = arith.select %[[ABOVE]], %[[LIMIT]], %[[ARG]]
+// CHECK-NEXT: %[[E:.*]] = math.exp %[[BOUNDED]]
+// CHECK-NEXT: %[[DENOMINATOR:.*]] = arith.addf %[[E]], %[[ONE]]
+// CHECK-NEXT: %[[LOGISTIC:.*]] = arith.divf %[[ONE]], %[[DENOMINATOR]] fastmath<ninf,arcp>
+// CHECK-NEXT: %[[Y:.*]] = arith.mulf %[[X]], %[[LOGISTIC]]
+// CHECK-NEXT: krnl.store %[[Y]]
 func.func @gelu_tanh(%x: tensor<3xf32>) -> tensor<3xf32> {
   %0 = onnx.Gelu %x {approximate = "tanh"} : (tensor<3xf32>) -> tensor<3xf32>
   return %0 : tensor<3xf32>
