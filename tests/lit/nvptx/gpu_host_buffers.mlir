@@ -95,3 +95,28 @@ func.func @read_only_input(%x: memref<4xf32>) -> memref<4xf32> {
   }
   return %out : memref<4xf32>
 }
+
+// A kernel reading a transposed view (a Gemm's transB) reads its source's memory: the
+// source is copied into a managed buffer, and the view is taken of that.
+// CHECK-LABEL: func.func @transposed
+// CHECK-SAME:    (%[[X:.*]]: memref<2x3xf32>)
+// CHECK:         %[[XM:.*]] = gpu.alloc host_shared () : memref<2x3xf32>
+// CHECK:         memref.copy %[[X]], %[[XM]]
+// CHECK:         %[[T:.*]] = memref.transpose %[[XM]]
+// CHECK:         gpu.launch
+// CHECK:           memref.load %[[T]]
+func.func @transposed(%x: memref<2x3xf32>) -> memref<3x2xf32> {
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c3 = arith.constant 3 : index
+  %t = memref.transpose %x (d0, d1) -> (d1, d0)
+      : memref<2x3xf32> to memref<3x2xf32, strided<[1, 3]>>
+  %out = memref.alloc() : memref<3x2xf32>
+  gpu.launch blocks(%bx, %by, %bz) in (%gx = %c3, %gy = %c2, %gz = %c1)
+             threads(%tx, %ty, %tz) in (%sx = %c1, %sy = %c1, %sz = %c1) {
+    %v = memref.load %t[%bx, %by] : memref<3x2xf32, strided<[1, 3]>>
+    memref.store %v, %out[%bx, %by] : memref<3x2xf32>
+    gpu.terminator
+  }
+  return %out : memref<3x2xf32>
+}
