@@ -102,6 +102,13 @@ MatmulConfig streamingConfig(const MatmulConfig &config) {
   return streaming;
 }
 
+// Whether the packing nest packs A's rows (packA): when several panels reuse them, unless
+// the compiler packed them already. `staticN`: C's columns, if known.
+bool packsRowsOfA(const MatmulConfig &config, int64_t prepackedAK,
+                  std::optional<int64_t> staticN) {
+  return !prepackedAK && (!staticN || *staticN > 2 * config.registerCols());
+}
+
 // The axis along which a matmul's threads share C.
 enum class SplitAxis {
   Batch,   // whole matrices of a batch_matmul: nothing shared, nothing repeated
@@ -123,6 +130,8 @@ struct ProductKind {
                            // block's tiles start from the row's bias (0 without one) and
                            // the addend's tile, not from C
   bool hasBias = false, hasAddend = false; // which of them follow C in the operands
+  bool sharedPackedA = false; // A's row groups come packed for every thread (packAShare):
+                              // the last operand
   bool biasPerColumn = false; // the bias has one value per column of C (a Gemm's), not per
                               // row (a convolution's)
 };
@@ -134,7 +143,8 @@ public:
                 const ProductKind &kind)
       : b(b), loc(loc), config(config), a(operands[0]), bm(operands[1]), c(operands[2]),
         bias(kind.hasBias ? operands[3] : Value()),
-        addend(kind.hasAddend ? operands[3 + kind.hasBias] : Value()), batched(kind.batched),
+        addend(kind.hasAddend ? operands[3 + kind.hasBias] : Value()),
+        sharedA(kind.sharedPackedA ? operands.back() : Value()), batched(kind.batched),
         prepackedB(kind.prepackedB), weightB(kind.weightB), prepackedAK(kind.prepackedAK),
         epilogue(kind.epilogue), overwrites(kind.overwrites), biasPerColumn(kind.biasPerColumn),
         vectorType(VectorType::get({config.vectorWidth}, b.getF32Type())),
@@ -218,8 +228,10 @@ public:
     packed = prepackedB ? bm : memref::AllocOp::create(b, loc, packedType, b.getI64IntegerAttr(64));
     // A's rows are packed too when several panels reuse them (see packA), unless the
     // compiler packed them already.
-    packingA = !prepackedAK && (!staticN || *staticN > 2 * nr);
-    if (packingA)
+    packingA = packsRowsOfA(config, prepackedAK, staticN);
+    if (sharedA)
+      packedA = sharedA;
+    else if (packingA)
       packedA = memref::AllocOp::create(
           b, loc, MemRefType::get({config.blockM * packedK}, b.getF32Type()),
           b.getI64IntegerAttr(64));
@@ -233,8 +245,18 @@ public:
     }
     if (!prepackedB)
       memref::DeallocOp::create(b, loc, packed);
-    if (packingA)
+    if (packingA && !sharedA)
       memref::DeallocOp::create(b, loc, packedA);
+  }
+
+  // A's row groups [first, last), all of K, into the buffer every thread's nest reads
+  // (the last operand): group g's k-major block at g * K * register_rows.
+  void packAShare(Value first, Value last) {
+    Value k = dim(a, 1);
+    packedK = *getConstantIntValue(k);
+    packedA = sharedA;
+    Value ic = mul(first, cst(config.registerRows));
+    packA(ic, mul(sub(last, first), cst(config.registerRows)), cst(0), k, mul(ic, k));
   }
 
 private:
@@ -326,7 +348,7 @@ private:
           Value rows = cst(config.registerRows);
           Value full = sub(mb, b.createOrFold<arith::RemUIOp>(loc, mb, rows));
           bool fromPackedA = packing && packingA;
-          if (fromPackedA)
+          if (fromPackedA && !sharedA)
             packA(ic, full, pc, kb);
           forLoop(cst(0), nb, cst(nr), [&](Value jr) {
             Value col = add(jc, jr);
@@ -346,8 +368,12 @@ private:
                   min(add(panel, mul(k, cst(nr))), sub(dim(packed, 0), mul(kb, cst(nr))));
             auto emitTiles = [&](int64_t vectors) {
               forLoop(cst(0), full, rows, [&](Value ir) {
-                // Row group ir / rows of the packed A block starts at ir * packed_k.
-                Value group = fromPackedA ? mul(ir, cst(packedK)) : Value();
+                // Row group ir / rows of the packed A block starts at ir * packed_k;
+                // packed for all threads, row ic + ir's group at (ic + ir) * K and its
+                // K block at pc * rows after that.
+                Value group = !fromPackedA ? Value()
+                              : sharedA    ? add(mul(add(ic, ir), k), mul(pc, rows))
+                                           : mul(ir, cst(packedK));
                 emitKernel(kernel, add(ic, ir), config.registerRows, vectors, group);
               });
               forLoop(full, mb, cst(1),
@@ -486,10 +512,13 @@ private:
   // the whole register-row groups of the M block: the kernel's broadcasts then walk one
   // contiguous stream instead of `rows` rows a row's length apart (4 KiB for K = 1024,
   // all in one L1 set), and the A block sits compactly in L2 for every panel.
-  void packA(Value ic, Value full, Value pc, Value kb) {
+  // Written `destination` elements on (packAShare's groups), or from packedA's start.
+  void packA(Value ic, Value full, Value pc, Value kb, Value destination = {}) {
     int64_t rows = config.registerRows;
     forLoop(cst(0), full, cst(rows), [&](Value ir) {
       Value group = mul(ir, cst(packedK));
+      if (destination)
+        group = add(destination, group);
       forLoop(cst(0), kb, cst(1), [&](Value kk) {
         Value base = add(group, mul(kk, cst(rows)));
         for (int64_t r = 0; r < rows; ++r) {
@@ -655,6 +684,7 @@ private:
   Value bias;   // with `overwrites`: C's row (or column) bias, or null for 0
   bool biasPerColumn;
   Value addend; // with `overwrites`: added to C as a whole, or null
+  Value sharedA; // A's row groups packed by packAShare, or null
   bool batched;
   bool prepackedB;
   bool weightB;
@@ -849,18 +879,32 @@ struct LowerMatmul : impl::LowerMatmulBase<LowerMatmul> {
         kind.hasBias = bool(product.getBias());
         kind.hasAddend = bool(product.getAddend());
       }
+      bool threads = worthThreads(op);
+      Value zero = arith::ConstantIndexOp::create(builder, loc, 0);
+      unsigned number = threads ? counter++ : 0;
+      Value sharedA;
+      if (threads && sharesPackedA(op, config, axis, kind, prepackedAK)) {
+        sharedA = packASharedByThreads(builder, op, operands, config, number, symbols);
+        operands.push_back(sharedA);
+        kind.sharedPackedA = true;
+      }
       MatmulEmitter inPlace(builder, loc, config, operands, kind);
       Value units = inPlace.unitCount(axis);
-      Value zero = arith::ConstantIndexOp::create(builder, loc, 0);
-      if (!worthThreads(op)) {
+      if (!threads) {
         inPlace.emitShare(axis, zero, units);
       } else {
-        func::FuncOp share =
-            buildShareFunction(op, operands, config, axis, kind, counter++, symbols);
+        func::FuncOp share = buildShareFunction(
+            op, operands, number, "", symbols,
+            [&](OpBuilder &b, Value first, Value last, ValueRange arguments) {
+              MatmulEmitter emitter(b, loc, config, arguments, kind);
+              emitter.emitShare(axis, first, last);
+            });
         SmallVector<Value> arguments{zero, units};
         arguments.append(operands);
         func::CallOp::create(builder, loc, share, arguments);
       }
+      if (sharedA)
+        memref::DeallocOp::create(builder, loc, sharedA);
       op->erase();
     }
     // A weight that only matmuls read now lives on as its panels alone, so that no weight
@@ -871,13 +915,56 @@ struct LowerMatmul : impl::LowerMatmulBase<LowerMatmul> {
           producer->erase();
   }
 
-  // func.func private @PARENT.omc_parallel.matmulN(%first, %last, %a, %b, %c[, %bias]
-  // [, %addend]):
-  // the nest over C's units [first, last) of `axis`.
-  static func::FuncOp buildShareFunction(Operation *op, ValueRange operands,
-                                         const MatmulConfig &config, SplitAxis axis,
-                                         const ProductKind &kind, unsigned number,
-                                         SymbolTable &symbols) {
+  // Whether the threads of a product that splits C's columns would each pack the same
+  // rows of A: then they share one packing instead (packASharedByThreads). A weight's
+  // panels are B, so that nothing else is packed per thread; the K of A is known.
+  static bool sharesPackedA(Operation *op, const MatmulConfig &config, SplitAxis axis,
+                            const ProductKind &kind, int64_t prepackedAK) {
+    Value a = op->getOperand(0), c = op->getOperand(2);
+    return axis == SplitAxis::Columns && !kind.batched && kind.weightB &&
+           staticDim(a, 1) && packsRowsOfA(config, prepackedAK, staticDim(c, 1));
+  }
+
+  // A's whole register-row groups, all of K, packed once by the threads between them
+  // (func @PARENT.omc_parallel.matmulN_pack_a over groups), into a buffer the product's
+  // threads then read: each packed all of A before (GPT-2, 128 tokens: its products of
+  // 768 or 3072 columns spent a tenth to a sixth of their time packing A).
+  static Value packASharedByThreads(OpBuilder &builder, Operation *op, ValueRange operands,
+                                    const MatmulConfig &config, unsigned number,
+                                    SymbolTable &symbols) {
+    Location loc = op->getLoc();
+    Value a = operands[0];
+    auto cst = [&](int64_t v) { return arith::ConstantIndexOp::create(builder, loc, v); };
+    Value m = memref::DimOp::create(builder, loc, a, 0);
+    Value k = memref::DimOp::create(builder, loc, a, 1);
+    Value groups = arith::DivUIOp::create(builder, loc, m, cst(config.registerRows));
+    Value size = arith::MulIOp::create(
+        builder, loc, arith::MulIOp::create(builder, loc, groups, cst(config.registerRows)), k);
+    Value buffer = memref::AllocOp::create(
+        builder, loc, MemRefType::get({ShapedType::kDynamic}, builder.getF32Type()),
+        ValueRange{size}, builder.getI64IntegerAttr(64));
+    func::FuncOp pack = buildShareFunction(
+        op, ValueRange{a, buffer}, number, "_pack_a", symbols,
+        [&](OpBuilder &b, Value first, Value last, ValueRange arguments) {
+          // An emitter of A alone: B and C are never read.
+          Value a = arguments[0];
+          ProductKind kind;
+          kind.sharedPackedA = true;
+          MatmulEmitter emitter(b, loc, config, ValueRange{a, a, a, arguments[1]}, kind);
+          emitter.packAShare(first, last);
+        });
+    func::CallOp::create(builder, loc, pack, ValueRange{cst(0), groups, a, buffer});
+    return buffer;
+  }
+
+  // func.func private @PARENT.omc_parallel.matmulN<suffix>(%first, %last, operands...):
+  // `body` over units [first, last), given the function's copies of the operands (the
+  // nest over C's units of an axis, of %a, %b, %c[, %bias][, %addend][, %packed_a]; or
+  // packAShare's groups of %a into %packed_a).
+  static func::FuncOp buildShareFunction(
+      Operation *op, ValueRange operands, unsigned number, StringRef suffix,
+      SymbolTable &symbols,
+      llvm::function_ref<void(OpBuilder &, Value, Value, ValueRange)> body) {
     auto parent = op->getParentOfType<func::FuncOp>();
     Location loc = op->getLoc();
     OpBuilder b(parent);
@@ -886,14 +973,14 @@ struct LowerMatmul : impl::LowerMatmulBase<LowerMatmul> {
     for (Value operand : operands)
       argTypes.push_back(operand.getType());
     std::string name =
-        (parent.getSymName() + kParallelBodyMarker + "matmul" + llvm::Twine(number)).str();
+        (parent.getSymName() + kParallelBodyMarker + "matmul" + llvm::Twine(number) + suffix)
+            .str();
     auto share = func::FuncOp::create(b, loc, name, b.getFunctionType(argTypes, {}));
     share.setPrivate();
     symbols.insert(share);
     Block *entry = share.addEntryBlock();
     b.setInsertionPointToStart(entry);
-    MatmulEmitter emitter(b, loc, config, entry->getArguments().drop_front(2), kind);
-    emitter.emitShare(axis, entry->getArgument(0), entry->getArgument(1));
+    body(b, entry->getArgument(0), entry->getArgument(1), entry->getArguments().drop_front(2));
     func::ReturnOp::create(b, loc);
     return share;
   }

@@ -510,3 +510,42 @@ func.func @panels_weight_block(%v: memref<2x1x2x4xf32>, %c: memref<4x4xf32>, %xi
     : memref<4x2xf32, strided<[2, 1], offset: ?>>, memref<1x2x4xf32, strided<[8, 4, 1], offset: ?>>, memref<4x4xf32>
   return
 }
+
+// -----
+
+// A weight's product whose threads split C's columns (N = 12: 3 panels) packs A's whole
+// row groups once, all of K (2), into one buffer, by the threads between them (the share
+// function ..._pack_a over the groups, M / 2 of them); the product's threads read their
+// rows' groups from it, row r's from r * K on, and pack nothing themselves.
+// CHECK-LABEL: func.func @shared_a
+// CHECK-SAME: (%[[A:.*]]: memref<?x2xf32>, %[[C:.*]]: memref<?x12xf32>)
+// CHECK: %[[M:.*]] = memref.dim %[[A]], %c0
+// CHECK: %[[GROUPS:.*]] = arith.divui %[[M]], %c2
+// CHECK: %[[SIZE:.*]] = arith.muli %[[GROUPS]], %c4
+// CHECK: %[[PACKED:.*]] = memref.alloc(%[[SIZE]]) {alignment = 64 : i64} : memref<?xf32>
+// CHECK: call @shared_a.omc_parallel.matmul0_pack_a(%c0, %[[GROUPS]], %[[A]], %[[PACKED]])
+// CHECK: call @shared_a.omc_parallel.matmul0(%c0, %c3, %[[A]], %{{.*}}, %[[C]], %[[PACKED]])
+// CHECK: memref.dealloc %[[PACKED]]
+// CHECK-LABEL: func.func private @shared_a.omc_parallel.matmul0(
+// CHECK-SAME: %[[GROUPED:[^:]*]]: memref<?xf32>)
+// CHECK-NOT: memref.alloc
+// CHECK: scf.for %[[IR:.*]] = %c0 to %{{.*}} step %c2 {
+// CHECK-NEXT: %[[ROW:.*]] = arith.addi %{{.*}}, %[[IR]] : index
+// CHECK-NEXT: %[[START:.*]] = arith.muli %[[ROW]], %c2 : index
+// CHECK: vector.load
+// CHECK-NEXT: %[[STEP:.*]] = arith.muli %{{.*}}, %c2 : index
+// CHECK-NEXT: %[[AT:.*]] = arith.addi %[[START]], %[[STEP]] : index
+// CHECK-NEXT: memref.load %[[GROUPED]][%[[AT]]] : memref<?xf32>
+// CHECK-LABEL: func.func private @shared_a.omc_parallel.matmul0_pack_a(
+// CHECK-SAME: %[[FIRST:[^:]*]]: index, %[[LAST:[^:]*]]: index, %[[SOURCE:[^:]*]]: memref<?x2xf32>, %[[INTO:[^:]*]]: memref<?xf32>)
+// CHECK: memref.load %[[SOURCE]]
+// CHECK-NEXT: memref.store %{{.*}}, %[[INTO]]
+func.func @shared_a(%a: memref<?x2xf32>, %c: memref<?x12xf32>) {
+  %b = krnl.global "w" {value = dense<[[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0, 12.0],
+                                       [13.0, 14.0, 15.0, 16.0, 17.0, 18.0, 19.0, 20.0, 21.0, 22.0, 23.0, 24.0]]>
+                         : tensor<2x12xf32>} : memref<2x12xf32>
+  linalg.matmul {omc.matmul_config = {vector_width = 4, register_rows = 2,
+                 register_vectors = 1, block_k = 16, block_m = 4, block_n = 16}}
+    ins(%a, %b : memref<?x2xf32>, memref<2x12xf32>) outs(%c : memref<?x12xf32>)
+  return
+}
