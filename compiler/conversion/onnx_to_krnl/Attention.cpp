@@ -33,6 +33,7 @@
 #include "compiler/dialect/onnx/ONNXOps.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -111,9 +112,16 @@ void emitSoftmaxNumerators(OpBuilder &b, Location loc, Value scores,
     SmallVector<Value> at = scoreAt(ni[0]);
     Value score = arith::MulFOp::create(b, loc, krnl::LoadOp::create(b, loc, scores, at), scale);
     if (masked) {
-      SmallVector<Value> maskAt(batch.begin(), batch.end());
-      maskAt.append({mi, ni[0]});
-      Value keep = krnl::LoadOp::create(b, loc, mask, broadcastIndices(b, loc, mask, maskAt));
+      Value keep;
+      if (cast<MemRefType>(mask.getType()).getElementType().isInteger(1)) {
+        SmallVector<Value> maskAt(batch.begin(), batch.end());
+        maskAt.append({mi, ni[0]});
+        keep = krnl::LoadOp::create(b, loc, mask, broadcastIndices(b, loc, mask, maskAt));
+      } else { // maskBytes', [M, N] as they are
+        Value byte = krnl::LoadOp::create(b, loc, mask, ValueRange{mi, ni[0]});
+        keep = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, byte,
+                                     arith::ConstantIntOp::create(b, loc, byte.getType(), 0));
+      }
       score = arith::SelectOp::create(b, loc, keep, score, masked);
     }
     krnl::StoreOp::create(b, loc, score, scores, at);
@@ -130,6 +138,28 @@ void emitSoftmaxNumerators(OpBuilder &b, Location loc, Value scores,
     krnl::StoreOp::create(b, loc, e, scores, at);
     store(b, arith::AddFOp::create(b, loc, load(b, sumBuf), e, reassoc), sumBuf);
   });
+}
+
+// The mask as bytes of [M, N], once, when it is the same for every batch position and
+// head (GPT-2's causal [1, 1, M, N]): LLVM reads an i1 buffer's elements one at a time
+// and gathers them into a vector's mask, and did that for every head, a quarter of
+// GPT-2's attention; bytes it loads 16 (or 32) at a time. Null otherwise.
+Value maskBytes(OpBuilder &b, Location loc, Value mask, Value m, Value n) {
+  auto type = dyn_cast<MemRefType>(mask.getType());
+  if (!type || !type.getElementType().isInteger(1) || type.getRank() < 2 ||
+      llvm::any_of(type.getShape().drop_back(2), [](int64_t d) { return d != 1; }))
+    return Value();
+  auto bytesType = MemRefType::get({ShapedType::kDynamic, ShapedType::kDynamic}, b.getI8Type());
+  Value bytes = allocBuffer(b, loc, bytesType, {m, n});
+  Value zero = indexConstant(b, loc, 0);
+  buildLoopNest(b, loc, {m, n}, [&](OpBuilder &b, Location loc, ValueRange ij) {
+    SmallVector<Value> at(type.getRank() - 2, zero);
+    at.append(ij.begin(), ij.end());
+    Value keep = krnl::LoadOp::create(b, loc, mask, broadcastIndices(b, loc, mask, at));
+    Value byte = arith::ExtUIOp::create(b, loc, b.getI8Type(), keep);
+    krnl::StoreOp::create(b, loc, byte, bytes, ij);
+  });
+  return bytes;
 }
 
 // C += A * B by the target's kernel, in place on the calling thread.
@@ -289,11 +319,22 @@ struct ScaledDotProductAttentionLowering
       SmallVector<Value> zeros(valueType.getRank(), indexConstant(rewriter, loc, 0));
       masked = loadAs(rewriter, loc, maskedValue, zeros);
     }
+    Value bytes = hasMask ? maskBytes(rewriter, loc, mask, m, n) : Value();
+    if (bytes)
+      mask = bytes;
+    // freeTemporaries frees the function body's own buffers at its end; one in a nested
+    // region (a Loop's body) goes here.
+    auto freeBytes = [&] {
+      Block *block = rewriter.getInsertionBlock();
+      if (bytes && !(isa<func::FuncOp>(block->getParentOp()) && block->isEntryBlock()))
+        memref::DeallocOp::create(rewriter, loc, bytes);
+    };
     if (byMatmulBlocks(op, {q, kt, v}, resultType)) {
       AttentionOperands operands{q, kt, v, mask, result, m, depth, n, dv, scale, masked,
                                  batchRank, SmallVector<Value>(dims.begin(),
                                                                dims.begin() + batchRank)};
       emitByRowBlocks(rewriter, loc, operands);
+      freeBytes();
       rewriter.replaceOp(op, result);
       return success();
     }
@@ -369,6 +410,7 @@ struct ScaledDotProductAttentionLowering
       memref::DeallocOp::create(b, loc, row);
       memref::DeallocOp::create(b, loc, outRow);
     });
+    freeBytes();
     rewriter.replaceOp(op, result);
     return success();
   }
