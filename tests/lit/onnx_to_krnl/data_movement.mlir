@@ -26,14 +26,40 @@ func.func @flatten_then_relu(%a: tensor<2x3x4xf32>) -> tensor<2x12xf32> {
   return %1 : tensor<2x12xf32>
 }
 
-// Transpose stores each element at its permuted index.
+// A Transpose that keeps the input's innermost dim innermost (attention's heads) copies in
+// the input's order, each element to its permuted index.
+// CHECK-LABEL: func.func @transpose_heads
+// CHECK: ^bb0(%[[B:.*]]: index, %[[S:.*]]: index, %[[H:.*]]: index, %[[D:.*]]: index):
+// CHECK: %[[V:.*]] = krnl.load %{{.*}}[%[[B]], %[[S]], %[[H]], %[[D]]]
+// CHECK: krnl.store %[[V]], %{{.*}}[%[[B]], %[[H]], %[[S]], %[[D]]]
+func.func @transpose_heads(%a: tensor<1x5x2x4xf32>) -> tensor<1x2x5x4xf32> {
+  %0 = onnx.Transpose %a {perm = [0, 2, 1, 3]} : (tensor<1x5x2x4xf32>) -> tensor<1x2x5x4xf32>
+  return %0 : tensor<1x2x5x4xf32>
+}
+
+// One that moves it goes by 16 x 16 tiles of the two dims that trade places (here 20 / 16
+// and 40 / 16 of them), indices affine; then the strips past the whole tiles: the last
+// 20 - 16 rows of the result, all 40 columns; then the last 40 - 32 columns of the others.
 // CHECK-LABEL: func.func @transpose
-// CHECK: ^bb0(%[[I:.*]]: index, %[[J:.*]]: index, %[[K:.*]]: index):
-// CHECK: %[[V:.*]] = krnl.load %{{.*}}[%[[I]], %[[J]], %[[K]]]
-// CHECK: krnl.store %[[V]], %{{.*}}[%[[K]], %[[I]], %[[J]]]
-func.func @transpose(%a: tensor<2x3x4xf32>) -> tensor<4x2x3xf32> {
-  %0 = onnx.Transpose %a {perm = [2, 0, 1]} : (tensor<2x3x4xf32>) -> tensor<4x2x3xf32>
-  return %0 : tensor<4x2x3xf32>
+// CHECK: %[[ROWS:.*]] = arith.divui %c20, %c16
+// CHECK: %[[WHOLE_ROWS:.*]] = arith.muli %[[ROWS]], %c16
+// CHECK: %[[REST_ROWS:.*]] = arith.subi %c20, %[[WHOLE_ROWS]]
+// CHECK: %[[COLS:.*]] = arith.divui %c40, %c16
+// CHECK: %[[WHOLE_COLS:.*]] = arith.muli %[[COLS]], %c16
+// CHECK: %[[REST_COLS:.*]] = arith.subi %c40, %[[WHOLE_COLS]]
+// CHECK: to(%c2, %[[ROWS]], %[[COLS]])
+// CHECK: ^bb0(%[[B:.*]]: index, %[[TR:.*]]: index, %[[TC:.*]]: index):
+// CHECK: to(%c16, %c16)
+// CHECK: ^bb0(%[[I:.*]]: index, %[[J:.*]]: index):
+// CHECK: %[[ROW:.*]] = affine.apply #map(%[[TR]], %[[I]])
+// CHECK: %[[COL:.*]] = affine.apply #map(%[[TC]], %[[J]])
+// CHECK: %[[V:.*]] = krnl.load %arg0[%[[B]], %[[COL]], %[[ROW]]]
+// CHECK: krnl.store %[[V]], %{{.*}}[%[[B]], %[[ROW]], %[[COL]]]
+// CHECK: to(%c2, %[[REST_ROWS]], %c40)
+// CHECK: to(%c2, %[[WHOLE_ROWS]], %[[REST_COLS]])
+func.func @transpose(%a: tensor<2x40x20xf32>) -> tensor<2x20x40xf32> {
+  %0 = onnx.Transpose %a {perm = [0, 2, 1]} : (tensor<2x40x20xf32>) -> tensor<2x20x40xf32>
+  return %0 : tensor<2x20x40xf32>
 }
 
 // ReverseSequence reads time step len - 1 - t of each batch's first len steps, the
