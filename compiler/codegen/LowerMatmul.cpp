@@ -917,11 +917,12 @@ struct LowerMatmul : impl::LowerMatmulBase<LowerMatmul> {
 
   // Whether the threads of a product that splits C's columns would each pack the same
   // rows of A: then they share one packing instead (packASharedByThreads). A weight's
-  // panels are B, so that nothing else is packed per thread; the K of A is known.
+  // panels are B (never batched), so that nothing else is packed per thread; the K of A
+  // is known.
   static bool sharesPackedA(Operation *op, const MatmulConfig &config, SplitAxis axis,
                             const ProductKind &kind, int64_t prepackedAK) {
     Value a = op->getOperand(0), c = op->getOperand(2);
-    return axis == SplitAxis::Columns && !kind.batched && kind.weightB &&
+    return axis == SplitAxis::Columns && kind.weightB &&
            staticDim(a, 1) && packsRowsOfA(config, prepackedAK, staticDim(c, 1));
   }
 

@@ -276,7 +276,7 @@ struct TransposeLowering : OpConversionPattern<onnx::TransposeOp> {
         SmallVector<Value> to;
         for (int64_t p : perm)
           to.push_back(ivs[p]);
-        krnl::StoreOp::create(b, loc, krnl::LoadOp::create(b, loc, input, ivs), result, to);
+        copy(b, loc, to);
       });
       rewriter.replaceOp(op, result);
       return success();

@@ -2,8 +2,6 @@
 
 #include "compiler/dialect/onnx/ONNXOps.h"
 
-#include <algorithm>
-
 #include "compiler/dialect/onnx/ConstantFolding.h"
 
 #include "mlir/IR/Matchers.h"
@@ -55,10 +53,8 @@ struct ShapeOfTranspose : OpRewritePattern<ShapeOp> {
     }
     if (int64_t(perm.size()) != rank)
       return failure();
-    auto clamp = [&](int64_t v) { return std::clamp<int64_t>(v < 0 ? v + rank : v, 0, rank); };
-    int64_t start = clamp(op.getStart());
-    int64_t end = std::max(start, op.getEnd() ? clamp(*op.getEnd()) : rank);
-    SmallVector<int64_t> axes(perm.begin() + start, perm.begin() + end);
+    folding::ShapeDims taken = folding::shapeDims(op.getStart(), op.getEnd(), rank);
+    SmallVector<int64_t> axes(perm.begin() + taken.first, perm.begin() + taken.last);
 
     Location loc = op.getLoc();
     Type i64 = rewriter.getI64Type();

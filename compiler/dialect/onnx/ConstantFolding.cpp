@@ -2,6 +2,8 @@
 
 #include "compiler/dialect/onnx/ConstantFolding.h"
 
+#include <algorithm>
+
 #include "mlir/Dialect/Traits.h"
 
 using namespace mlir;
@@ -27,6 +29,12 @@ DenseElementsAttr intsAttr(ArrayRef<int64_t> values, ArrayRef<int64_t> shape, Ty
     bits.push_back(APInt(width, static_cast<uint64_t>(value), /*isSigned=*/true,
                          /*implicitTrunc=*/true));
   return DenseElementsAttr::get(RankedTensorType::get(shape, elementType), bits);
+}
+
+ShapeDims shapeDims(int64_t start, std::optional<int64_t> end, int64_t rank) {
+  auto clamp = [&](int64_t v) { return std::clamp<int64_t>(v < 0 ? v + rank : v, 0, rank); };
+  int64_t first = clamp(start);
+  return {first, std::max(first, end ? clamp(*end) : rank)};
 }
 
 std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank) {

@@ -25,6 +25,14 @@ std::optional<llvm::SmallVector<int64_t>> getInts(mlir::Attribute attr);
 mlir::DenseElementsAttr intsAttr(llvm::ArrayRef<int64_t> values, llvm::ArrayRef<int64_t> shape,
                                  mlir::Type elementType);
 
+// The dims [first, last) of a rank-`rank` input that onnx.Shape's `start` and `end` (no
+// end: the rank) take: negative ones count from the end, both are clamped into [0, rank],
+// and last is never below first.
+struct ShapeDims {
+  int64_t first, last;
+};
+ShapeDims shapeDims(int64_t start, std::optional<int64_t> end, int64_t rank);
+
 // A dim index that may count from the end (-1 is the last), in [0, rank); nothing when
 // out of range.
 std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank);

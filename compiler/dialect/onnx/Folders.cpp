@@ -40,11 +40,9 @@ OpFoldResult ShapeOp::fold(FoldAdaptor) {
   if (!type)
     return {};
   int64_t rank = type.getRank();
-  auto clamp = [&](int64_t v) { return std::clamp<int64_t>(v < 0 ? v + rank : v, 0, rank); };
-  int64_t start = clamp(getStart());
-  int64_t end = getEnd() ? clamp(*getEnd()) : rank;
+  folding::ShapeDims taken = folding::shapeDims(getStart(), getEnd(), rank);
   SmallVector<int64_t> dims;
-  for (int64_t d = start; d < end; ++d) {
+  for (int64_t d = taken.first; d < taken.last; ++d) {
     if (type.isDynamicDim(d))
       return {};
     dims.push_back(type.getDimSize(d));

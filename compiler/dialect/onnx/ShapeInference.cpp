@@ -102,10 +102,9 @@ std::optional<SmallVector<int64_t>> knownInts(Value value, int depth) {
     if (!input)
       return unknown;
     int64_t rank = input->size();
-    auto clamp = [&](int64_t v) { return std::clamp<int64_t>(v < 0 ? v + rank : v, 0, rank); };
-    int64_t start = clamp(shape.getStart()), end = shape.getEnd() ? clamp(*shape.getEnd()) : rank;
-    return sameLength(SmallVector<int64_t>(input->begin() + start,
-                                           input->begin() + std::max(start, end)));
+    folding::ShapeDims taken = folding::shapeDims(shape.getStart(), shape.getEnd(), rank);
+    return sameLength(
+        SmallVector<int64_t>(input->begin() + taken.first, input->begin() + taken.last));
   }
   if (auto concat = dyn_cast<ConcatOp>(op)) {
     SmallVector<int64_t> values;
@@ -400,9 +399,8 @@ LogicalResult ShapeOp::inferShapes() {
   if (!input)
     return success();
   int64_t rank = input->size();
-  auto clamp = [&](int64_t v) { return std::clamp<int64_t>(v < 0 ? v + rank : v, 0, rank); };
-  int64_t start = clamp(getStart()), end = getEnd() ? clamp(*getEnd()) : rank;
-  return refineShape(*this, getShape(), {std::max<int64_t>(0, end - start)});
+  folding::ShapeDims taken = folding::shapeDims(getStart(), getEnd(), rank);
+  return refineShape(*this, getShape(), {taken.last - taken.first});
 }
 
 LogicalResult RangeOp::inferShapes() {
