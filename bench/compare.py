@@ -11,7 +11,8 @@ reported) and, for each thread count, run --runs rounds in which omc (//tools:ru
 onnxruntime-node (bench/ort_latency.js, intra-op threads = the same count) alternate on the same
 inputs; each figure is the median over the rounds of each round's median latency. The peak is
 bench/fma_probe.c, compiled here and run at each thread count at the start and, for SGEMM, again
-before each timed run, which is measured against the probe run just before it. Prints one table
+before each timed run, which is measured against the probe run just before it: the case's median
+latency against the probe's median slice, its minimum against the best slice. Prints one table
 and writes a PNG of the omc/onnxruntime time ratios (matplotlib, when /usr/bin/python3 has it).
 
 This is a benchmark, never a timed test: timings depend on what else the machine runs.
@@ -73,10 +74,12 @@ def measure_peak(argv, what, timeout=3600, env=None):
     return output, seconds, usage.ru_maxrss / 1024.0
 
 
-def latency_of(output, what):
+def latencies_of(output, what):
+    """(median, min) of a "latency_ms median=X min=Y" line."""
     for line in output.splitlines():
         if line.startswith("latency_ms median="):
-            return float(line.split()[1].split("=")[1])
+            fields = dict(f.split("=") for f in line.split()[1:])
+            return float(fields["median"]), float(fields["min"])
     raise Failure(f"{what} printed no latency line: {output.strip()[-200:]}")
 
 
@@ -99,7 +102,7 @@ class Bench:
                         probe, os.path.join(HERE, "fma_probe.c")], check=True)
         self.probe_path = probe
         for threads in self.args.threads:
-            self.peaks[threads] = statistics.median([self.probe(threads)
+            self.peaks[threads] = statistics.median([self.probe(threads)[0]
                                                      for _ in range(self.args.runs)])
             print(f"peak (FMA probe, {threads} thread(s), {self.probe_width()} lanes): "
                   f"{self.peaks[threads]:.1f} GFLOP/s", flush=True)
@@ -107,11 +110,12 @@ class Bench:
     def probe_width(self):
         return "16" if self.args.target == "x86-avx512" else "8"
 
-    def probe(self, threads):
-        """GFLOP/s of one 0.2 s run of the FMA probe."""
-        out, _, _ = measure_peak([self.probe_path, self.probe_width(), str(threads), "0.2"],
-                                 "fma_probe")
-        return float(out.split()[0].split("=")[1])
+    def probe(self, threads, seconds=0.2, slices=1):
+        """The FMA probe's GFLOP/s over `seconds`: (mean, median slice, best slice)."""
+        out, _, _ = measure_peak([self.probe_path, self.probe_width(), str(threads),
+                                  f"{seconds:.4f}", str(slices)], "fma_probe")
+        fields = dict(f.split("=") for f in out.split())
+        return float(fields["gflops"]), float(fields["median"]), float(fields["max"])
 
     @staticmethod
     def have(program):
@@ -169,27 +173,34 @@ class Bench:
             for path in inputs:
                 ort_argv += ["--input", path]
             # One untimed-by-us run each sizes --repeat so that a process runs about a second.
-            repeat = {}
+            repeat, latency = {}, {}
             for side, argv in (("omc", omc_argv), ("ort", ort_argv)):
                 out, _, _ = measure_peak(argv + ["--repeat", "1"], f"{side} {case}", env=self.env)
-                ms = latency_of(out, f"{side} {case}")
-                repeat[side] = max(1, min(self.args.max_repeat, int(1000.0 / max(ms, 1e-3))))
+                latency[side] = latencies_of(out, f"{side} {case}")[0]
+                repeat[side] = max(1, min(self.args.max_repeat,
+                                          int(1000.0 / max(latency[side], 1e-3))))
             medians = {"omc": [], "ort": []}
             peaks = {"omc": 0.0, "ort": 0.0}
             # A case with a FLOP count takes its % of peak against the probe run just before
             # it in the same round: on a machine whose speed drifts from minute to minute, a
-            # peak from the start of the run compares spells that differ.
+            # peak from the start of the run compares spells that differ. The probe runs as
+            # many slices, each as long, as the case's timed runs, so that its median and best
+            # slice set the peak for the case's median and best (minimum) latency.
             shares = {"omc": [], "ort": []}
+            best_shares = {"omc": [], "ort": []}
             for _ in range(self.args.runs):
                 for side, argv in (("omc", omc_argv), ("ort", ort_argv)):
-                    round_peak = self.probe(threads) if flops else None
+                    if flops:
+                        _, median_peak, best_peak = self.probe(
+                            threads, repeat[side] * latency[side] / 1000.0, repeat[side])
                     out, _, peak = measure_peak(argv + ["--repeat", str(repeat[side])],
                                                 f"{side} {case}", env=self.env)
-                    ms = latency_of(out, f"{side} {case}")
+                    ms, best_ms = latencies_of(out, f"{side} {case}")
                     medians[side].append(ms)
                     peaks[side] = max(peaks[side], peak)
                     if flops:
-                        shares[side].append(flops / ms / 1e6 / round_peak)
+                        shares[side].append(flops / ms / 1e6 / median_peak)
+                        best_shares[side].append(flops / best_ms / 1e6 / best_peak)
             row = {"case": case, "threads": threads, "flops": flops,
                    "omc_ms": statistics.median(medians["omc"]),
                    "ort_ms": statistics.median(medians["ort"]),
@@ -197,6 +208,8 @@ class Bench:
             if flops:
                 row["omc_share"] = statistics.median(shares["omc"])
                 row["ort_share"] = statistics.median(shares["ort"])
+                row["omc_best_share"] = statistics.median(best_shares["omc"])
+                row["ort_best_share"] = statistics.median(best_shares["ort"])
             self.rows.append(row)
             print(f"  {case} x{threads}: omc {row['omc_ms']:.3f} ms, onnxruntime "
                   f"{row['ort_ms']:.3f} ms", flush=True)
@@ -231,22 +244,27 @@ class Bench:
     # ---- report ---------------------------------------------------------------------------
     def table(self):
         lines = [f"target {self.args.target}, medians of {self.args.runs} interleaved rounds; "
-                 "% peak: the median over the rounds of GFLOP/s / the FMA probe's GFLOP/s "
-                 "at the same thread count, run just before it in the same round",
+                 "% peak: the median over the rounds of GFLOP/s at the median latency / the "
+                 "median slice of the FMA probe (as many slices as timed runs, each as long, at "
+                 "the same thread count, run just before it in the same round); best: the same "
+                 "with the minimum latency and the probe's best slice",
                  "",
                  "| case | threads | omc ms | onnxruntime ms | omc / ort time | omc GFLOP/s "
-                 "| ort GFLOP/s | omc % peak | ort % peak | omc run MiB | ort run MiB |",
-                 "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+                 "| ort GFLOP/s | omc % peak | ort % peak | omc % peak, best | ort % peak, best "
+                 "| omc run MiB | ort run MiB |",
+                 "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+                 "| ---: | ---: |"]
         for r in self.rows:
             cells = [r["case"], str(r["threads"]), f"{r['omc_ms']:.3f}", f"{r['ort_ms']:.3f}",
                      f"{r['omc_ms'] / r['ort_ms']:.2f}"]
             if r["flops"]:
                 omc = r["flops"] / r["omc_ms"] / 1e6
                 ort = r["flops"] / r["ort_ms"] / 1e6
-                cells += [f"{omc:.1f}", f"{ort:.1f}", f"{100 * r['omc_share']:.0f}%",
-                          f"{100 * r['ort_share']:.0f}%"]
+                cells += [f"{omc:.1f}", f"{ort:.1f}"] + [
+                    f"{100 * r[key]:.0f}%" for key in ("omc_share", "ort_share",
+                                                      "omc_best_share", "ort_best_share")]
             else:
-                cells += ["", "", "", ""]
+                cells += [""] * 6
             cells += [f"{r['omc_mib']:.0f}", f"{r['ort_mib']:.0f} (node)"]
             lines.append("| " + " | ".join(cells) + " |")
         lines += ["", "| model | omc compile s | omc compile peak MiB |", "| --- | ---: | ---: |"]

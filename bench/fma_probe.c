@@ -1,8 +1,9 @@
 // fma_probe: the machine's fp32 FMA throughput per core, the "peak" the benchmarks
 // compare against. Each thread runs independent chains of vector FMAs (enough of them
-// to cover the FMA latency on every port) and the probe prints GFLOP/s.
+// to cover the FMA latency on every port) and the probe prints GFLOP/s: over all of
+// SECONDS, and the median and the best of SLICES equal slices of it.
 //
-//   fma_probe WIDTH THREADS SECONDS     (WIDTH: 8 for AVX2, 16 for AVX-512)
+//   fma_probe WIDTH THREADS SECONDS [SLICES]     (WIDTH: 8 for AVX2, 16 for AVX-512)
 #include <immintrin.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -16,12 +17,6 @@ static double now(void) {
   clock_gettime(CLOCK_MONOTONIC, &t);
   return t.tv_sec + t.tv_nsec * 1e-9;
 }
-
-struct Job {
-  int width;
-  long iterations;
-  float sink;
-};
 
 __attribute__((target("avx2,fma"))) static float run256(long iterations) {
   __m256 acc[kChains];
@@ -53,9 +48,28 @@ __attribute__((target("avx512f"))) static float run512(long iterations) {
   return sum;
 }
 
+// One job per thread per slice; the slices are separated by barriers so that every slice times
+// all threads working together.
+struct Job {
+  int width;
+  long iterations;
+  int slices;
+  pthread_barrier_t *barrier;
+  float sink;
+};
+
+static float run(int width, long iterations) {
+  return width == 16 ? run512(iterations) : run256(iterations);
+}
+
 static void *work(void *arg) {
   struct Job *job = arg;
-  job->sink = job->width == 16 ? run512(job->iterations) : run256(job->iterations);
+  job->sink = 0;
+  for (int s = 0; s < job->slices; ++s) {
+    pthread_barrier_wait(job->barrier);
+    job->sink += run(job->width, job->iterations);
+    pthread_barrier_wait(job->barrier);
+  }
   return NULL;
 }
 
@@ -64,14 +78,21 @@ static double flops(int width, long iterations) {
   return 2.0 * width * kChains * kInner * (double)iterations;
 }
 
+static int ascending(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
 int main(int argc, char **argv) {
-  if (argc != 4) {
-    fprintf(stderr, "usage: fma_probe WIDTH(8|16) THREADS SECONDS\n");
+  if (argc != 4 && argc != 5) {
+    fprintf(stderr, "usage: fma_probe WIDTH(8|16) THREADS SECONDS [SLICES]\n");
     return 2;
   }
   int width = atoi(argv[1]), threads = atoi(argv[2]);
   double seconds = atof(argv[3]);
-  if ((width != 8 && width != 16) || threads < 1 || threads > 256 || seconds <= 0) {
+  int slices = argc == 5 ? atoi(argv[4]) : 1;
+  if ((width != 8 && width != 16) || threads < 1 || threads > 256 || seconds <= 0 ||
+      slices < 1 || slices > 100000) {
     fprintf(stderr, "fma_probe: error: bad arguments\n");
     return 2;
   }
@@ -79,29 +100,46 @@ int main(int argc, char **argv) {
     fprintf(stderr, "fma_probe: error: this CPU has no AVX-512\n");
     return 1;
   }
-  // Calibrate on one thread: about 0.05 s.
-  long iterations = 1000;
+  // Calibrate at the width measured: iterations for one slice.
   double start = now();
-  run256(10);
-  iterations = (long)(0.05 / ((now() - start) / 10 + 1e-9)) + 1;
-  iterations = (long)(iterations * seconds / 0.05);
+  run(width, 10);
+  double perIteration = (now() - start) / 10 + 1e-9;
+  long iterations = (long)(seconds / slices / perIteration);
   if (iterations < 1)
     iterations = 1;
 
   pthread_t ids[256];
   struct Job jobs[256];
-  start = now();
+  pthread_barrier_t barrier;
+  pthread_barrier_init(&barrier, NULL, threads + 1);
   for (int t = 0; t < threads; ++t) {
-    jobs[t].width = width;
-    jobs[t].iterations = iterations;
+    jobs[t] = (struct Job){width, iterations, slices, &barrier, 0};
     pthread_create(&ids[t], NULL, work, &jobs[t]);
+  }
+  double *rates = malloc(sizeof(double) * slices);
+  double total = 0;
+  for (int s = 0; s < slices; ++s) {
+    pthread_barrier_wait(&barrier);
+    start = now();
+    pthread_barrier_wait(&barrier);
+    double elapsed = now() - start;
+    total += elapsed;
+    rates[s] = threads * flops(width, iterations) / elapsed / 1e9;
   }
   float sink = 0;
   for (int t = 0; t < threads; ++t) {
     pthread_join(ids[t], NULL);
     sink += jobs[t].sink;
   }
-  double elapsed = now() - start;
-  printf("gflops=%.2f sink=%g\n", threads * flops(width, iterations) / elapsed / 1e9, sink);
+  pthread_barrier_destroy(&barrier);
+  // The mean over all slices, then the median and the best slice: the same statistics a
+  // model's --repeat runs report, so a case of that many runs of that length compares
+  // like with like.
+  double mean = slices * threads * flops(width, iterations) / total / 1e9;
+  qsort(rates, slices, sizeof(double), ascending);
+  double median = slices % 2 ? rates[slices / 2]
+                             : (rates[slices / 2 - 1] + rates[slices / 2]) / 2;
+  printf("gflops=%.2f median=%.2f max=%.2f sink=%g\n", mean, median, rates[slices - 1], sink);
+  free(rates);
   return 0;
 }
