@@ -5,7 +5,7 @@
 
 // `--matmul-tiles=R,C,K,M,N` replaces the target's own tiles in the omc.target every codegen
 // decision reads; without it, the target's table (8 x 32 for AVX-512).
-// TABLE: matmul_tiles = array<i64: 8, 32, 1024, 128, 512>
+// TABLE: matmul_tiles = array<i64: 8, 32, 1024, 128, 1024>
 // GIVEN: matmul_tiles = array<i64: 4, 16, 64, 8, 32>
 
 // Tiles the target cannot hold are refused, naming why.
