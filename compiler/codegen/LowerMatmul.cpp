@@ -50,6 +50,7 @@
 #include "compiler/codegen/PackedWeights.h"
 #include "compiler/codegen/Passes.h"
 #include "compiler/dialect/krnl/KrnlOps.h"
+#include "compiler/parallel/BufferRoot.h"
 #include "compiler/parallel/Passes.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -784,7 +785,13 @@ struct StartOfC {
 std::optional<StartOfC> startBefore(Operation *op) {
   Value a = op->getOperand(0), c = op->getOperand(2);
   std::optional<int64_t> k = staticDim(a, cast<MemRefType>(a.getType()).getRank() - 1);
+  // Buffers freed after their last use may sit between the two (freeTemporaries).
   Operation *setter = op->getPrevNode();
+  SmallVector<Value> freed;
+  while (auto dealloc = dyn_cast_or_null<memref::DeallocOp>(setter)) {
+    freed.push_back(dealloc.getMemref());
+    setter = setter->getPrevNode();
+  }
   if (!k || *k <= 0 || !setter)
     return std::nullopt;
   if (auto fill = dyn_cast<linalg::FillOp>(setter))
@@ -794,7 +801,9 @@ std::optional<StartOfC> startBefore(Operation *op) {
   if (auto broadcast = dyn_cast<linalg::BroadcastOp>(setter))
     if (isa<linalg::MatmulOp>(op) && broadcast.getInit() == c &&
         broadcast.getDimensions() == ArrayRef<int64_t>{0} &&
-        hasUnitInnerStride(broadcast.getInput()))
+        hasUnitInnerStride(broadcast.getInput()) &&
+        // The kernel reads the bias in place of the broadcast: not once it is freed.
+        !llvm::is_contained(freed, bufferRoot(broadcast.getInput())))
       return StartOfC{broadcast, broadcast.getInput()};
   return std::nullopt;
 }

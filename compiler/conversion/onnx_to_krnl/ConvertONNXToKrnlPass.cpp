@@ -42,18 +42,67 @@ void makeResultsOwned(func::FuncOp func) {
   }
 }
 
-// Frees every buffer the function allocated and does not return. ONNX graphs are
-// straight-line code, so the end of the function is after every use.
+// The op of `block` after which nothing touches `buffer`: the last one that uses it or a
+// view of it, directly or inside its regions. Any memref an op makes from a use counts
+// as a view (a subview, a reshape, a region's result that a yield may have passed it
+// to). Null where the block cannot see every use: a view returned, or stored as an
+// element of another buffer.
+Operation *lastUseInBlock(Value buffer, Block &block) {
+  SmallVector<Value> views{buffer};
+  llvm::SmallPtrSet<Value, 8> seen{buffer};
+  auto addView = [&](Value value) {
+    if (isa<BaseMemRefType>(value.getType()) && seen.insert(value).second)
+      views.push_back(value);
+  };
+  Operation *last = buffer.getDefiningOp();
+  while (!views.empty()) {
+    Value view = views.pop_back_val();
+    for (OpOperand &use : view.getUses()) {
+      Operation *user = use.getOwner();
+      if (isa<func::ReturnOp>(user))
+        return nullptr;
+      if (auto store = dyn_cast<memref::StoreOp>(user))
+        if (store.getValueToStore() == view)
+          return nullptr;
+      if (user->hasTrait<OpTrait::IsTerminator>())
+        for (Value result : user->getParentOp()->getResults())
+          addView(result);
+      for (Value result : user->getResults())
+        addView(result);
+      Operation *top = block.findAncestorOpInBlock(*user);
+      if (!top)
+        return nullptr;
+      if (last->isBeforeInBlock(top))
+        last = top;
+    }
+  }
+  return last;
+}
+
+// Frees every buffer the function allocated and does not return, right after its last
+// use: ONNX graphs are straight-line code, and a buffer freed early is memory the next
+// ones reuse (still in cache), so that the peak stays near what is live at once. A buffer
+// whose uses the entry block cannot all see, and a buffer of buffers, goes at the end.
 // Buffers marked omc.loop_owned were handed to a loop (ControlFlow.cpp), which frees them;
 // those marked kOwnedBySequence are elements of a sequence or optional, freed with it.
 void freeTemporaries(func::FuncOp func) {
-  auto returnOp = cast<func::ReturnOp>(func.getBody().back().getTerminator());
+  Block &body = func.getBody().front();
+  auto returnOp = cast<func::ReturnOp>(body.getTerminator());
   llvm::SmallPtrSet<Value, 8> returned(returnOp->operand_begin(), returnOp->operand_end());
   OpBuilder builder(returnOp);
-  for (auto alloc : llvm::to_vector(func.getBody().front().getOps<memref::AllocOp>()))
-    if (!returned.contains(alloc.getResult()) && !alloc->hasAttr("omc.loop_owned") &&
-        !alloc->hasAttr(kOwnedBySequence))
-      freeValue(builder, returnOp.getLoc(), alloc);
+  for (auto alloc : llvm::to_vector(body.getOps<memref::AllocOp>())) {
+    if (returned.contains(alloc.getResult()) || alloc->hasAttr("omc.loop_owned") ||
+        alloc->hasAttr(kOwnedBySequence))
+      continue;
+    Operation *last = isNestedBuffer(alloc.getType())
+                          ? nullptr
+                          : lastUseInBlock(alloc.getResult(), body);
+    if (last)
+      builder.setInsertionPointAfter(last);
+    else
+      builder.setInsertionPoint(returnOp);
+    freeValue(builder, alloc.getLoc(), alloc);
+  }
 }
 
 struct ConvertONNXToKrnl : impl::ConvertONNXToKrnlBase<ConvertONNXToKrnl> {

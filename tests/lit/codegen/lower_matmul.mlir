@@ -342,6 +342,38 @@ func.func @column_bias(%a: memref<4x8xf32>, %b: memref<8x7xf32>, %c: memref<4x7x
 
 // -----
 
+// Buffers freed between the setter and the product do not hide the setter; a bias freed
+// there keeps its broadcast, which the kernel would otherwise read after the free.
+// CHECK-LABEL: func.func @freed_between
+// CHECK-SAME: %[[C:[a-z0-9]+]]: memref<4x7xf32>, %[[BIAS:[a-z0-9]+]]: memref<7xf32>, %[[OTHER:[a-z0-9]+]]: memref<7xf32>)
+// CHECK-NOT: linalg.broadcast
+// CHECK: memref.dealloc %[[OTHER]]
+// CHECK: vector.maskedload %[[BIAS]]
+// CHECK-LABEL: func.func @bias_freed_between
+// CHECK: linalg.broadcast
+// CHECK-NEXT: memref.dealloc
+// CHECK: vector.maskedload
+func.func @freed_between(%a: memref<4x8xf32>, %b: memref<8x7xf32>, %c: memref<4x7xf32>,
+                         %bias: memref<7xf32>, %other: memref<7xf32>) {
+  linalg.broadcast ins(%bias : memref<7xf32>) outs(%c : memref<4x7xf32>) dimensions = [0]
+  memref.dealloc %other : memref<7xf32>
+  linalg.matmul {omc.matmul_config = {vector_width = 4, register_rows = 2,
+                 register_vectors = 1, block_k = 16, block_m = 4, block_n = 16}}
+    ins(%a, %b : memref<4x8xf32>, memref<8x7xf32>) outs(%c : memref<4x7xf32>)
+  return
+}
+func.func @bias_freed_between(%a: memref<4x8xf32>, %b: memref<8x7xf32>, %c: memref<4x7xf32>,
+                              %bias: memref<7xf32>) {
+  linalg.broadcast ins(%bias : memref<7xf32>) outs(%c : memref<4x7xf32>) dimensions = [0]
+  memref.dealloc %bias : memref<7xf32>
+  linalg.matmul {omc.matmul_config = {vector_width = 4, register_rows = 2,
+                 register_vectors = 1, block_k = 16, block_m = 4, block_n = 16}}
+    ins(%a, %b : memref<4x8xf32>, memref<8x7xf32>) outs(%c : memref<4x7xf32>)
+  return
+}
+
+// -----
+
 // With K unknown it might be 0, and then only the fill would write C: the fill stays,
 // and the kernel loads C.
 // CHECK-LABEL: func.func @zero_filled_unknown_k
