@@ -1,5 +1,6 @@
 //===- ConvertONNXToKrnlPass.cpp - the convert-onnx-to-krnl pass --------------===//
 
+#include "compiler/conversion/onnx_to_krnl/FuseElementwiseLoops.h"
 #include "compiler/conversion/onnx_to_krnl/ONNXToKrnl.h"
 #include "compiler/conversion/onnx_to_krnl/Passes.h"
 #include "compiler/conversion/onnx_to_krnl/RunTimeErrors.h"
@@ -170,6 +171,7 @@ struct ConvertONNXToKrnl : impl::ConvertONNXToKrnlBase<ConvertONNXToKrnl> {
     for (auto func : module.getOps<func::FuncOp>()) {
       if (func.isExternal())
         continue;
+      fuseElementwiseLoops(func);
       makeResultsOwned(func);
       freeTemporaries(func);
       exposeStatusBuffer(func);

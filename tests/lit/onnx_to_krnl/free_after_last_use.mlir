@@ -2,13 +2,13 @@
 
 // A buffer is freed right after the last op that reads it or a view of it, so that the
 // buffers after it can reuse its memory: here the Relu's goes after the last reader of its
-// reshaped view (the Add), the Neg's after the Add too, and the Add's, read inside the If's
+// reshaped view (the Add), the Softmax's after the Add too, and the Add's, read inside the If's
 // branches, after the If.
 func.func @main_graph(%a: tensor<2x6xf32>, %c: tensor<i1>) -> tensor<3x4xf32> attributes {omc.input_names = ["a", "c"], omc.output_names = ["y"]} {
   %shape = onnx.Constant {value = dense<[3, 4]> : tensor<2xi64>} : tensor<2xi64>
   %0 = onnx.Relu %a : (tensor<2x6xf32>) -> tensor<2x6xf32>
   %view = onnx.Reshape %0, %shape : (tensor<2x6xf32>, tensor<2xi64>) -> tensor<3x4xf32>
-  %1 = onnx.Neg %view : (tensor<3x4xf32>) -> tensor<3x4xf32>
+  %1 = "onnx.Softmax"(%view) {axis = -1 : si64} : (tensor<3x4xf32>) -> tensor<3x4xf32>
   %2 = onnx.Add %1, %view : (tensor<3x4xf32>, tensor<3x4xf32>) -> tensor<3x4xf32>
   %3 = "onnx.If"(%c) ({
     %t = onnx.Abs %2 : (tensor<3x4xf32>) -> tensor<3x4xf32>
@@ -23,13 +23,13 @@ func.func @main_graph(%a: tensor<2x6xf32>, %c: tensor<i1>) -> tensor<3x4xf32> at
 
 // CHECK-LABEL: func.func @main_graph
 // CHECK: %[[RELU:.*]] = memref.alloc() {{.*}} : memref<2x6xf32>
-// CHECK: %[[NEG:.*]] = memref.alloc() {{.*}} : memref<3x4xf32>
+// CHECK: %[[SOFTMAX:.*]] = memref.alloc() {{.*}} : memref<3x4xf32>
 // CHECK: %[[ADD:.*]] = memref.alloc() {{.*}} : memref<3x4xf32>
 // CHECK: memref.reinterpret_cast %[[RELU]]
 // CHECK: krnl.iterate
 // CHECK: arith.addf
 // CHECK: }
-// CHECK-NEXT: memref.dealloc %[[NEG]]
+// CHECK-NEXT: memref.dealloc %[[SOFTMAX]]
 // CHECK-NEXT: memref.dealloc %[[RELU]]
 // CHECK: scf.if
 // CHECK: memref.reinterpret_cast %[[ADD]]
