@@ -115,10 +115,11 @@ std::optional<Producer> fusableProducer(krnl::LoadOp load, krnl::IterateOp consu
         store = found;
         continue;
       }
-      // A load through another view (a reshape's) would keep reading the buffer.
+      // A load through another view (a reshape's) would keep reading the buffer; one in
+      // an inner loop would compute its element again on each of that loop's iterations.
       auto other = dyn_cast<krnl::LoadOp>(user);
-      if (!other || !consumer->isAncestor(other) || !accessOf(other.getMemref()) ||
-          !isInductionVars(other.getIndices(), consumer))
+      if (!other || other->getBlock() != consumer.getBodyBlock() ||
+          !accessOf(other.getMemref()) || !isInductionVars(other.getIndices(), consumer))
         return std::nullopt;
       anyFlatRead |= view != buffer.getResult();
     }
@@ -199,17 +200,18 @@ void fuseInto(krnl::IterateOp consumer) {
   for (bool changed = true; changed;) {
     changed = false;
     SmallVector<krnl::LoadOp> loads;
-    consumer.getBodyBlock()->walk([&](krnl::LoadOp load) { loads.push_back(load); });
+    for (auto load : consumer.getBodyBlock()->getOps<krnl::LoadOp>())
+      loads.push_back(load);
     for (krnl::LoadOp load : loads) {
       std::optional<Producer> producer = fusableProducer(load, consumer);
       if (!producer)
         continue;
       SmallVector<krnl::LoadOp> reads;
-      consumer.getBodyBlock()->walk([&](krnl::LoadOp other) {
+      for (auto other : consumer.getBodyBlock()->getOps<krnl::LoadOp>()) {
         std::optional<Access> access = accessOf(other.getMemref());
         if (access && access->buffer == producer->access.buffer)
           reads.push_back(other);
-      });
+      }
       for (krnl::LoadOp read : reads)
         inlineProducer(read, *producer);
       eraseProducer(*producer);

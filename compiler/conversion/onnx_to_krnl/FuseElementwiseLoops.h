@@ -18,9 +18,10 @@ namespace omc {
 //  - the producer is a krnl.iterate from 0 that stores one value, computed without side
 //    effects from loads, into each element of a static, row-major buffer (directly, or
 //    through its flat row-major view) at exactly its induction variables;
-//  - the buffer has no other use than that store and the consumer's loads, each of one
-//    element at the consumer's own position in the same shape (no broadcast, which
-//    would compute an element more than once);
+//  - the buffer has no other use than that store and loads directly in the consumer's
+//    body, each of one element at the consumer's own position in the same shape (not
+//    broadcast, nor in an inner loop, either of which would compute an element more
+//    than once);
 //  - nothing between the two nests writes memory, so the producer's loads read the
 //    same values inside the consumer.
 // Runs before the buffers are freed (freeTemporaries then sees the moved loads).
