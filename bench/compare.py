@@ -64,6 +64,10 @@ def measure_peak(argv, what, timeout=3600, env=None):
             raise Failure(f"{what} timed out after {timeout}s")
         time.sleep(0.01)
     seconds = time.monotonic() - start
+    # onnxruntime-node's library leaves an empty /tmp/mat-debug-PID.log behind each process.
+    debris = f"/tmp/mat-debug-{pid}.log"
+    if os.path.isfile(debris) and os.path.getsize(debris) == 0:
+        os.remove(debris)
     with open(path, errors="replace") as f:
         output = f.read()
     os.remove(path)
