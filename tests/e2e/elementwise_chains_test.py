@@ -1,0 +1,141 @@
+#!/usr/bin/python3
+"""Random chains of elementwise ops give onnxruntime's results.
+
+    elementwise_chains_test.py --compile PATH --run PATH --checker check_with_onnxruntime.js
+                               --onnxruntime DIR [--target NAME]... [--models N]
+
+Each model is a random graph (fixed seeds) of unary and binary elementwise ops over a
+[2, 3, 4, 5] input: constants broadcast into them, Reshapes view them in other shapes, a
+value feeds one op or several, and now and then an intermediate is an output too. omc folds
+a loop nest that only computes a buffer into the one nest that reads it
+(compiler/conversion/onnx_to_krnl/FuseElementwiseLoops.h) where that is safe; these graphs
+cross each of its conditions (tests/lit/onnx_to_krnl/fuse_elementwise.mlir checks that a
+chain does fuse). Each model is compiled per target, run, and checked against
+onnxruntime-node (rtol 1e-4, atol 1e-4); the log gives each model's elementwise ops and the
+loop nests left of them.
+"""
+
+import argparse
+import os
+import random
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+UNARY = ["Sigmoid", "Tanh", "Relu", "Neg", "Abs"]
+BINARY = ["Add", "Mul", "Sub", "Max", "Min"]
+RESHAPES = [[6, 20], [2, 3, 20], [120], [2, 60], [2, 3, 4, 5]]
+
+
+def random_model(path, seed):
+    """Writes a random chain; returns its elementwise op count."""
+    rand = random.Random(seed)
+    rng = np.random.default_rng(seed)
+    values = [("x", [2, 3, 4, 5])]
+    nodes, weights = [], []
+    elementwise = 0
+
+    def name():
+        return f"v{len(nodes) + len(weights)}"
+
+    for _ in range(rand.randint(3, 8)):
+        source, shape = rand.choice(values[-3:] if rand.random() < 0.8 else values)
+        pick = rand.random()
+        if pick < 0.35:
+            out = name()
+            nodes.append(helper.make_node(rand.choice(UNARY), [source], [out]))
+            elementwise += 1
+        elif pick < 0.8:
+            same = [v for v, s in values if s == shape]
+            if rand.random() < 0.5:
+                other = rand.choice(same)
+            else:
+                rank = len(shape)
+                broadcast = rand.choice([[1], [shape[-1]], [1] * (rank - 1) + [shape[-1]],
+                                         [shape[0]] + [1] * (rank - 1), shape])
+                other = name()
+                weights.append(numpy_helper.from_array(
+                    rng.uniform(-1, 1, broadcast).astype(np.float32), other))
+            out = name()
+            operands = [source, other] if rand.random() < 0.5 else [other, source]
+            nodes.append(helper.make_node(rand.choice(BINARY), operands, [out]))
+            elementwise += 1
+        else:
+            shape = rand.choice(RESHAPES)
+            target = name()
+            weights.append(numpy_helper.from_array(np.array(shape, np.int64), target))
+            out = name()
+            nodes.append(helper.make_node("Reshape", [source, target], [out]))
+        values.append((out, shape))
+    outputs = [values[-1]]
+    if rand.random() < 0.3 and len(values) > 2:
+        extra = rand.choice(values[1:-1])
+        if extra[0] != outputs[0][0]:
+            outputs.append(extra)
+    graph = helper.make_graph(
+        nodes, "chain", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 3, 4, 5])],
+        [helper.make_tensor_value_info(v, TensorProto.FLOAT, s) for v, s in outputs], weights)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    onnx.checker.check_model(model, full_check=True)
+    onnx.save(model, path)
+    return elementwise, len(outputs)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--compile", required=True)
+    parser.add_argument("--run", required=True)
+    parser.add_argument("--checker", required=True)
+    parser.add_argument("--onnxruntime", required=True, help="@onnxruntime_node's directory")
+    parser.add_argument("--target", action="append")
+    parser.add_argument("--models", type=int, default=24)
+    args = parser.parse_args()
+    missing = os.path.join(args.onnxruntime, "MISSING")
+    if os.path.exists(missing):
+        with open(missing) as f:
+            print(f"FAIL: {f.read().strip()}")
+        return 1
+    env = dict(os.environ, NODE_PATH=os.path.abspath(os.path.join(args.onnxruntime,
+                                                                  "node_modules")))
+    targets = args.target or ["x86-avx2", "x86-avx512"]
+    failures = 0
+    with tempfile.TemporaryDirectory(dir=os.environ.get("TEST_TMPDIR")) as work:
+        for seed in range(args.models):
+            model = os.path.join(work, f"chain{seed}.onnx")
+            ops, outputs = random_model(model, seed)
+            data = os.path.join(work, f"chain{seed}-x.npy")
+            np.save(data, np.random.default_rng(seed).uniform(-2, 2, [2, 3, 4, 5])
+                    .astype(np.float32))
+            krnl = subprocess.run([args.compile, f"--target={targets[0]}", "--emit=krnl",
+                                   "-o", "-", model], stdout=subprocess.PIPE,
+                                  stderr=subprocess.STDOUT)
+            nests = krnl.stdout.decode(errors="replace").count("\n    krnl.iterate")
+            for target in targets:
+                library = os.path.join(work, f"chain{seed}-{target}.so")
+                out = os.path.join(work, f"chain{seed}-{target}-out")
+                expected = sum((["--expected", os.path.join(out, f"output_{i}.pb")]
+                                for i in range(outputs)), [])
+                steps = [[args.compile, f"--target={target}", "-o", library, model],
+                         [args.run, library, "--output-dir", out, "--input", data],
+                         ["node", args.checker, model, "--rtol", "1e-4", "--atol", "1e-4",
+                          "--input", data] + expected]
+                for argv in steps:
+                    proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                          env=env)
+                    if proc.returncode != 0:
+                        print(f"FAIL {target} chain{seed}: {os.path.basename(argv[0])}: "
+                              f"{proc.stdout.decode(errors='replace').strip()[-600:]}")
+                        failures += 1
+                        break
+                else:
+                    print(f"PASS {target} chain{seed} ({ops} elementwise ops, {nests} nests)")
+    print(f"{failures} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
