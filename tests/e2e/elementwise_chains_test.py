@@ -26,6 +26,8 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
+from onnxruntime_check import add_arguments, check_targets, onnxruntime_env
+
 UNARY = ["Sigmoid", "Tanh", "Relu", "Neg", "Abs"]
 BINARY = ["Add", "Mul", "Sub", "Max", "Min"]
 RESHAPES = [[6, 20], [2, 3, 20], [120], [2, 60], [2, 3, 4, 5]]
@@ -87,20 +89,12 @@ def random_model(path, seed):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--compile", required=True)
-    parser.add_argument("--run", required=True)
-    parser.add_argument("--checker", required=True)
-    parser.add_argument("--onnxruntime", required=True, help="@onnxruntime_node's directory")
-    parser.add_argument("--target", action="append")
+    add_arguments(parser)
     parser.add_argument("--models", type=int, default=24)
     args = parser.parse_args()
-    missing = os.path.join(args.onnxruntime, "MISSING")
-    if os.path.exists(missing):
-        with open(missing) as f:
-            print(f"FAIL: {f.read().strip()}")
+    env = onnxruntime_env(args.onnxruntime)
+    if env is None:
         return 1
-    env = dict(os.environ, NODE_PATH=os.path.abspath(os.path.join(args.onnxruntime,
-                                                                  "node_modules")))
     targets = args.target or ["x86-avx2", "x86-avx512"]
     failures = 0
     with tempfile.TemporaryDirectory(dir=os.environ.get("TEST_TMPDIR")) as work:
@@ -114,25 +108,9 @@ def main():
                                    "-o", "-", model], stdout=subprocess.PIPE,
                                   stderr=subprocess.STDOUT)
             nests = krnl.stdout.decode(errors="replace").count("\n    krnl.iterate")
-            for target in targets:
-                library = os.path.join(work, f"chain{seed}-{target}.so")
-                out = os.path.join(work, f"chain{seed}-{target}-out")
-                expected = sum((["--expected", os.path.join(out, f"output_{i}.pb")]
-                                for i in range(outputs)), [])
-                steps = [[args.compile, f"--target={target}", "-o", library, model],
-                         [args.run, library, "--output-dir", out, "--input", data],
-                         ["node", args.checker, model, "--rtol", "1e-4", "--atol", "1e-4",
-                          "--input", data] + expected]
-                for argv in steps:
-                    proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                          env=env)
-                    if proc.returncode != 0:
-                        print(f"FAIL {target} chain{seed}: {os.path.basename(argv[0])}: "
-                              f"{proc.stdout.decode(errors='replace').strip()[-600:]}")
-                        failures += 1
-                        break
-                else:
-                    print(f"PASS {target} chain{seed} ({ops} elementwise ops, {nests} nests)")
+            failures += check_targets(args, env, model, [data], outputs, targets,
+                                      os.path.join(work, f"chain{seed}"), f"chain{seed}",
+                                      f" ({ops} elementwise ops, {nests} nests)")
     print(f"{failures} failed")
     return 1 if failures else 0
 

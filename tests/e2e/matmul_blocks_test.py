@@ -25,13 +25,14 @@ same model on the same inputs and compares (rtol 1e-4, atol 1e-4).
 
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
 
 import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
+
+from onnxruntime_check import add_arguments, check_targets, onnxruntime_env
 
 
 class Weight:
@@ -302,19 +303,11 @@ CASES = {
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--compile", required=True)
-    parser.add_argument("--run", required=True)
-    parser.add_argument("--checker", required=True)
-    parser.add_argument("--onnxruntime", required=True, help="@onnxruntime_node's directory")
-    parser.add_argument("--target", action="append")
+    add_arguments(parser)
     args = parser.parse_args()
-    missing = os.path.join(args.onnxruntime, "MISSING")
-    if os.path.exists(missing):
-        with open(missing) as f:
-            print(f"FAIL: {f.read().strip()}")
+    env = onnxruntime_env(args.onnxruntime)
+    if env is None:
         return 1
-    env = dict(os.environ, NODE_PATH=os.path.abspath(os.path.join(args.onnxruntime,
-                                                                  "node_modules")))
     targets = args.target or ["x86-avx2", "x86-avx512"]
     failures = 0
     with tempfile.TemporaryDirectory(dir=os.environ.get("TEST_TMPDIR")) as work:
@@ -331,25 +324,8 @@ def main():
                          rng.uniform(-1, 1, shape).astype(np.float32))
                 np.save(path, value)
                 paths.append(path)
-            for target in targets:
-                library = os.path.join(work, f"{name}-{target}.so")
-                out = os.path.join(work, f"{name}-{target}-out")
-                steps = [[args.compile, f"--target={target}", "-o", library, model],
-                         [args.run, library, "--output-dir", out] +
-                         sum((["--input", p] for p in paths), []),
-                         ["node", args.checker, model, "--rtol", "1e-4", "--atol", "1e-4",
-                          "--expected", os.path.join(out, "output_0.pb")] +
-                         sum((["--input", p] for p in paths), [])]
-                for argv in steps:
-                    proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                          env=env)
-                    if proc.returncode != 0:
-                        print(f"FAIL {target} {name}: {os.path.basename(argv[0])}: "
-                              f"{proc.stdout.decode(errors='replace').strip()[-600:]}")
-                        failures += 1
-                        break
-                else:
-                    print(f"PASS {target} {name}")
+            failures += check_targets(args, env, model, paths, 1, targets,
+                                      os.path.join(work, name), name)
     print(f"{failures} failed")
     return 1 if failures else 0
 

@@ -1,0 +1,58 @@
+"""Shared by the e2e tests that check generated models against onnxruntime-node."""
+
+import os
+import subprocess
+
+
+def add_arguments(parser):
+    """The tools' paths and the targets, as every such test takes them."""
+    parser.add_argument("--compile", required=True)
+    parser.add_argument("--run", required=True)
+    parser.add_argument("--checker", required=True, help="check_with_onnxruntime.js")
+    parser.add_argument("--onnxruntime", required=True, help="@onnxruntime_node's directory")
+    parser.add_argument("--target", action="append", help="default: x86-avx2 and x86-avx512")
+
+
+def onnxruntime_env(directory):
+    """The environment for node to find onnxruntime-node in @onnxruntime_node's `directory`,
+    or None (with the reason printed as a failure) where it could not be installed."""
+    missing = os.path.join(directory, "MISSING")
+    if os.path.exists(missing):
+        with open(missing) as f:
+            print(f"FAIL: {f.read().strip()}")
+        return None
+    return dict(os.environ, NODE_PATH=os.path.abspath(os.path.join(directory, "node_modules")))
+
+
+def compile_run_check(args, env, model, inputs, outputs, target, stem):
+    """Compiles `model` for `target` (args.compile), runs it on the .npy `inputs` (args.run)
+    and has onnxruntime-node (args.checker) compare its `outputs` results (rtol and atol
+    1e-4). Files go to `stem`-TARGET.*. Returns None, or what failed."""
+    library = f"{stem}-{target}.so"
+    out = f"{stem}-{target}-out"
+    feeds = sum((["--input", path] for path in inputs), [])
+    expected = sum((["--expected", os.path.join(out, f"output_{i}.pb")] for i in range(outputs)),
+                   [])
+    steps = [[args.compile, f"--target={target}", "-o", library, model],
+             [args.run, library, "--output-dir", out] + feeds,
+             ["node", args.checker, model, "--rtol", "1e-4", "--atol", "1e-4"] + expected + feeds]
+    for argv in steps:
+        proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
+        if proc.returncode != 0:
+            return (f"{os.path.basename(argv[0])}: "
+                    f"{proc.stdout.decode(errors='replace').strip()[-600:]}")
+    return None
+
+
+def check_targets(args, env, model, inputs, outputs, targets, stem, label, detail=""):
+    """compile_run_check for each target, printing PASS or FAIL and `label` (and `detail`
+    after a pass) per target; returns the failures."""
+    failures = 0
+    for target in targets:
+        failure = compile_run_check(args, env, model, inputs, outputs, target, stem)
+        if failure:
+            print(f"FAIL {target} {label}: {failure}")
+            failures += 1
+        else:
+            print(f"PASS {target} {label}{detail}")
+    return failures
