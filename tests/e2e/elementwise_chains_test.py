@@ -26,7 +26,7 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-from onnxruntime_check import add_arguments, check_targets, onnxruntime_env
+from onnxruntime_check import add_arguments, check_targets, parse
 
 UNARY = ["Sigmoid", "Tanh", "Relu", "Neg", "Abs"]
 BINARY = ["Add", "Mul", "Sub", "Max", "Min"]
@@ -91,11 +91,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     add_arguments(parser)
     parser.add_argument("--models", type=int, default=24)
-    args = parser.parse_args()
-    env = onnxruntime_env(args.onnxruntime)
+    args, env = parse(parser)
     if env is None:
         return 1
-    targets = args.target or ["x86-avx2", "x86-avx512"]
     failures = 0
     with tempfile.TemporaryDirectory(dir=os.environ.get("TEST_TMPDIR")) as work:
         for seed in range(args.models):
@@ -104,11 +102,11 @@ def main():
             data = os.path.join(work, f"chain{seed}-x.npy")
             np.save(data, np.random.default_rng(seed).uniform(-2, 2, [2, 3, 4, 5])
                     .astype(np.float32))
-            krnl = subprocess.run([args.compile, f"--target={targets[0]}", "--emit=krnl",
+            krnl = subprocess.run([args.compile, f"--target={args.target[0]}", "--emit=krnl",
                                    "-o", "-", model], stdout=subprocess.PIPE,
                                   stderr=subprocess.STDOUT)
             nests = krnl.stdout.decode(errors="replace").count("\n    krnl.iterate")
-            failures += check_targets(args, env, model, [data], outputs, targets,
+            failures += check_targets(args, env, model, [data], outputs, args.target,
                                       os.path.join(work, f"chain{seed}"), f"chain{seed}",
                                       f" ({ops} elementwise ops, {nests} nests)")
     print(f"{failures} failed")

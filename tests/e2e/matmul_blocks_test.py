@@ -32,7 +32,7 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-from onnxruntime_check import add_arguments, check_targets, onnxruntime_env
+from onnxruntime_check import add_arguments, check_targets, parse
 
 
 class Weight:
@@ -304,11 +304,9 @@ CASES = {
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     add_arguments(parser)
-    args = parser.parse_args()
-    env = onnxruntime_env(args.onnxruntime)
+    args, env = parse(parser)
     if env is None:
         return 1
-    targets = args.target or ["x86-avx2", "x86-avx512"]
     failures = 0
     with tempfile.TemporaryDirectory(dir=os.environ.get("TEST_TMPDIR")) as work:
         rng = np.random.default_rng(0)
@@ -324,7 +322,7 @@ def main():
                          rng.uniform(-1, 1, shape).astype(np.float32))
                 np.save(path, value)
                 paths.append(path)
-            failures += check_targets(args, env, model, paths, 1, targets,
+            failures += check_targets(args, env, model, paths, 1, args.target,
                                       os.path.join(work, name), name)
     print(f"{failures} failed")
     return 1 if failures else 0

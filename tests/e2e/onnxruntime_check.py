@@ -13,6 +13,13 @@ def add_arguments(parser):
     parser.add_argument("--target", action="append", help="default: x86-avx2 and x86-avx512")
 
 
+def parse(parser):
+    """(args, the environment of onnxruntime_env); args.target filled in by default."""
+    args = parser.parse_args()
+    args.target = args.target or ["x86-avx2", "x86-avx512"]
+    return args, onnxruntime_env(args.onnxruntime)
+
+
 def onnxruntime_env(directory):
     """The environment for node to find onnxruntime-node in @onnxruntime_node's `directory`,
     or None (with the reason printed as a failure) where it could not be installed."""

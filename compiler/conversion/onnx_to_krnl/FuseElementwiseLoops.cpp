@@ -87,9 +87,21 @@ bool writesNothing(Operation *op) {
   return isa<memref::AllocOp, krnl::DefineLoopsOp>(op) || isMemoryEffectFree(op);
 }
 
-// The producer whose buffer `load` reads, when the consumer's loads of that buffer may
-// compute their elements instead.
-std::optional<Producer> fusableProducer(krnl::LoadOp load, krnl::IterateOp consumer) {
+// A load of the producer's buffer in the consumer, and whether through the flat view.
+struct Read {
+  krnl::LoadOp load;
+  bool flat;
+};
+
+// A producer and the consumer's loads it will replace.
+struct Fusion {
+  Producer producer;
+  SmallVector<Read> reads;
+};
+
+// The producer whose buffer `load` reads, with every load of that buffer, when the
+// consumer's loads may compute their elements instead.
+std::optional<Fusion> fusableProducer(krnl::LoadOp load, krnl::IterateOp consumer) {
   std::optional<Access> read = accessOf(load.getMemref());
   if (!read)
     return std::nullopt;
@@ -104,13 +116,13 @@ std::optional<Producer> fusableProducer(krnl::LoadOp load, krnl::IterateOp consu
     if (auto view = dyn_cast<memref::ReinterpretCastOp>(user))
       views.push_back(view.getResult());
   krnl::StoreOp store;
-  bool anyFlatRead = false;
+  SmallVector<Read> reads;
   for (Value view : views)
     for (Operation *user : view.getUsers()) {
       if (isa<memref::ReinterpretCastOp>(user) && view == buffer.getResult())
         continue;
       if (auto found = dyn_cast<krnl::StoreOp>(user)) {
-        if (store || found.getMemref() != view)
+        if (store)
           return std::nullopt;
         store = found;
         continue;
@@ -121,7 +133,7 @@ std::optional<Producer> fusableProducer(krnl::LoadOp load, krnl::IterateOp consu
       if (!other || other->getBlock() != consumer.getBodyBlock() ||
           !accessOf(other.getMemref()) || !isInductionVars(other.getIndices(), consumer))
         return std::nullopt;
-      anyFlatRead |= view != buffer.getResult();
+      reads.push_back({other, view != buffer.getResult()});
     }
   if (!store)
     return std::nullopt;
@@ -131,7 +143,8 @@ std::optional<Producer> fusableProducer(krnl::LoadOp load, krnl::IterateOp consu
   std::optional<Producer> producer = producerOf(loop);
   // A flat producer serves either kind of read; a nest of the buffer's rank, only reads
   // of that rank (a flat read would need each index split back into dims).
-  if (!producer || producer->store != store || (!producer->access.flat && anyFlatRead))
+  if (!producer || producer->store != store ||
+      (!producer->access.flat && llvm::any_of(reads, [](const Read &r) { return r.flat; })))
     return std::nullopt;
   for (Operation *op = loop->getNextNode(); op != consumer; op = op->getNextNode())
     if (!writesNothing(op))
@@ -140,13 +153,13 @@ std::optional<Producer> fusableProducer(krnl::LoadOp load, krnl::IterateOp consu
   // earlier iterations' stores.
   llvm::SmallPtrSet<Value, 4> written;
   consumer->walk([&](krnl::StoreOp store) { written.insert(bufferRoot(store.getMemref())); });
-  WalkResult reads = loop->walk([&](krnl::LoadOp load) {
+  WalkResult overlap = loop->walk([&](krnl::LoadOp load) {
     return written.contains(bufferRoot(load.getMemref())) ? WalkResult::interrupt()
                                                          : WalkResult::advance();
   });
-  if (reads.wasInterrupted())
+  if (overlap.wasInterrupted())
     return std::nullopt;
-  return producer;
+  return Fusion{*producer, std::move(reads)};
 }
 
 // Row-major offset of `indices` into `shape`.
@@ -160,20 +173,20 @@ Value linearize(OpBuilder &b, Location loc, ValueRange indices, ArrayRef<int64_t
   return offset;
 }
 
-// Replaces `load` with the producer's computation of that element.
-void inlineProducer(krnl::LoadOp load, Producer producer) {
-  OpBuilder b(load);
-  Location loc = load.getLoc();
-  SmallVector<Value> position(load.getIndices());
-  if (producer.access.flat && !accessOf(load.getMemref())->flat)
+// Replaces the read with the producer's computation of that element.
+void inlineProducer(Read read, Producer producer) {
+  OpBuilder b(read.load);
+  Location loc = read.load.getLoc();
+  SmallVector<Value> position(read.load.getIndices());
+  if (producer.access.flat && !read.flat)
     position = {linearize(b, loc, position, producer.access.buffer.getType().getShape())};
   IRMapping mapping;
   mapping.map(producer.loop.getInductionVars(), position);
   for (Operation &op : producer.loop.getBodyBlock()->without_terminator())
     if (&op != producer.store.getOperation())
       b.clone(op, mapping);
-  load.replaceAllUsesWith(mapping.lookupOrDefault(producer.store.getValue()));
-  load.erase();
+  read.load.replaceAllUsesWith(mapping.lookupOrDefault(producer.store.getValue()));
+  read.load.erase();
 }
 
 // Erases the producer's nest, then whatever only it used: its loop handles, its buffer
@@ -199,22 +212,13 @@ void eraseProducer(Producer producer) {
 void fuseInto(krnl::IterateOp consumer) {
   for (bool changed = true; changed;) {
     changed = false;
-    SmallVector<krnl::LoadOp> loads;
-    for (auto load : consumer.getBodyBlock()->getOps<krnl::LoadOp>())
-      loads.push_back(load);
-    for (krnl::LoadOp load : loads) {
-      std::optional<Producer> producer = fusableProducer(load, consumer);
-      if (!producer)
+    for (auto load : llvm::to_vector(consumer.getBodyBlock()->getOps<krnl::LoadOp>())) {
+      std::optional<Fusion> fusion = fusableProducer(load, consumer);
+      if (!fusion)
         continue;
-      SmallVector<krnl::LoadOp> reads;
-      for (auto other : consumer.getBodyBlock()->getOps<krnl::LoadOp>()) {
-        std::optional<Access> access = accessOf(other.getMemref());
-        if (access && access->buffer == producer->access.buffer)
-          reads.push_back(other);
-      }
-      for (krnl::LoadOp read : reads)
-        inlineProducer(read, *producer);
-      eraseProducer(*producer);
+      for (Read read : fusion->reads)
+        inlineProducer(read, fusion->producer);
+      eraseProducer(fusion->producer);
       changed = true;
       break;
     }
