@@ -41,7 +41,8 @@ options:
   -v                   print the time each stage takes
   --elide-constants    in MLIR text output, print constants of more than 16 elements
                        as dense_resource<__elided__> (for reading large models)
-  --list-targets       print the registered targets and exit
+  --list-targets       print the registered targets, marking those whose code this
+                       host runs "runs here", and exit
   --help               print this help and exit
 )";
 
@@ -99,8 +100,10 @@ int main(int argc, char **argv) {
       llvm::outs() << kUsage;
       return 0;
     } else if (arg == "--list-targets") {
+      // NAME, summary and, for those whose code this host runs, "runs here".
       for (const omc::Target *target : omc::registeredTargets())
-        llvm::outs() << target->name() << "\t" << target->summary() << "\n";
+        llvm::outs() << target->name() << "\t" << target->summary()
+                     << (target->hostScore() > 0 ? "\truns here" : "") << "\n";
       return 0;
     } else if (arg.starts_with("--target=")) {
       targetName = value("--target=").str();

@@ -223,6 +223,12 @@ llvm::Error writeModelHeader(mlir::ModuleOp module, llvm::StringRef prefix,
   os << "/* The model ABI (omc/model_abi.h), under the prefix \"" << prefix << "\". */\n";
   os << "const char *" << prefix << "_entry_points(void);\n";
   os << "int64_t " << prefix << "_abi_version(void);\n";
+  auto target = module->getAttrOfType<mlir::DictionaryAttr>("omc.target");
+  auto features = target ? target.getAs<mlir::StringAttr>("host_features") : nullptr;
+  if (features && !features.getValue().empty())
+    os << "/* The CPU features the code needs, which the program must check: \""
+       << features.getValue() << "\". */\n"
+       << "const char *" << prefix << "_cpu_features(void);\n";
 
   for (krnl::EntryPointOp entry : module.getOps<krnl::EntryPointOp>()) {
     llvm::StringRef name = entry.getName();

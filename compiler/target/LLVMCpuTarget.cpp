@@ -91,6 +91,22 @@ llvm::Error LLVMCpuTarget::checkCpuAndFeatures(llvm::StringRef triple, llvm::Str
   return llvm::Error::success();
 }
 
+std::string LLVMCpuTarget::enabledFeatures(llvm::StringRef triple, llvm::StringRef cpu,
+                                           llvm::StringRef features,
+                                           llvm::ArrayRef<llvm::StringRef> candidates) {
+  std::string error;
+  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(llvm::Triple(triple), error);
+  if (!target)
+    return "";
+  std::unique_ptr<llvm::MCSubtargetInfo> info(
+      target->createMCSubtargetInfo(llvm::Triple(triple), cpu, features));
+  std::string enabled;
+  for (llvm::StringRef feature : candidates)
+    if (info->checkFeatures(("+" + feature).str()))
+      enabled += (enabled.empty() ? "" : ",") + feature.str();
+  return enabled;
+}
+
 llvm::Error LLVMCpuTarget::emitObject(llvm::Module &module,
                                       const TargetDescription &description, unsigned optLevel,
                                       llvm::StringRef objectPath) const {

@@ -26,6 +26,12 @@ protected:
   // Fails unless LLVM knows `cpu` and every +/- feature of `features` for `triple`.
   static llvm::Error checkCpuAndFeatures(llvm::StringRef triple, llvm::StringRef cpu,
                                          llvm::StringRef features);
+
+  // Those of `candidates` (LLVM feature names) that code for `cpu` with `features` may
+  // use, comma-separated, in the order given.
+  static std::string enabledFeatures(llvm::StringRef triple, llvm::StringRef cpu,
+                                     llvm::StringRef features,
+                                     llvm::ArrayRef<llvm::StringRef> candidates);
 };
 
 } // namespace omc

@@ -51,6 +51,9 @@ struct TargetDescription {
   unsigned vectorBits = 0;      // widest vector register
   unsigned vectorRegisters = 0; // architectural vector registers
   MatmulTiles matmul;
+  // The CPU features the code may use that a CPU of the triple may lack, comma-separated
+  // (omc_cpu_features in runtime/include/omc/model_abi.h): the runtime checks them.
+  std::string hostFeatures;
 
   mlir::DictionaryAttr toAttribute(mlir::MLIRContext &context) const;
 

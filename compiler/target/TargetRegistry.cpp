@@ -51,6 +51,7 @@ mlir::DictionaryAttr TargetDescription::toAttribute(mlir::MLIRContext &context) 
       b.getNamedAttr("triple", b.getStringAttr(triple)),
       b.getNamedAttr("cpu", b.getStringAttr(cpu)),
       b.getNamedAttr("features", b.getStringAttr(features)),
+      b.getNamedAttr("host_features", b.getStringAttr(hostFeatures)),
       b.getNamedAttr("vector_bits", u(vectorBits)),
       b.getNamedAttr("vector_registers", u(vectorRegisters)),
       b.getNamedAttr("matmul_tiles",

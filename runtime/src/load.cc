@@ -9,6 +9,7 @@
 
 #include "omc/json.h"
 #include "omc/signature.h"
+#include "runtime/src/cpu_check.h"
 #include "runtime/src/cuda_layer.h"
 #include "runtime/src/elf_check.h"
 #include "runtime/src/heap_policy.h"
@@ -128,6 +129,14 @@ std::unique_ptr<omc_model> loadModel(const char *path, Failure *failure) {
                 "not an omc model library: " + model->path + " (ABI version " +
                     std::to_string(abiVersion) + ", this runtime supports " +
                     std::to_string(OMC_ABI_VERSION) + ")");
+
+  // Before any of its code runs: a library built for a wider CPU would die of an
+  // illegal instruction in the middle of a run.
+  if (auto features = reinterpret_cast<StringGetter>(symbol(model->library, "omc_cpu_features")))
+    if (std::optional<std::string> problem = cpuFeatureProblem(features() ? features() : ""))
+      return fail(failure, OMC_ERR_LOAD,
+                  "cannot run model library " + model->path + " on this CPU: it " + *problem +
+                      " (compile it for this CPU, e.g. without --target)");
 
   const char *listText = entryPoints();
   std::string error;

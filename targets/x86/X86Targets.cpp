@@ -21,6 +21,7 @@
 #include "compiler/target/LLVMCpuTarget.h"
 #include "compiler/target/TargetRegistry.h"
 #include "llvm/ADT/StringMap.h"
+#include "omc/model_abi.h"
 #include "llvm/TargetParser/Host.h"
 
 extern "C" {
@@ -40,20 +41,23 @@ struct X86Variant {
   const char *features; // always applied, before the user's --features
   unsigned vectorBits, vectorRegisters;
   MatmulTiles matmul;
-  const char *hostFeature; // the host must have this to run the code
-  unsigned hostScore;
+  unsigned hostScore; // when the host has every feature the code may use
 };
+
+// The features a model library lists for the runtime to check (omc_cpu_features).
+#define OMC_FEATURE_NAME(name) llvm::StringRef(name),
+const llvm::StringRef kCheckedFeatures[] = {OMC_X86_CPU_FEATURES(OMC_FEATURE_NAME)};
+#undef OMC_FEATURE_NAME
 
 constexpr X86Variant kAvx2 = {
     "x86-avx2", "x86-64 with AVX2 and FMA (256-bit vectors)", "x86-64-v3",
-    "+avx2,+fma,-avx512f", 256, 16, {6, 16, 256, 72, 512}, "avx2", 1};
+    "+avx2,+fma,-avx512f", 256, 16, {6, 16, 256, 72, 512}, 1};
 // AVX-512's B block is 1024 columns wide: A is packed once per block of B, and at 512
 // columns a 1024-wide product packed all of A twice (3% of SGEMM 1024 on one thread).
 constexpr X86Variant kAvx512 = {
     "x86-avx512", "x86-64 with AVX-512 (512-bit vectors)", "x86-64-v4",
     "+avx512f,+avx512bw,+avx512dq,+avx512vl,+fma,-prefer-256-bit", 512, 32,
-    {8, 32, 1024, 128, 1024},
-    "avx512f", 2};
+    {8, 32, 1024, 128, 1024}, 2};
 
 class X86Target : public LLVMCpuTarget {
 public:
@@ -81,12 +85,25 @@ public:
     if (llvm::Error error =
             checkCpuAndFeatures(description.triple, description.cpu, description.features))
       return std::move(error);
+    description.hostFeatures = enabledFeatures(description.triple, description.cpu,
+                                               description.features, kCheckedFeatures);
     return description;
   }
 
+  // The same check as the runtime's when it loads the library (with the target's
+  // default CPU): the host has every feature that the code may use.
   unsigned hostScore() const override {
-    llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
-    return features.lookup(variant.hostFeature) ? variant.hostScore : 0;
+    llvm::Expected<TargetDescription> description = describe(TargetOptions{});
+    if (!description) {
+      llvm::consumeError(description.takeError());
+      return 0;
+    }
+    llvm::StringMap<bool> host = llvm::sys::getHostCPUFeatures();
+    llvm::SmallVector<llvm::StringRef> needed;
+    llvm::StringRef(description->hostFeatures).split(needed, ',', -1, false);
+    return llvm::all_of(needed, [&](llvm::StringRef name) { return host.lookup(name); })
+               ? variant.hostScore
+               : 0;
   }
 
 private:

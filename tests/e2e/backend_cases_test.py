@@ -15,8 +15,13 @@ for each test data set and compares every OUT/output_K.pb with the expected outp
 same element type and shape, and values within rtol 1e-3 / atol 1e-7 for floating point
 (NaN equals NaN), exactly equal for integers, booleans and strings.
 
-It prints one line per (target, case), PASS or FAIL with the reason, then `N passed, N failed`
-alone on the last line, and exits 0 only when every pair passed and at least one ran.
+For a target whose code this host's CPU cannot run (tests/common/host_targets.py), each case is
+compiled, and its run must be refused with the runtime's error naming the CPU: the comparison
+is reported SKIPPED.
+
+It prints one line per (target, case), PASS, SKIPPED or FAIL with the reason, then
+`N passed, N skipped, N failed` alone on the last line, and exits 0 only when no pair failed
+and at least one passed.
 Relative paths are taken from the working directory (Bazel runs tests in the runfiles root).
 Uses only the standard library, numpy and onnx (run it with /usr/bin/python3).
 """
@@ -32,6 +37,7 @@ import tempfile
 # The test data loading and comparison live in tests/common/, shared with the conformance
 # runner; that folder sits at the same relative place in the repository and in Bazel's runfiles.
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from host_targets import host_targets, skip_reason, write_test_xml  # noqa: E402
 from onnx_outputs import CheckFailure, compare, graph_kinds, load_value, numbered  # noqa: E402
 
 COMPILE_TIMEOUT_S = 600
@@ -72,7 +78,19 @@ def invoke(what, argv, timeout):
     return proc
 
 
-def run_case(args, target, case, work):
+def refused_here(args, library):
+    """Checks that the runtime refuses `library`, whose code this CPU cannot run, with one
+    clear error rather than a crash."""
+    proc = subprocess.run([args.run, library], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, timeout=RUN_TIMEOUT_S)
+    message = last_line(proc.stderr)
+    if proc.returncode != 1 or "on this CPU" not in message:
+        raise CaseFailure(f"run {describe_exit(proc.returncode)} ({message}), expected the "
+                          "runtime to refuse a library for another CPU")
+
+
+def run_case(args, target, case, work, runs_here):
+    """Checks one case; False when its runs were skipped."""
     case_dir = os.path.join(args.data_dir, case)
     model = os.path.join(case_dir, "model.onnx")
     if not os.path.isfile(model):
@@ -87,6 +105,9 @@ def run_case(args, target, case, work):
     invoke("compile", [args.compile, f"--target={target}", "-o", library, model], COMPILE_TIMEOUT_S)
     if not os.path.isfile(library):
         raise CaseFailure(f"compile exited 0 but wrote no {library}")
+    if not runs_here:
+        refused_here(args, library)
+        return False
 
     for data_set in data_sets:
         data_dir = os.path.join(case_dir, data_set)
@@ -105,6 +126,7 @@ def run_case(args, target, case, work):
         for k, (got, want) in enumerate(zip(produced, expected)):
             kind = output_kinds[k] if k < len(output_kinds) else "tensor"
             compare(f"{data_set}/output_{k}", load_value(got, kind), load_value(want, kind))
+    return True
 
 
 def main():
@@ -132,22 +154,34 @@ def main():
 
     tmp_root = tempfile.mkdtemp(prefix="omc-backend-cases-", dir=os.environ.get("TEST_TMPDIR"))
     passed = failed = 0
+    results = []  # (name, failures, skipped) for test.xml
+    runnable = host_targets(args.compile)
     try:
         for target in args.target:
             for case in args.cases:
                 work = os.path.join(tmp_root, target, case)
                 os.makedirs(work)
+                name = f"{target} {case}"
                 try:
-                    run_case(args, target, case, work)
+                    ran = run_case(args, target, case, work, target in runnable)
                 except (CaseFailure, CheckFailure) as e:
-                    failed += 1
-                    print(f"FAIL {target} {case}: {e}", flush=True)
+                    failure = str(e)
                 except Exception as e:  # a bug here must not hide the other cases
-                    failed += 1
-                    print(f"FAIL {target} {case}: {type(e).__name__}: {e}", flush=True)
+                    failure = f"{type(e).__name__}: {e}"
                 else:
+                    failure = None
+                if failure:
+                    failed += 1
+                    print(f"FAIL {name}: {failure}", flush=True)
+                    results.append((name, [failure], []))
+                elif ran:
                     passed += 1
-                    print(f"PASS {target} {case}", flush=True)
+                    print(f"PASS {name}", flush=True)
+                    results.append((name, [], []))
+                else:
+                    print(f"SKIPPED {name}: compiled, and refused by run; {skip_reason(target)}",
+                          flush=True)
+                    results.append((name, [], [skip_reason(target)]))
     finally:
         if args.keep:
             print(f"kept {tmp_root}", file=sys.stderr)
@@ -156,7 +190,9 @@ def main():
 
     if passed + failed == 0:
         print("error: no case ran (name at least one CASE)", file=sys.stderr)
-    print(f"{passed} passed, {failed} failed", flush=True)
+    skipped = len(results) - passed - failed
+    print(f"{passed} passed, {skipped} skipped, {failed} failed", flush=True)
+    write_test_xml("backend_cases", results)
     return 0 if failed == 0 and passed > 0 else 1
 
 

@@ -26,7 +26,7 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-from onnxruntime_check import add_arguments, check_targets, parse
+from onnxruntime_check import add_arguments, check_targets, finish, parse
 
 UNARY = ["Sigmoid", "Tanh", "Relu", "Neg", "Abs"]
 BINARY = ["Add", "Mul", "Sub", "Max", "Min"]
@@ -109,8 +109,7 @@ def main():
             failures += check_targets(args, env, model, [data], outputs, args.target,
                                       os.path.join(work, f"chain{seed}"), f"chain{seed}",
                                       f" ({ops} elementwise ops, {nests} nests)")
-    print(f"{failures} failed")
-    return 1 if failures else 0
+    return finish("elementwise_chains", args, failures)
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-from onnxruntime_check import add_arguments, check_targets, parse
+from onnxruntime_check import add_arguments, check_targets, finish, parse
 
 
 class Weight:
@@ -324,8 +324,7 @@ def main():
                 paths.append(path)
             failures += check_targets(args, env, model, paths, 1, args.target,
                                       os.path.join(work, name), name)
-    print(f"{failures} failed")
-    return 1 if failures else 0
+    return finish("matmul_blocks", args, failures)
 
 
 if __name__ == "__main__":

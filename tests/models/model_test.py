@@ -6,7 +6,8 @@
                   --torchvision MODEL)
 
 Each model is exported with random weights by tools/models/ (under /usr/bin/python3 and Debian's
-torch), compiled once with `compile --target=NAME` and run with `run`; onnxruntime-node then
+torch), compiled once with `compile --target=NAME` (default: the host's best target) and run
+with `run`; onnxruntime-node then
 runs the same model on the same input through tools/models/check_with_onnxruntime.js and
 compares its outputs with ours (rtol 1e-3, atol 1e-4 by default).
 
@@ -81,8 +82,9 @@ class Model:
             f"export {' '.join(options[:2])}")
 
     def compile(self, model, library):
-        run([self.args.compile, f"--target={self.args.target}", "-o", library, model],
-            f"compile {os.path.basename(model)} ({self.args.target})")
+        targets = [f"--target={self.args.target}"] if self.args.target else []
+        run([self.args.compile, *targets, "-o", library, model],
+            f"compile {os.path.basename(model)} ({self.args.target or 'the host target'})")
 
     def check(self, model, library, inputs, name):
         """Runs `library` on `inputs` and compares its outputs with onnxruntime's."""
@@ -164,7 +166,7 @@ def main():
     parser.add_argument("--run", required=True)
     parser.add_argument("--models-dir", required=True)
     parser.add_argument("--onnxruntime", required=True)
-    parser.add_argument("--target", default="x86-avx512")
+    parser.add_argument("--target", help="default: the best one for this host")
     parser.add_argument("--run-wrapper", default="", metavar="CMD")
     parser.add_argument("--rtol", type=float, default=1e-3)
     parser.add_argument("--atol", type=float, default=1e-4)

@@ -56,7 +56,8 @@ class RunInferenceTest(unittest.TestCase):
             cls.models[name] = path
 
     def ours(self, *argv, expect_status=0):
-        proc = subprocess.run([sys.executable, ARGS.run_inference, "--target", ARGS.target,
+        targets = ["--target", ARGS.target] if ARGS.target else []
+        proc = subprocess.run([sys.executable, ARGS.run_inference, *targets,
                                "--context", TINY_CONTEXT, *argv], env=self.env,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                               timeout=900)
@@ -136,7 +137,7 @@ def main():
     for flag in ("--run-inference", "--compile", "--python-module", "--models-dir",
                  "--onnxruntime"):
         parser.add_argument(flag, required=True)
-    parser.add_argument("--target", default="x86-avx512")
+    parser.add_argument("--target", help="default: the best one for this host")
     ARGS, rest = parser.parse_known_args()
     unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
 

@@ -13,7 +13,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import xml.sax.saxutils
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from host_targets import write_test_xml  # noqa: E402
 
 DEFAULT_PTXAS = "/usr/local/cuda/bin/ptxas"
 
@@ -51,23 +53,6 @@ def check_model(args, name, model, work, ptxas):
         if problem:
             failures.append(problem)
     return failures, skipped
-
-
-def write_xml(results):
-    """Records skipped checks for Bazel's test.xml, where the runner asks for one."""
-    path = os.environ.get("XML_OUTPUT_FILE")
-    if not path:
-        return
-    with open(path, "w") as f:
-        f.write('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites><testsuite name="nvptx_compile">\n')
-        for name, failures, skipped in results:
-            f.write(f'<testcase name={xml.sax.saxutils.quoteattr(name)}>')
-            for message in failures:
-                f.write(f"<failure message={xml.sax.saxutils.quoteattr(message)}/>")
-            if skipped and not failures:
-                f.write(f"<skipped message={xml.sax.saxutils.quoteattr('; '.join(skipped))}/>")
-            f.write("</testcase>\n")
-        f.write("</testsuite></testsuites>\n")
 
 
 def main():
@@ -112,7 +97,7 @@ def main():
                 print("  " + message)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    write_xml(results)
+    write_test_xml("nvptx_compile", results)
     failed = sum(1 for _, failures, _ in results if failures)
     print(f"{len(results) - failed}/{len(results)} models compiled for nvptx"
           + ("" if ptxas else "; ptxas SKIPPED"))

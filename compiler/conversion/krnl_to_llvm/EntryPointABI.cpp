@@ -425,6 +425,12 @@ void ABIBuilder::buildEntryPointList(ArrayRef<std::string> names) {
                                           LLVM::LLVMFunctionType::get(i64Type, {}));
   builder.setInsertionPointToStart(version.addEntryBlock(builder));
   LLVM::ReturnOp::create(builder, loc, constI64(loc, kAbiVersion));
+
+  // The CPU features the runtime must find before it runs any of the code.
+  auto target = module->getAttrOfType<DictionaryAttr>("omc.target");
+  auto features = target ? target.getAs<StringAttr>("host_features") : StringAttr();
+  if (features && !features.getValue().empty())
+    buildStringGetter(loc, symbol("cpu_features"), features.getValue());
 }
 
 } // namespace

@@ -12,7 +12,8 @@ def ConvertKrnlToLLVM : Pass<"convert-krnl-to-llvm", "::mlir::ModuleOp"> {
     (runtime/include/omc/model_abi.h): `omc_run_<name>`, which unpacks omc_tensor
     structs into memrefs, calls the function and packs its results;
     `omc_signature_in_<name>` / `omc_signature_out_<name>`; and once per module
-    `omc_entry_points` and `omc_abi_version`. Then arith, math, cf, func, index
+    `omc_entry_points`, `omc_abi_version` and, when the module's `omc.target` lists
+    host_features, `omc_cpu_features`. Then arith, math, cf, func, index
     and memref ops are converted to the LLVM dialect. Affine and SCF must already
     be lowered (lower-affine, convert-scf-to-cf).
   }];

@@ -10,6 +10,7 @@
  *   const char *omc_entry_points(void);        JSON array of entry point names
  *   int64_t     omc_abi_version(void);         OMC_ABI_VERSION at compile time
  *   void      (*omc_out_of_memory_handler)(int64_t bytes);  optional, see below
+ *   const char *omc_cpu_features(void);        optional: the CPU features the code needs
  *
  * Signature JSON: an array with one object per tensor, in graph order:
  *   [{"name":"x","type":"float32","elem_type":1,"shape":[-1,3,224,224]}, ...]
@@ -46,6 +47,13 @@
  * inside the model, or with -1 when a buffer's dims (taken from the data) are negative
  * or need over 2^63 bytes; the function must not return (the runtime longjmps back to
  * its call of omc_run_NAME and reports the failure; what the run had allocated leaks).
+ *
+ * omc_cpu_features lists, comma-separated, the features of OMC_X86_CPU_FEATURES that
+ * the library's code may use (x86-avx512: "...,avx2,fma,avx512f,avx512bw,..."). The
+ * runtime refuses to load a library that needs one the CPU lacks, or one it cannot
+ * check, so that the mistake is one clear error rather than an illegal instruction in
+ * the middle of a run. A library without the function runs on any CPU of its
+ * architecture.
  */
 #ifndef OMC_MODEL_ABI_H
 #define OMC_MODEL_ABI_H
@@ -57,6 +65,14 @@ extern "C" {
 #endif
 
 #define OMC_ABI_VERSION 1
+
+/* The x86 CPU features a library may list in omc_cpu_features: X(name) for each, with
+ * the name that LLVM's target features and GCC's and Clang's __builtin_cpu_supports
+ * share. The compiler lists those its code may use; the runtime checks those. */
+#define OMC_X86_CPU_FEATURES(X)                                                         \
+  X("popcnt") X("sse4.2") X("avx") X("avx2") X("fma") X("f16c") X("bmi") X("bmi2")        \
+  X("lzcnt") X("movbe") X("avx512f") X("avx512bw") X("avx512dq") X("avx512vl")          \
+  X("avx512cd") X("avx512vnni") X("avx512bf16") X("avx512fp16") X("avx512vbmi")
 #define OMC_MAX_RANK 16
 
 /* Element types: the values of ONNX's TensorProto.DataType. */

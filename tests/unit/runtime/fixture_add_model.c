@@ -17,6 +17,8 @@
  *   OMC_FIXTURE_NO_ABI_VERSION   no omc_abi_version: not an omc model
  *   OMC_FIXTURE_ABI_VERSION=N    reports ABI version N
  *   OMC_FIXTURE_BAD_SIGNATURE    main_graph's input signature is malformed JSON
+ *   OMC_FIXTURE_CPU_FEATURES=1   needs a CPU feature no runtime can check
+ *   OMC_FIXTURE_CPU_FEATURES=2   needs AVX-512 (as x86-avx512 code does)
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -42,6 +44,12 @@ const char *omc_entry_points(void) {
 
 #ifndef OMC_FIXTURE_NO_ABI_VERSION
 int64_t omc_abi_version(void) { return OMC_FIXTURE_ABI_VERSION; }
+#endif
+
+#if OMC_FIXTURE_CPU_FEATURES == 1
+const char *omc_cpu_features(void) { return "sse4.2,warp-drive"; }
+#elif OMC_FIXTURE_CPU_FEATURES == 2
+const char *omc_cpu_features(void) { return "sse4.2,avx2,avx512f"; }
 #endif
 
 /* main_graph */

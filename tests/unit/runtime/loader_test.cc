@@ -1,6 +1,7 @@
 // Loading and running model libraries through the C API, against the hand-written
 // fixture (fixture_add_model.c) and its broken variants. Their paths come as flags
 // (see BUILD.bazel): --add_model= --no_abi_version= --abi_version_2= --bad_signature=
+// --unknown_cpu_feature= --needs_avx512=
 #include <dlfcn.h>
 #include <gtest/gtest.h>
 
@@ -310,6 +311,33 @@ TEST(LoadErrors, OtherAbiVersion) {
   std::string path = fixture("abi_version_2");
   EXPECT_EQ(loadError(path, OMC_ERR_NOT_A_MODEL),
             "not an omc model library: " + path + " (ABI version 2, this runtime supports 1)");
+}
+
+TEST(LoadErrors, CpuFeatureTheRuntimeCannotCheck) {
+  std::string path = fixture("unknown_cpu_feature");
+  EXPECT_EQ(loadError(path, OMC_ERR_LOAD),
+            "cannot run model library " + path +
+                " on this CPU: it needs CPU features this runtime cannot check: warp-drive "
+                "(compile it for this CPU, e.g. without --target)");
+}
+
+// x86-avx512 code on a CPU without AVX-512 is refused at load, not left to die of an
+// illegal instruction; on a CPU with it, it loads.
+TEST(LoadErrors, CpuFeatureTheHostLacks) {
+  std::string path = fixture("needs_avx512");
+#if defined(__x86_64__)
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f")) {
+    Loaded loaded;
+    char *error = nullptr;
+    EXPECT_EQ(omc_model_load(path.c_str(), &loaded.model, &error), OMC_OK) << take(error);
+    GTEST_SKIP() << "this CPU has AVX-512: the refusal is checked on one without it";
+  }
+#endif
+  EXPECT_EQ(loadError(path, OMC_ERR_LOAD),
+            "cannot run model library " + path +
+                " on this CPU: it needs CPU features this CPU lacks: avx512f "
+                "(compile it for this CPU, e.g. without --target)");
 }
 
 TEST(LoadErrors, MalformedSignature) {
