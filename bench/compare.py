@@ -2,11 +2,12 @@
 """omc against onnxruntime and against the machine's FMA peak, in one run.
 
     bench/compare.py [--quick] [--only sgemm,gpt2,resnet50,mobilenet_v2] [--threads 1,2] [--runs 5] [--sizes 256,1024,2048]
-                     [--target x86-avx512] [--work-dir /tmp/omc-bench] [--plot FILE.png]
+                     [--target NAME] [--work-dir /tmp/omc-bench] [--plot FILE.png]
 
 Cases: SGEMM (one MatMul of two N x N float32 inputs) at each --sizes, GPT-2 124M on 1 and 128
 tokens (one library, sequence length dynamic), ResNet-50 and MobileNetV2 at batch 1. --quick
-keeps SGEMM only. Each model is compiled once by omc (its compile time and peak memory are
+keeps SGEMM only. --target defaults to the widest x86 target this CPU runs (x86-avx512, else
+x86-avx2; `compile --list-targets` marks them "runs here"). Each model is compiled once by omc (its compile time and peak memory are
 reported) and, for each thread count, run --runs rounds in which omc (//tools:run --repeat) and
 onnxruntime-node (bench/ort_latency.js, intra-op threads = the same count) alternate on the same
 inputs; each figure is the median over the rounds of each round's median latency. The peak is
@@ -312,7 +313,8 @@ def main():
     parser.add_argument("--onnxruntime", help="a node_modules holding onnxruntime-node "
                         "(default .deps/onnxruntime/node_modules)")
     parser.add_argument("--models-dir", default=os.path.join(ROOT, "tools/models"))
-    parser.add_argument("--target", default="x86-avx512")
+    parser.add_argument("--target", help="default: x86-avx512 where this CPU runs it, else "
+                        "x86-avx2")
     parser.add_argument("--threads", default="1,2")
     parser.add_argument("--runs", type=int, default=5, help="interleaved rounds (>= 5 for "
                         "reported figures)")
@@ -336,6 +338,12 @@ def main():
         if not os.access(tool, os.X_OK):
             parser.error(f"{tool} is not an executable; build //tools:compile and //tools:run "
                          "or pass --compile/--run")
+    if not args.target:
+        listing = subprocess.run([args.compile, "--list-targets"], check=True,
+                                 stdout=subprocess.PIPE, text=True).stdout
+        runs_here = {line.split("\t")[0] for line in listing.splitlines()
+                     if line.endswith("\truns here")}
+        args.target = "x86-avx512" if "x86-avx512" in runs_here else "x86-avx2"
     bench = Bench(args)
     try:
         bench.run()
