@@ -5,10 +5,10 @@
 // follow from the register files: rows x 2 vectors of accumulators plus the 2 vectors
 // of B each step loads, 6x16 (14 of 16 registers) for AVX2 and 8x32 (18 of 32, leaving
 // the FMA pipes enough independent chains) for AVX-512. The cache blocks keep a
-// block_k x register-columns panel of B in L1 (AVX2) or L2 and a block_m x block_k block
-// of A in L2. AVX-512's block_k is 1024: each K block reloads and stores the C tiles,
-// whose rows lie far apart, so fewer K blocks won more than an L1-resident panel does
-// (SGEMM 1024 on one Zen 5 core: 72% of the FMA peak with block_k 256, 80% with 512,
+// block_k x register-columns panel of B in L2 and a block_m x block_k block of A in L2.
+// block_k is 1024: each K block reloads and stores the C tiles, whose rows lie far apart,
+// so fewer K blocks won more than an L1-resident panel does (SGEMM 1024 on one core of an
+// AVX-512 Xeon, family 6 model 207: 72% of the FMA peak with block_k 256, 80% with 512,
 // 82-85% with 1024 and the C prefetch of omc-lower-matmul).
 //
 // LLVM's generic x86-64-v4 tuning has its loop vectorizer prefer 256-bit vectors (for
@@ -49,9 +49,12 @@ struct X86Variant {
 const llvm::StringRef kCheckedFeatures[] = {OMC_X86_CPU_FEATURES(OMC_FEATURE_NAME)};
 #undef OMC_FEATURE_NAME
 
+// AVX2's block_k is 1024 too, for the same reason (one Zen 3 core, median of minimums over 3
+// rounds, block_k 256 -> 1024: SGEMM 1024 35.3 -> 31.2 ms, ResNet-50 127 -> 120 ms, GPT-2's
+// fc2 (128 x 3072 x 768) 10.1 -> 9.3 ms).
 constexpr X86Variant kAvx2 = {
     "x86-avx2", "x86-64 with AVX2 and FMA (256-bit vectors)", "x86-64-v3",
-    "+avx2,+fma,-avx512f", 256, 16, {6, 16, 256, 72, 512}, 1};
+    "+avx2,+fma,-avx512f", 256, 16, {6, 16, 1024, 72, 512}, 1};
 // AVX-512's B block is 1024 columns wide: A is packed once per block of B, and at 512
 // columns a 1024-wide product packed all of A twice (3% of SGEMM 1024 on one thread).
 constexpr X86Variant kAvx512 = {
