@@ -50,7 +50,7 @@ const llvm::StringRef kCheckedFeatures[] = {OMC_X86_CPU_FEATURES(OMC_FEATURE_NAM
 #undef OMC_FEATURE_NAME
 
 // AVX2's block_k is 1024 too, for the same reason (one Zen 3 core, median of minimums over 3
-// rounds, block_k 256 -> 1024: SGEMM 1024 35.3 -> 31.2 ms, ResNet-50 127 -> 120 ms, GPT-2's
+// rounds, block_k 256 -> 1024: SGEMM 1024 35.3 -> 31.5 ms, ResNet-50 127 -> 120 ms, GPT-2's
 // fc2 (128 x 3072 x 768) 10.1 -> 9.3 ms).
 constexpr X86Variant kAvx2 = {
     "x86-avx2", "x86-64 with AVX2 and FMA (256-bit vectors)", "x86-64-v3",
