@@ -3,7 +3,6 @@
 // saves the vector registers that AVX and AVX-512 need.
 #include "runtime/src/cpu_check.h"
 
-#include <cstring>
 #include <vector>
 
 #include "omc/model_abi.h"
