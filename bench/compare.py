@@ -30,6 +30,8 @@ import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(ROOT, "tests", "common"))
+from host_targets import host_targets  # noqa: E402
 
 
 class Failure(Exception):
@@ -339,11 +341,7 @@ def main():
             parser.error(f"{tool} is not an executable; build //tools:compile and //tools:run "
                          "or pass --compile/--run")
     if not args.target:
-        listing = subprocess.run([args.compile, "--list-targets"], check=True,
-                                 stdout=subprocess.PIPE, text=True).stdout
-        runs_here = {line.split("\t")[0] for line in listing.splitlines()
-                     if line.endswith("\truns here")}
-        args.target = "x86-avx512" if "x86-avx512" in runs_here else "x86-avx2"
+        args.target = "x86-avx512" if "x86-avx512" in host_targets(args.compile) else "x86-avx2"
     bench = Bench(args)
     try:
         bench.run()

@@ -33,10 +33,14 @@ llvm::Expected<const Target *> lookupTarget(llvm::StringRef name) {
 }
 
 llvm::Expected<const Target *> defaultTarget() {
+  // hostScore asks LLVM about the host and the target's features: once per target.
   const Target *best = nullptr;
+  unsigned bestScore = 0;
   for (const auto &target : targets())
-    if (target->hostScore() > 0 && (!best || target->hostScore() > best->hostScore()))
+    if (unsigned score = target->hostScore(); score > bestScore) {
       best = target.get();
+      bestScore = score;
+    }
   if (!best)
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "no registered target runs on this host; pass --target");
