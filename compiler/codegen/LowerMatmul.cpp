@@ -10,7 +10,7 @@
 //         pack A's whole register-row groups of the block, k-major per group
 //         for jr in nb by nr:                     one packed panel (kb x nr)
 //           for ir by register_rows:              microkernel: rows x nr of C in registers
-//           for the rows left over:               the same kernel, one row at a time
+//           for the rows left over:               the same kernel, 4, 2, 1 rows at a time
 //
 // The microkernel loads its C tile once, then per k loads nr columns of the panel as
 // `vectors` vectors and, per row, broadcasts A[row, k] and issues one vector.fma per
@@ -60,6 +60,7 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/Matchers.h"
 #include "llvm/ADT/ScopeExit.h"
+#include "llvm/ADT/bit.h"
 #include "llvm/ADT/SetVector.h"
 
 using namespace mlir;
@@ -377,8 +378,7 @@ private:
                                            : mul(ir, cst(packedK));
                 emitKernel(kernel, add(ic, ir), config.registerRows, vectors, group);
               });
-              forLoop(full, mb, cst(1),
-                      [&](Value ir) { emitKernel(kernel, add(ic, ir), 1, vectors); });
+              emitLeftoverRows(kernel, add(ic, full), sub(mb, full), vectors);
             };
             int64_t tail = tailVectors(n);
             if (!tail)
@@ -529,6 +529,35 @@ private:
         }
       });
     });
+  }
+
+  // The `count` rows from row0 on past an M block's last whole register tile (fewer than
+  // register_rows), known at run time only when M is dynamic: kernels of the powers of
+  // two below register_rows, each run when `count` has its bit, largest first (with 6-row
+  // tiles: 4, 2 and 1 rows; 5 left take the 4- and the 1-row kernel). One-row kernels for
+  // all of them waited on the FMA's latency with only `vectors` chains in flight, 4 times
+  // as long per row as a whole tile: GPT-2's 128 rows in 6-row tiles leave 2, every
+  // ResNet-50 conv leaves 2 or 4 output channels. A kernel per count would cost more code
+  // for little: GPT-2's compile took a quarter longer with one for each of 1 to 5 rows.
+  void emitLeftoverRows(const Kernel &kernel, Value row0, Value count, int64_t vectors) {
+    if (std::optional<int64_t> known = getConstantIntValue(count)) {
+      if (*known > 0)
+        emitKernel(kernel, row0, *known, vectors);
+      return;
+    }
+    Value row = row0;
+    for (int64_t part = llvm::bit_floor(uint64_t(config.registerRows - 1)); part >= 1;
+         part /= 2) {
+      Value rows = b.createOrFold<arith::AndIOp>(loc, count, cst(part));
+      Value has = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, rows, cst(0));
+      scf::IfOp::create(b, loc, has, [&, row](OpBuilder &nested, Location) {
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPoint(nested.getInsertionBlock(), nested.getInsertionPoint());
+        emitKernel(kernel, row, part, vectors);
+        scf::YieldOp::create(b, loc);
+      });
+      row = add(row, rows);
+    }
   }
 
   // C[row0 : row0 + rows, col : col + vectors * width] += A[row0 :, pc : pc + kb] * panel

@@ -6,7 +6,8 @@
 // place (the streaming tile: 1 x (8 x 4)). In it, B's block is packed into the share's own buffer of
 // (16 / 8) panels x 16 x 8 floats, two masked 4-lane loads per packed row; the
 // microkernel keeps 4 accumulators across the K block, one broadcast of A per row and one
-// FMA per accumulator; the rows past the last whole tile take a one-row kernel.
+// FMA per accumulator; the row past the last whole tile, if any, takes a one-row kernel
+// (see @leftover_rows).
 // CHECK-LABEL: func.func @tile
 // CHECK-SAME: (%[[A0:.*]]: memref<?x?xf32>, %[[B0:.*]]: memref<?x?xf32>, %[[C0:.*]]: memref<?x?xf32>)
 // CHECK: %[[M:.*]] = memref.dim %[[C0]], %c0
@@ -85,8 +86,8 @@
 // CHECK-NEXT: scf.yield
 // CHECK: vector.maskedstore %[[C]][{{.*}}], %{{.*}}, %[[TILE]]#0
 // CHECK-COUNT-3: vector.maskedstore %[[C]]
-// Left-over rows, one at a time, reading A in place.
-// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c1
+// The left-over row, reading A in place.
+// CHECK: scf.if
 // CHECK: scf.for {{.*}} -> (vector<4xf32>, vector<4xf32>)
 // CHECK: memref.load %[[A]]
 // CHECK-COUNT-2: vector.fma
@@ -99,6 +100,48 @@
 // CHECK-NEXT: return
 func.func @tile(%a: memref<?x?xf32>, %b: memref<?x?xf32>, %c: memref<?x?xf32>) {
   linalg.matmul {omc.matmul_config = {vector_width = 4 : i64, register_rows = 2 : i64, register_vectors = 2 : i64, block_k = 16 : i64, block_m = 4 : i64, block_n = 16 : i64}}
+      ins(%a, %b : memref<?x?xf32>, memref<?x?xf32>) outs(%c : memref<?x?xf32>)
+  return
+}
+
+// -----
+
+// With 3-row tiles, an M block ends in 0, 1 or 2 rows past its whole tiles (M mod 6 in
+// blocks of 6), known at run time only: a 2-row kernel (4 accumulators) when the count
+// has bit 1, then a 1-row kernel (2 accumulators) on the row after those when it has bit
+// 0, each row broadcast from A in place.
+// CHECK-LABEL: func.func private @leftover_rows.omc_parallel.matmul0
+// CHECK-SAME: (%{{.*}}: index, %{{.*}}: index, %[[A:.*]]: memref<?x?xf32>, %{{.*}}: memref<?x?xf32>, %[[C:.*]]: memref<?x?xf32>)
+// CHECK: scf.for %[[IC:.*]] = %c0 to %{{.*}} step %c6
+// CHECK: %[[MB:.*]] = arith.minsi %{{.*}}, %c6
+// CHECK: %[[PART:.*]] = arith.remui %[[MB]], %c3
+// CHECK: %[[FULL:.*]] = arith.subi %[[MB]], %[[PART]]
+// CHECK: scf.for %{{.*}} = %c0 to %[[FULL]] step %c3
+// CHECK-COUNT-6: vector.fma
+// CHECK: %[[LEFT:.*]] = arith.subi %[[MB]], %[[FULL]]
+// CHECK: %[[ROW0:.*]] = arith.addi %[[IC]], %[[FULL]]
+// CHECK: %[[TWO:.*]] = arith.andi %[[LEFT]], %c2
+// CHECK: %[[HAS_TWO:.*]] = arith.cmpi ne, %[[TWO]], %c0
+// CHECK: scf.if %[[HAS_TWO]] {
+// CHECK: %[[ROW1:.*]] = arith.addi %[[ROW0]], %c1
+// CHECK: scf.for {{.*}} -> (vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>)
+// CHECK: memref.load %[[A]][%[[ROW0]], %{{.*}}]
+// CHECK-COUNT-2: vector.fma
+// CHECK: memref.load %[[A]][%[[ROW1]], %{{.*}}]
+// CHECK-COUNT-2: vector.fma
+// CHECK-NEXT: scf.yield
+// CHECK: vector.maskedstore %[[C]][%[[ROW1]],
+// CHECK: %[[ROW2:.*]] = arith.addi %[[ROW0]], %[[TWO]]
+// CHECK: %[[ONE:.*]] = arith.andi %[[LEFT]], %c1
+// CHECK: %[[HAS_ONE:.*]] = arith.cmpi ne, %[[ONE]], %c0
+// CHECK: scf.if %[[HAS_ONE]] {
+// CHECK: scf.for {{.*}} -> (vector<4xf32>, vector<4xf32>)
+// CHECK: memref.load %[[A]][%[[ROW2]], %{{.*}}]
+// CHECK-COUNT-2: vector.fma
+// CHECK-NEXT: scf.yield
+// CHECK: vector.maskedstore %[[C]][%[[ROW2]],
+func.func @leftover_rows(%a: memref<?x?xf32>, %b: memref<?x?xf32>, %c: memref<?x?xf32>) {
+  linalg.matmul {omc.matmul_config = {vector_width = 4 : i64, register_rows = 3 : i64, register_vectors = 2 : i64, block_k = 16 : i64, block_m = 6 : i64, block_n = 16 : i64}}
       ins(%a, %b : memref<?x?xf32>, memref<?x?xf32>) outs(%c : memref<?x?xf32>)
   return
 }
