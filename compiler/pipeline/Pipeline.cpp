@@ -8,6 +8,7 @@
 #include "compiler/conversion/onnx_to_krnl/Passes.h"
 #include "compiler/pipeline/ModelHeader.h"
 #include "compiler/dialect/onnx/Passes.h"
+#include "compiler/target/OutputFile.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
@@ -20,7 +21,6 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/Path.h"
-#include "llvm/Support/ToolOutputFile.h"
 
 namespace omc {
 
@@ -72,13 +72,10 @@ private:
 };
 
 llvm::Error writeText(llvm::StringRef path, llvm::function_ref<void(llvm::raw_ostream &)> print) {
-  std::error_code ec;
-  llvm::ToolOutputFile output(path, ec, llvm::sys::fs::OF_Text);
-  if (ec)
-    return fail("cannot write " + path + ": " + ec.message());
-  print(output.os());
-  output.keep();
-  return llvm::Error::success();
+  return writeOutputFile(path, llvm::sys::fs::OF_Text, [&](llvm::raw_pwrite_stream &os) {
+    print(os);
+    return llvm::Error::success();
+  });
 }
 
 } // namespace

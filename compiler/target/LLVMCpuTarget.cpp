@@ -6,6 +6,7 @@
 #include "compiler/conversion/krnl_to_affine/Passes.h"
 #include "compiler/conversion/krnl_to_llvm/Passes.h"
 #include "compiler/parallel/Passes.h"
+#include "compiler/target/OutputFile.h"
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
@@ -19,7 +20,6 @@
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Program.h"
-#include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/Target/TargetOptions.h"
 
@@ -137,17 +137,14 @@ llvm::Error LLVMCpuTarget::emitObject(llvm::Module &module,
                                           : passBuilder.buildPerModuleDefaultPipeline(level);
   optimizer.run(module, moduleAnalyses);
 
-  std::error_code ec;
-  llvm::ToolOutputFile output(objectPath, ec, llvm::sys::fs::OF_None);
-  if (ec)
-    return fail("cannot write " + objectPath + ": " + ec.message());
-  llvm::legacy::PassManager codegen;
-  if ((*machine)->addPassesToEmitFile(codegen, output.os(), nullptr,
-                                      llvm::CodeGenFileType::ObjectFile))
-    return fail("the LLVM back end for " + description.triple + " cannot emit objects");
-  codegen.run(module);
-  output.keep();
-  return llvm::Error::success();
+  auto emit = [&](llvm::raw_pwrite_stream &os) -> llvm::Error {
+    llvm::legacy::PassManager codegen;
+    if ((*machine)->addPassesToEmitFile(codegen, os, nullptr, llvm::CodeGenFileType::ObjectFile))
+      return fail("the LLVM back end for " + description.triple + " cannot emit objects");
+    codegen.run(module);
+    return llvm::Error::success();
+  };
+  return writeOutputFile(objectPath, llvm::sys::fs::OF_None, emit);
 }
 
 // ld.lld from the LLVM the compiler was built with, else from PATH.

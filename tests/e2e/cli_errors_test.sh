@@ -151,6 +151,20 @@ expect_error "compile: --matmul-tiles block_m under the rows" 'block_m 2 is smal
   "$COMPILE" --target=x86-avx2 --matmul-tiles=4,16,64,2,16 -o "$TMP/out.so" "$ADD/model.onnx"
 expect_error "compile: unknown flag" '--no-such-flag' -- \
   "$COMPILE" --no-such-flag -o "$TMP/out.so" "$ADD/model.onnx"
+# A write that fails, as on a full disk: here past a 1 KiB file-size limit, with SIGXFSZ
+# ignored so that the write returns EFBIG instead of killing the compiler. The error names
+# the file (the object, for a library) and no partial file is left.
+LIMITED=(bash -c 'ulimit -f 1; trap "" XFSZ; exec "$@"' limited)
+expect_error "compile: the object past the file-size limit" 'cannot write .*\.o' 'too large' -- \
+  "${LIMITED[@]}" "$COMPILE" -o "$TMP/limited.so" "$ADD/model.onnx"
+expect_error "compile: LLVM IR past the file-size limit" 'cannot write .*limited\.ll' 'too large' -- \
+  "${LIMITED[@]}" "$COMPILE" --emit=llvm-ir -o "$TMP/limited.ll" "$ADD/model.onnx"
+for partial in limited.so limited.ll; do
+  if [[ -e $TMP/$partial ]]; then
+    failed=$((failed + 1))
+    echo "FAIL compile: a partial $partial was left behind"
+  fi
+done
 
 # --- run ---------------------------------------------------------------------------------------
 # The wrong-input checks need a good model: test_add, for the host's default target.
