@@ -84,6 +84,9 @@ bool hasUnitInnerStride(Value buffer) {
 // AVX-512's 32-column panels, 1.5 KiB, about a hundred cycles of FMAs ahead.
 constexpr int64_t kPanelPrefetchRows = 12;
 
+// Floats in a cache line (64 bytes), the unit of a prefetch.
+constexpr int64_t kLineFloats = 16;
+
 // How many columns of A's row group ahead the kernel asks for (prefetchGroupColumn):
 // with 8-row groups, 2 KiB, a memory latency of FMAs ahead.
 constexpr int64_t kGroupPrefetchColumns = 64;
@@ -470,14 +473,25 @@ private:
     }
   }
 
+  // Where the cache lines of `vectors` vectors of a panel row start, in floats from the
+  // row's: one request per line, not per vector. A panel row starts on a line (panels are
+  // 64-byte aligned, rows a multiple of 16 floats or a fraction of a line); AVX2's rows of
+  // two vectors are one line, and a second request for it took a load slot per k from a
+  // loop of 12 FMAs that has few to spare.
+  SmallVector<int64_t> lineOffsets(int64_t vectors) {
+    SmallVector<int64_t> offsets;
+    for (int64_t offset = 0; offset < vectors * config.vectorWidth; offset += kLineFloats)
+      offsets.push_back(offset);
+    return offsets;
+  }
+
   // The panel row kPanelPrefetchRows ahead of the one at `base`, into L1: a panel of
   // block_k rows outgrows L1, so the kernel's loads of B come from L2, and without a
   // request ahead of them the FMAs wait on each (ResNet-50, 2 threads: 58 -> 54 ms
   // median). The caller keeps the addresses inside the buffer (stepsInside).
   void prefetchPanelRow(Value base, int64_t vectors) {
-    for (int64_t v = 0; v < vectors; ++v) {
-      Value ahead = add(base, cst(kPanelPrefetchRows * config.registerCols() +
-                                  v * config.vectorWidth));
+    for (int64_t offset : lineOffsets(vectors)) {
+      Value ahead = add(base, cst(kPanelPrefetchRows * config.registerCols() + offset));
       memref::PrefetchOp::create(b, loc, packed, ValueRange{ahead},
                                  /*isWrite=*/false, /*localityHint=*/3,
                                  /*isDataCache=*/true);
@@ -502,11 +516,9 @@ private:
   // the first: asking once per line (each group a vector in turn) won only half of that.
   void prefetchNextPanel(Value nextPanel, Value kk, int64_t vectors) {
     Value row = add(nextPanel, mul(kk, cst(config.registerCols())));
-    for (int64_t v = 0; v < vectors; ++v) {
-      Value vector = add(row, cst(v * config.vectorWidth));
-      memref::PrefetchOp::create(b, loc, packed, ValueRange{vector}, /*isWrite=*/false,
-                                 /*localityHint=*/2, /*isDataCache=*/true);
-    }
+    for (int64_t offset : lineOffsets(vectors))
+      memref::PrefetchOp::create(b, loc, packed, ValueRange{add(row, cst(offset))},
+                                 /*isWrite=*/false, /*localityHint=*/2, /*isDataCache=*/true);
   }
 
   // packedA[(ir / rows) * packed_k * rows + kk * rows + r] = A[ic + ir + r, pc + kk] for
@@ -712,7 +724,6 @@ private:
   MatmulConfig config; // the nest's; streamingConfig while B is read in place
   Value a, bm, c;
   Value bias;   // with `overwrites`: C's row (or column) bias, or null for 0
-  bool biasPerColumn;
   Value addend; // with `overwrites`: added to C as a whole, or null
   Value sharedA; // A's row groups packed by packAShare, or null
   bool batched;
@@ -721,6 +732,7 @@ private:
   int64_t prepackedAK;
   krnl::MatmulEpilogue epilogue;
   bool overwrites;
+  bool biasPerColumn; // the bias is a column's (a Gemm's), not a row's
   VectorType vectorType, maskType;
   Value packed, packedA;
   bool packingA = false; // whether full row groups of A are packed (with B's panels)
