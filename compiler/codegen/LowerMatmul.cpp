@@ -544,20 +544,15 @@ private:
   }
 
   // The `count` rows from row0 on past an M block's last whole register tile (fewer than
-  // register_rows), known at run time only when M is dynamic: kernels of the powers of
-  // two below register_rows, each run when `count` has its bit, largest first (with 6-row
-  // tiles: 4, 2 and 1 rows; 5 left take the 4- and the 1-row kernel). One-row kernels for
-  // all of them waited on the FMA's latency with only `vectors` chains in flight, 4 times
+  // register_rows; known at run time only, as M blocks start at a loop's index): kernels
+  // of the powers of two below register_rows, each run when `count` has its bit, largest
+  // first (with 6-row tiles: 4, 2 and 1 rows; 5 left take the 4- and the 1-row kernel).
+  // One-row kernels for all of them waited on the FMA's latency with only `vectors` chains in flight, 4 times
   // as long per row as a whole tile: GPT-2's 128 rows in 6-row tiles leave 2, every
   // ResNet-50 conv leaves 2 or 4 output channels. A kernel per count would cost more code
   // for little: with one for each of 1 to 5 rows, GPT-2's compile took about a quarter
   // longer (68 -> 93 s of user time).
   void emitLeftoverRows(const Kernel &kernel, Value row0, Value count, int64_t vectors) {
-    if (std::optional<int64_t> known = getConstantIntValue(count)) {
-      if (*known > 0)
-        emitKernel(kernel, row0, *known, vectors);
-      return;
-    }
     Value row = row0;
     for (int64_t part = llvm::bit_floor(uint64_t(config.registerRows - 1)); part >= 1;
          part /= 2) {

@@ -17,15 +17,12 @@ llvm::Error writeOutputFile(llvm::StringRef path, llvm::sys::fs::OpenFlags flags
   llvm::ToolOutputFile output(path, ec, flags);
   if (ec)
     return cannotWrite(ec);
-  // ToolOutputFile removes what it was not told to keep: not a device or a pipe.
-  auto keepIfNotRegular = [&] {
-    if (path != "-" && !llvm::sys::fs::is_regular_file(path))
-      output.keep();
-  };
-  if (llvm::Error error = write(output.os())) {
-    keepIfNotRegular();
+  // ToolOutputFile removes what it is not told to keep, on failure: only a regular file,
+  // never a device or a pipe.
+  if (!llvm::sys::fs::is_regular_file(path))
+    output.keep();
+  if (llvm::Error error = write(output.os()))
     return error;
-  }
   // Closing reports what the last writes left (on NFS, say); stdout stays open.
   if (path == "-")
     output.os().flush();
@@ -34,7 +31,6 @@ llvm::Error writeOutputFile(llvm::StringRef path, llvm::sys::fs::OpenFlags flags
   if (output.os().has_error()) {
     std::error_code failure = output.os().error();
     output.os().clear_error();
-    keepIfNotRegular();
     return cannotWrite(failure);
   }
   output.keep();
