@@ -41,11 +41,16 @@
 // CHECK: memref.store %{{.*}}, %[[PA]]
 // CHECK: memref.load %[[A]]
 // CHECK: memref.store %{{.*}}, %[[PA]]
-// CHECK: scf.for %{{.*}} = %c0 to %{{.*}} step %c8
+// CHECK: scf.for %[[JR:.*]] = %c0 to %{{.*}} step %c8
+// A panel wholly inside N (its last column at most N) reads and writes C's vectors
+// unmasked; the others, below, masked past N.
+// CHECK: %[[PANEL_END:.*]] = arith.addi %{{.*}}, %c8
+// CHECK: %[[WHOLE:.*]] = arith.cmpi sle, %[[PANEL_END]], %{{.*}}
+// CHECK: scf.if %[[WHOLE]] {
 // Whole register tiles: C loaded once, 4 accumulators across K, stored once; the tile
 // below is prefetched meanwhile (2 rows x 2 vectors).
 // CHECK: scf.for %{{.*}} = %c0 to %{{.*}} step %c2
-// CHECK-COUNT-4: vector.maskedload %[[C]]
+// CHECK-COUNT-4: vector.load %[[C]]
 // CHECK-COUNT-4: memref.prefetch %[[C]]{{.*}}, write, locality<3>, data
 // The K loop in two parts. First the steps whose requests ahead stay inside the buffers:
 // the panel row 12 rows ahead (12 x 8 floats, at most the packed buffer's last float,
@@ -83,17 +88,24 @@
 // CHECK: vector.load %[[P]]
 // CHECK-COUNT-4: vector.fma
 // CHECK-NEXT: scf.yield
-// CHECK: vector.maskedstore %[[C]][{{.*}}], %{{.*}}, %[[TILE]]#0
-// CHECK-COUNT-3: vector.maskedstore %[[C]]
+// CHECK: vector.store %[[TILE]]#0, %[[C]]
+// CHECK-COUNT-3: vector.store %{{.*}}, %[[C]]
 // The left-over row, reading A in place.
 // CHECK: scf.if
 // CHECK: scf.for {{.*}} -> (vector<4xf32>, vector<4xf32>)
 // CHECK: memref.load %[[A]]
 // CHECK-COUNT-2: vector.fma
+// The panel past N: the same kernels, masked.
+// CHECK: } else {
+// CHECK: scf.for %{{.*}} = %c0 to %{{.*}} step %c2
+// CHECK-COUNT-4: vector.maskedload %[[C]]
+// CHECK-NOT: vector.store
+// CHECK-COUNT-4: vector.maskedstore %[[C]]
 // A dynamic M of at most register_rows takes the nest without packing (see @one_row).
 // CHECK: } else {
-// CHECK-NOT: vector.store
-// CHECK: vector.maskedload %[[B]]
+// CHECK-NOT: vector.store %{{.*}}, %[[P]]
+// CHECK-NOT: memref.alloc
+// CHECK: vector.load %[[B]]
 // CHECK: memref.dealloc %[[P]]
 // CHECK-NEXT: memref.dealloc %[[PA]]
 // CHECK-NEXT: return
@@ -148,13 +160,21 @@ func.func @leftover_rows(%a: memref<?x?xf32>, %b: memref<?x?xf32>, %c: memref<?x
 // -----
 
 // M = 1 (at most register_rows): no packing buffer; the streaming tile, one row of 8
-// vectors: per k the kernel loads 32 floats of B's row in place, masked past N, and
-// broadcasts A's one element.
+// vectors: per k the kernel loads 32 floats of B's row in place and broadcasts A's one
+// element; unmasked where the tile lies wholly inside N, masked past N for the last.
 // CHECK-LABEL: func.func private @one_row.omc_parallel.matmul0
 // CHECK-SAME: (%{{.*}}: index, %{{.*}}: index, %[[A:.*]]: memref<1x?xf32>, %[[B:.*]]: memref<?x?xf32>, %[[C:.*]]: memref<1x?xf32>)
-// CHECK-NOT: scf.if
 // CHECK-NOT: memref.alloc
-// CHECK-NOT: vector.store
+// CHECK: arith.cmpi sle
+// CHECK-NEXT: scf.if
+// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>)
+// CHECK: %[[WHOLE_ROW:.*]] = arith.addi
+// CHECK-COUNT-8: vector.load %[[B]][%[[WHOLE_ROW]], %{{.*}}]
+// CHECK: memref.load %[[A]]
+// CHECK-NEXT: vector.broadcast
+// CHECK-COUNT-8: vector.fma
+// CHECK-COUNT-8: vector.store %{{.*}}, %[[C]]
+// CHECK: } else {
 // CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>)
 // CHECK: %[[ROW:.*]] = arith.addi
 // CHECK: vector.maskedload %[[B]][%[[ROW]], %{{.*}}], %{{.*}}, %{{.*}} : memref<?x?xf32>, vector<4xi1>, vector<4xf32> into vector<4xf32>
@@ -298,7 +318,7 @@ func.func @transposed_weight(%a: memref<1x2xf32>, %c: memref<1x8xf32>) {
 // CHECK: %[[TILE:.*]]:{{.*}} = scf.for {{.*}} iter_args(%{{.*}} = %{{.*}}#0
 // CHECK: %[[MAX:.*]] = arith.maximumf %[[TILE]]#0, %{{.*}} : vector<4xf32>
 // CHECK-NEXT: %[[OUT:.*]] = arith.select %[[LAST]], %[[MAX]], %[[TILE]]#0
-// CHECK-NEXT: vector.maskedstore %{{.*}}, %{{.*}}, %[[OUT]]
+// CHECK-NEXT: vector.store %[[OUT]]
 func.func @relu_epilogue(%a: memref<3x40xf32>, %b: memref<40x8xf32>, %c: memref<3x8xf32>) {
   linalg.matmul {omc.epilogue = "relu",
                  omc.matmul_config = {vector_width = 4, register_rows = 2,
@@ -317,7 +337,7 @@ func.func @relu_epilogue(%a: memref<3x40xf32>, %b: memref<40x8xf32>, %c: memref<
 // CHECK: %[[MAX:.*]] = arith.maximumf %[[TILE]]#0, %{{.*}} : vector<4xf32>
 // CHECK-NEXT: %[[MIN:.*]] = arith.minimumf %[[MAX]], %[[SIX]] : vector<4xf32>
 // CHECK-NEXT: %[[OUT:.*]] = arith.select %[[LAST]], %[[MIN]], %[[TILE]]#0
-// CHECK-NEXT: vector.maskedstore %{{.*}}, %{{.*}}, %[[OUT]]
+// CHECK-NEXT: vector.store %[[OUT]]
 func.func @relu6_epilogue(%a: memref<3x40xf32>, %b: memref<40x8xf32>, %c: memref<3x8xf32>) {
   linalg.matmul {omc.epilogue = "relu6",
                  omc.matmul_config = {vector_width = 4, register_rows = 2,
@@ -451,9 +471,13 @@ func.func @zero_filled_unknown_k(%a: memref<4x?xf32>, %b: memref<?x7xf32>, %c: m
 // CHECK-NEXT: %[[V0:.*]] = vector.broadcast %[[B0]] : f32 to vector<4xf32>
 // CHECK: scf.yield %[[V0]], %{{.*}}
 // CHECK-NEXT: } else {
-// CHECK-NEXT: vector.maskedload %[[C]]
+// CHECK-NEXT: vector.load %[[C]]
 // CHECK-NOT: locality<2>
 // CHECK: vector.load %[[FLAT]]
+// The panel at column 4 reaches past N = 7: its tiles read C masked.
+// CHECK: scf.if %[[FIRST]] -> (vector<4xf32>, vector<4xf32>)
+// CHECK: } else {
+// CHECK-NEXT: vector.maskedload %[[C]]
 // CHECK: return
 func.func @panels(%a: memref<4x20xf32>, %p: memref<2x20x4xf32>, %c: memref<4x7xf32>,
                   %bias: memref<4xf32>) {
@@ -482,14 +506,15 @@ func.func @panels_no_bias(%a: memref<4x2xf32>, %p: memref<2x2x4xf32>, %c: memref
 // -----
 
 // An addend (a residual connection): the first K block's tiles start from the row's bias
-// plus the addend's tile, loaded masked past N = 7 like C's; C itself is not read then.
+// plus the addend's tile, loaded like C's (masked past N = 7 in the last panel); C itself
+// is not read then.
 // The next tile's addend is asked for beside its C, row by row.
 // CHECK-LABEL: func.func @panels_addend
 // CHECK-SAME: (%[[A:.*]]: memref<4x2xf32>, %[[P:.*]]: memref<2x2x4xf32>, %[[C:.*]]: memref<4x7xf32>, %[[BIAS:.*]]: memref<4xf32>, %[[Z:.*]]: memref<4x7xf32>)
 // CHECK-NOT: vector.maskedload %[[C]]
 // CHECK: %[[B0:.*]] = memref.load %[[BIAS]][%{{.*}}]
 // CHECK-NEXT: %[[V0:.*]] = vector.broadcast %[[B0]] : f32 to vector<4xf32>
-// CHECK-NEXT: %[[T0:.*]] = vector.maskedload %[[Z]][%{{.*}}, %{{.*}}], %{{.*}}, %{{.*}} : memref<4x7xf32>
+// CHECK-NEXT: %[[T0:.*]] = vector.load %[[Z]][%{{.*}}, %{{.*}}] : memref<4x7xf32>
 // CHECK-NEXT: %[[S0:.*]] = arith.addf %[[V0]], %[[T0]] : vector<4xf32>
 // CHECK: memref.prefetch %[[C]][%[[R0:.*]], %[[C0:.*]]], write
 // CHECK-NEXT: memref.prefetch %[[Z]][%[[R0]], %[[C0]]], read
@@ -541,13 +566,16 @@ func.func @filter_groups(%p: memref<1x2x4xf32>, %c: memref<9x3xf32>) {
 // -----
 
 // A static N = 10 leaves a last tile of 2 columns in tiles of 8 (two vectors of 4): the
-// tile at column 8 runs a kernel of one vector, the others of two.
+// tiles wholly inside N run a kernel of two vectors, unmasked, the one at column 8 a
+// kernel of one vector, masked.
 // CHECK-LABEL: func.func @last_tile
-// CHECK: %[[LAST:.*]] = arith.cmpi eq, %{{.*}}, %c8
-// CHECK-NEXT: scf.if %[[LAST]] {
-// CHECK: scf.for %{{.*}} iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}) -> (vector<4xf32>, vector<4xf32>)
-// CHECK: } else {
+// CHECK: %[[WHOLE:.*]] = arith.cmpi sle, %{{.*}}, %c10
+// CHECK-NEXT: scf.if %[[WHOLE]] {
 // CHECK: scf.for %{{.*}} iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}) -> (vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>)
+// CHECK-NOT: vector.maskedstore
+// CHECK: } else {
+// CHECK: scf.for %{{.*}} iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}) -> (vector<4xf32>, vector<4xf32>)
+// CHECK: vector.maskedstore
 func.func @last_tile(%a: memref<4x3xf32>, %b: memref<3x10xf32>, %c: memref<4x10xf32>) {
   linalg.matmul {omc.matmul_config = {vector_width = 4, register_rows = 2,
                  register_vectors = 2, block_k = 16, block_m = 4, block_n = 16}}
@@ -606,7 +634,7 @@ func.func @panels_weight_block(%v: memref<2x1x2x4xf32>, %c: memref<4x4xf32>, %xi
 // CHECK: scf.for %[[IR:.*]] = %c0 to %{{.*}} step %c2 {
 // CHECK-NEXT: %[[ROW:.*]] = arith.addi %{{.*}}, %[[IR]] : index
 // CHECK-NEXT: %[[START:.*]] = arith.muli %[[ROW]], %c2 : index
-// CHECK: vector.load
+// CHECK: vector.load %{{.*}} : memref<24xf32>
 // CHECK-NEXT: %[[STEP:.*]] = arith.muli %{{.*}}, %c2 : index
 // CHECK-NEXT: %[[AT:.*]] = arith.addi %[[START]], %[[STEP]] : index
 // CHECK-NEXT: memref.load %[[GROUPED]][%[[AT]]] : memref<?xf32>
