@@ -15,12 +15,15 @@ and one an Add reads too. A Relu folded into its Conv is the matmul's epilogue; 
 their patches straight into the kernel's panels (strides, pads, dilations, partial last
 panels; masked loads where the lanes are consecutive in X; a chunk of panels at a time when
 they are many), a residual Add folds into the Conv before it (every lowering of a Conv:
-panels, matmul, gather nest, depthwise), and so does a ReLU6 Clip after one; depthwise convs accumulate rows over ranges fixed at compile time;
-filters are packed at compile time into groups of register rows, a partial group last;
-attention goes by blocks of query rows through the kernel; 3x3 convs of stride 1 go by
-Winograd's F(2x2, 3x3) or F(4x4, 3x3) where that pays, by chunks of tile rows. Each model is compiled per target,
-run on random inputs, and onnxruntime-node (tools/models/check_with_onnxruntime.js) runs the
-same model on the same inputs and compares (rtol 1e-4, atol 1e-4).
+panels, matmul, gather nest, depthwise), and so does a ReLU6 Clip after one; depthwise
+convs of stride 1 or 2 go by vectors of outputs over a zero-padded copy of each plane
+(rows of several vectors and a partial one), dilated ones accumulate rows over ranges
+fixed at compile time; filters are packed at compile time into groups of register rows,
+a partial group last; attention goes by blocks of query rows through the kernel; 3x3 convs
+of stride 1 go by Winograd's F(2x2, 3x3) or F(4x4, 3x3) where that pays, by chunks of tile
+rows. Each model is compiled per target, run on random inputs, and onnxruntime-node
+(tools/models/check_with_onnxruntime.js) runs the same model on the same inputs and
+compares (rtol 1e-4, atol 1e-4).
 """
 
 import argparse
@@ -132,6 +135,16 @@ CASES = {
     "depthwise_5x5_small": ([helper.make_node("Conv", ["X", "W"], ["Y"], group=3,
                                               pads=[1, 1, 1, 1])],
                             [("X", [1, 3, 4, 6]), ("W", Weight([3, 1, 5, 5]))], [1, 3, 2, 4]),
+    # Rows of several vectors of outputs and a partial one (21 = 2 x 8 + 5 at stride 1,
+    # 18 = 2 x 8 + 2 at stride 2, asymmetric pads), over a batch of 2.
+    "depthwise_wide_rows": ([helper.make_node("Conv", ["X", "W", "B"], ["Y"], group=6,
+                                              pads=[1, 1, 1, 1])],
+                            [("X", [2, 6, 13, 21]), ("W", Weight([6, 1, 3, 3])),
+                             ("B", Weight([6]))], [2, 6, 13, 21]),
+    "depthwise_strided_wide": ([helper.make_node("Conv", ["X", "W"], ["Y"], group=4,
+                                                 strides=[2, 2], pads=[1, 1, 0, 1])],
+                               [("X", [1, 4, 34, 35]), ("W", Weight([4, 1, 3, 3]))],
+                               [1, 4, 17, 18]),
     "conv_relu_residual": ([helper.make_node("Conv", ["X", "W"], ["H"]),
                             helper.make_node("Relu", ["H"], ["R"]),
                             helper.make_node("Add", ["H", "R"], ["Y"])],

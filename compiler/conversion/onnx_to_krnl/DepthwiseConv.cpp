@@ -45,6 +45,8 @@ bool emitDepthwiseConv(OpBuilder &b, Location loc, Value x, Value w, Value bias,
   auto biasType = dyn_cast<MemRefType>(bias.getType());
   if (biasType && !biasType.getElementType().isF32())
     return false;
+  if (emitPaddedDepthwiseConv(b, loc, x, w, bias, result, g, activation))
+    return true;
   int64_t height = xType.getDimSize(2), width = xType.getDimSize(3);
   int64_t oh = yType.getDimSize(2), ow = yType.getDimSize(3);
   auto c = [&](int64_t v) { return index(b, loc, v); };

@@ -30,6 +30,14 @@ bool emitDepthwiseConv(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x, ml
                        mlir::Value bias, mlir::Value result, const Geometry &g, int64_t group,
                        krnl::MatmulEpilogue activation);
 
+// The form emitDepthwiseConv takes first, for dilation 1 and strides of 1 or 2
+// (DepthwiseConvPadded.cpp): each channel's plane copied once into a zero-padded buffer,
+// then whole vectors of outputs, each stored once. Returns false, emitting nothing, for
+// other geometries; the caller has checked the types.
+bool emitPaddedDepthwiseConv(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                             mlir::Value w, mlir::Value bias, mlir::Value result,
+                             const Geometry &g, krnl::MatmulEpilogue activation);
+
 } // namespace conv
 } // namespace omc
 
