@@ -356,7 +356,9 @@ private:
         forLoop(rect.rowLo, rect.rowHi, cst(config.blockM), [&](Value ic) {
           Value mb = min(cst(config.blockM), sub(rect.rowHi, ic));
           Value rows = cst(config.registerRows);
-          Value full = sub(mb, b.createOrFold<arith::RemUIOp>(loc, mb, rows));
+          Value left = b.createOrFold<arith::RemUIOp>(loc, mb, rows);
+          Value full = sub(mb, left);
+          Value tilesEnd = wholeTilesEnd(full, left);
           bool fromPackedA = packing && packingA;
           if (fromPackedA && !sharedA)
             packA(ic, full, pc, kb);
@@ -379,7 +381,7 @@ private:
                   min(add(panel, mul(k, cst(nr))), sub(dim(packed, 0), mul(kb, cst(nr))));
             auto emitTiles = [&](int64_t vectors, bool wholePanel) {
               kernel.masks = wholePanel ? allLanes : masks;
-              forLoop(cst(0), full, rows, [&](Value ir) {
+              forLoop(cst(0), tilesEnd, rows, [&](Value ir) {
                 // Row group ir / rows of the packed A block starts at ir * packed_k;
                 // packed for all threads, row ic + ir's group at (ic + ir) * K and its
                 // K block at pc * rows after that.
@@ -388,13 +390,13 @@ private:
                                            : mul(ir, cst(packedK));
                 emitKernel(kernel, add(ic, ir), config.registerRows, vectors, group);
               });
-              emitLeftoverRows(kernel, add(ic, full), sub(mb, full), vectors);
+              emitLeftoverRows(kernel, add(ic, tilesEnd), sub(mb, tilesEnd), vectors);
             };
             // A panel wholly inside N reads and writes C unmasked. AVX2's masked store
             // is slow on AMD cores, and short K blocks (MobileNetV2's pointwise convs,
             // K = 16 to 160) spend much of a tile on its stores: MobileNetV2, one Zen 3
             // thread, 509 -> 422 M cycles (minimum of 15 runs); ResNet-50, 2 threads,
-            // 99 -> 94 ms (median of 6 rounds' minimums).
+            // 103 -> 95 ms (median of 6 rounds' minimums).
             std::optional<int64_t> staticN = getConstantIntValue(n);
             if (staticN && *staticN % nr == 0)
               return emitTiles(config.registerVectors, /*wholePanel=*/true);
@@ -555,19 +557,62 @@ private:
     });
   }
 
-  // The `count` rows from row0 on past an M block's last whole register tile (fewer than
-  // register_rows; known at run time only, as M blocks start at a loop's index): kernels
-  // of the powers of two below register_rows, each run when `count` has its bit, largest
-  // first (with 6-row tiles: 4, 2 and 1 rows; 5 left take the 4- and the 1-row kernel).
-  // One-row kernels for all of them waited on the FMA's latency with only `vectors` chains in flight, 4 times
-  // as long per row as a whole tile: GPT-2's 128 rows in 6-row tiles leave 2, every
-  // ResNet-50 conv leaves 2 or 4 output channels. A kernel per count would cost more code
-  // for little: with one for each of 1 to 5 rows, GPT-2's compile took about a quarter
-  // longer (68 -> 93 s of user time).
+  // The rows past the whole tiles that may go to kernels of 4 rows with the last whole
+  // tile: [first, last] (first > last: none). A kernel of 4 rows keeps 4 * vectors
+  // accumulator chains, enough for the FMA pipes, while one of 2 rows waits on the FMA's
+  // latency at about half speed: 8 rows as 4 + 4 beat 6 + 2, and 9 as 4 + 4 + 1 beat
+  // 6 + 2 + 1 (with 6-row tiles: 2 or 3 rows left; GPT-2's 128 rows leave 2 in their
+  // second M block). 128 x 768 @ 768 x 3072 on one Zen 3 thread: 10.05 -> 9.73 ms
+  // (minimum of 10 rounds).
+  std::pair<int64_t, int64_t> rowsForFours() const {
+    int64_t rows = config.registerRows;
+    return {std::max<int64_t>(2, 8 - rows), std::min(9 - rows, rows - 1)};
+  }
+
+  // Where the loop of whole register tiles ends in an M block whose whole tiles end at
+  // `full`, with `left` rows past them: one tile early when that tile and those rows run
+  // faster as kernels of 4 rows (rowsForFours).
+  Value wholeTilesEnd(Value full, Value left) {
+    auto [first, last] = rowsForFours();
+    if (first > last)
+      return full;
+    using P = arith::CmpIPredicate;
+    auto cmp = [&](P predicate, Value x, int64_t y) -> Value {
+      return b.createOrFold<arith::CmpIOp>(loc, predicate, x, cst(y));
+    };
+    auto both = [&](Value x, Value y) { return b.createOrFold<arith::AndIOp>(loc, x, y); };
+    Value atLeast = cmp(P::sge, left, first);
+    Value atMost = cmp(P::sle, left, last);
+    Value aTile = cmp(P::sge, full, config.registerRows);
+    Value earlier = sub(full, cst(config.registerRows));
+    return b.createOrFold<arith::SelectOp>(loc, both(both(atLeast, atMost), aTile), earlier,
+                                           full);
+  }
+
+  // The `count` rows from row0 on past an M block's whole register tiles (fewer than
+  // register_rows, or up to 9 with a tile given to rowsForFours; known at run time only,
+  // as M blocks start at a loop's index): kernels of the powers of two below
+  // register_rows, largest first, each run when `count` has its bit (with 6-row tiles:
+  // 4, 2 and 1 rows; 5 left take the 4- and the 1-row kernel), the largest as many times
+  // as it fits where a tile may be given. One-row kernels for all of them waited on the
+  // FMA's latency with only `vectors` chains in flight, 4 times as long per row as a
+  // whole tile: GPT-2's 128 rows in 6-row tiles leave 2, every ResNet-50 conv leaves 2
+  // or 4 output channels. A kernel per count would cost more code for little: with one
+  // for each of 1 to 5 rows, GPT-2's compile took about a quarter longer (68 -> 93 s of
+  // user time).
   void emitLeftoverRows(const Kernel &kernel, Value row0, Value count, int64_t vectors) {
     Value row = row0;
-    for (int64_t part = llvm::bit_floor(uint64_t(config.registerRows - 1)); part >= 1;
-         part /= 2) {
+    int64_t largest = llvm::bit_floor(uint64_t(config.registerRows - 1));
+    auto [first, last] = rowsForFours();
+    if (first <= last && largest == 4) {
+      Value fours = b.createOrFold<arith::DivUIOp>(loc, count, cst(4));
+      forLoop(cst(0), fours, cst(1), [&](Value i) {
+        emitKernel(kernel, add(row0, mul(i, cst(4))), 4, vectors);
+      });
+      row = add(row0, mul(fours, cst(4)));
+      largest = 2;
+    }
+    for (int64_t part = largest; part >= 1; part /= 2) {
       Value rows = b.createOrFold<arith::AndIOp>(loc, count, cst(part));
       Value has = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, rows, cst(0));
       scf::IfOp::create(b, loc, has, [&, row](OpBuilder &nested, Location) {

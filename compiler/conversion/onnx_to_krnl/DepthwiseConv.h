@@ -1,9 +1,10 @@
-//===- DepthwiseConv.h - f32 2-D depthwise convolution, rows at a time -----===//
+//===- DepthwiseConv.h - f32 2-D depthwise convolution ----------------------===//
 //
 // Private to Conv.cpp. A depthwise conv (group = C = M: one filter per channel, as in
 // MobileNet) is no matrix product, and the gather nest of ConvCommon.h spends itself on
-// padding checks per element. Here each channel's plane starts as its bias and then, per
-// kernel row i, each output row whose input row lies in X accumulates, per tap j,
+// padding checks per element. With dilation 1 and strides of 1 or 2 it goes by vectors
+// of outputs over a zero-padded copy of each plane (emitPaddedDepthwiseConv). Otherwise
+// each channel's plane starts as its bias and then, per kernel row i, each output row whose input row lies in X accumulates, per tap j,
 //   Y[n, c, y, x] += W[c, 0, i, j] * X[n, c, y * sh + i * dh - ph, x * sw + j * dw - pw]
 // (one fused multiply-add) over the run of x whose input column lies in X, all the taps of
 // the row in one pass where their runs overlap (each tap alone at the edges): every range

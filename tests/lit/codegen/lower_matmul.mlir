@@ -159,6 +159,41 @@ func.func @leftover_rows(%a: memref<?x?xf32>, %b: memref<?x?xf32>, %c: memref<?x
 
 // -----
 
+// With 6-row tiles, 2 or 3 rows past the whole tiles go with the last whole tile to
+// kernels of 4 rows (4 + 4, or 4 + 4 + 1): the tiles' loop ends one tile early then
+// (M blocks of 12: 8 = 6 + 2 rows, for one, run as two 4-row kernels). The 4-row kernel
+// runs count / 4 times, then the 2- and 1-row kernels on the count's bits.
+// CHECK-LABEL: func.func private @rows_for_fours.omc_parallel.matmul0
+// CHECK: scf.for %[[IC:.*]] = %c0 to %{{.*}} step %c12
+// CHECK: %[[MB:.*]] = arith.minsi %{{.*}}, %c12
+// CHECK: %[[LEFT:.*]] = arith.remui %[[MB]], %c6
+// CHECK: %[[FULL:.*]] = arith.subi %[[MB]], %[[LEFT]]
+// CHECK-DAG: %[[TWO_UP:.*]] = arith.cmpi sge, %[[LEFT]], %c2
+// CHECK-DAG: %[[THREE_DOWN:.*]] = arith.cmpi sle, %[[LEFT]], %c3
+// CHECK-DAG: %[[A_TILE:.*]] = arith.cmpi sge, %[[FULL]], %c6
+// CHECK-DAG: %[[EARLY:.*]] = arith.subi %[[FULL]], %c6
+// CHECK-DAG: %[[FEW:.*]] = arith.andi %[[TWO_UP]], %[[THREE_DOWN]]
+// CHECK: %[[BORROW:.*]] = arith.andi %[[FEW]], %[[A_TILE]]
+// CHECK: %[[END:.*]] = arith.select %[[BORROW]], %[[EARLY]], %[[FULL]]
+// CHECK: scf.for %{{.*}} = %c0 to %[[END]] step %c6
+// CHECK-COUNT-6: vector.fma
+// CHECK: %[[COUNT:.*]] = arith.subi %[[MB]], %[[END]]
+// CHECK: %[[FOURS:.*]] = arith.divui %[[COUNT]], %c4
+// CHECK: scf.for %{{.*}} = %c0 to %[[FOURS]] step %c1
+// CHECK: scf.for {{.*}} -> (vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>)
+// CHECK-COUNT-4: vector.fma
+// CHECK: arith.andi %[[COUNT]], %c2
+// CHECK: scf.if
+// CHECK: arith.andi %[[COUNT]], %c1
+// CHECK: scf.if
+func.func @rows_for_fours(%a: memref<?x?xf32>, %b: memref<?x?xf32>, %c: memref<?x?xf32>) {
+  linalg.matmul {omc.matmul_config = {vector_width = 4 : i64, register_rows = 6 : i64, register_vectors = 1 : i64, block_k = 16 : i64, block_m = 12 : i64, block_n = 16 : i64}}
+      ins(%a, %b : memref<?x?xf32>, memref<?x?xf32>) outs(%c : memref<?x?xf32>)
+  return
+}
+
+// -----
+
 // M = 1 (at most register_rows): no packing buffer; the streaming tile, one row of 8
 // vectors: per k the kernel loads 32 floats of B's row in place and broadcasts A's one
 // element; unmasked where the tile lies wholly inside N, masked past N for the last.
