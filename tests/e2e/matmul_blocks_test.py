@@ -13,7 +13,8 @@ known at run time. Weights (initializers) take another road: omc packs them into
 compile time, for one row, many rows, a transposed Gemm weight, a weight two MatMuls share
 and one an Add reads too. A Relu folded into its Conv is the matmul's epilogue; convs write
 their patches straight into the kernel's panels (strides, pads, dilations, partial last
-panels; masked loads where the lanes are consecutive in X; a chunk of panels at a time when
+panels; masked loads where the lanes are consecutive in X, even lanes of plain loads where
+they are every other float (stride 2); a chunk of panels at a time when
 they are many), a residual Add folds into the Conv before it (every lowering of a Conv:
 panels, matmul, gather nest, depthwise), and so does a ReLU6 Clip after one; depthwise
 convs of stride 1 or 2 go by vectors of outputs over a zero-padded copy of each plane
@@ -222,6 +223,17 @@ CASES = {
                             helper.make_node("Relu", ["S"], ["Y"])],
                            [("X", [1, 8, 10, 10]), ("W", Weight([8, 1, 3, 3])),
                             ("B", Weight([8]))], [1, 8, 10, 10]),
+    # Stride 2 with whole panels in each output row (OW = 32): the panels' lanes are the
+    # even floats of two plain loads of X's row where they lie inside it, gathers at the
+    # pads; a 3x3 and a 7x7 (ResNet's first conv's shape).
+    "conv_stride2_even_lanes": ([helper.make_node("Conv", ["X", "W", "B"], ["Y"],
+                                                  strides=[2, 2], pads=[1, 1, 1, 1])],
+                                [("X", [1, 3, 64, 64]), ("W", Weight([8, 3, 3, 3])),
+                                 ("B", Weight([8]))], [1, 8, 32, 32]),
+    "conv_7x7_stride2_even_lanes": ([helper.make_node("Conv", ["X", "W"], ["Y"],
+                                                      strides=[2, 2], pads=[3, 3, 3, 3])],
+                                    [("X", [1, 3, 64, 64]), ("W", Weight([16, 3, 7, 7]))],
+                                    [1, 16, 32, 32]),
     # ReLU6 (a Clip to [0, 6], MobileNetV2's) folds into the Conv as its epilogue: in the
     # matmul's tiles (pointwise, many columns), in panels (3x3), in a depthwise conv, and
     # after the residual pass of a grouped ConvAdd. Inputs in [-1, 1) times weights in

@@ -95,8 +95,15 @@ void fillPatchPanels(OpBuilder &b, Location loc, Value x, Value panels, const Ge
   };
   // X as one row-major run, for the masked loads.
   bool consecutive = g.strides[0] == 1 && g.strides[1] == 1 && ow == width;
-  Value flatX = consecutive ? matmul::rowMajorView(b, loc, x, {c(xType.getNumElements())})
-                            : Value();
+  // With column stride 2 and panels that each lie in one output row, a panel's lanes are
+  // the even elements of 2 * W consecutive floats of X's row.
+  bool evenColumns = !consecutive && g.strides[1] == 2 && g.dilations[1] == 1 && ow % wd == 0;
+  Value flatX = consecutive || evenColumns
+                    ? matmul::rowMajorView(b, loc, x, {c(xType.getNumElements())})
+                    : Value();
+  SmallVector<int64_t> evenLanes;
+  for (int64_t lane = 0; lane < wd; ++lane)
+    evenLanes.push_back(2 * lane);
   SmallVector<int32_t> laneNumbers(wd);
   for (int64_t lane = 0; lane < wd; ++lane)
     laneNumbers[lane] = lane;
@@ -161,6 +168,39 @@ void fillPatchPanels(OpBuilder &b, Location loc, Value x, Value panels, const Ge
                 Value loaded = vector::MaskedLoadOp::create(b, loc, lanesOf(f32), flatX,
                                                             ValueRange{first}, ok, zeros);
                 scf::YieldOp::create(b, loc, loaded);
+              },
+              [&](OpBuilder &b, Location loc) { scf::YieldOp::create(b, loc, gather(b, loc)); });
+          values = branch.getResult(0);
+        } else if (evenColumns) {
+          // The panel's output row y and first column z; its lanes read X's row
+          // y * sh + i * dh - ph from column z * 2 + j - pw on, every other one. Where
+          // that row lies in X and every lane's column in the row, two loads of W floats
+          // of the run (the second may read past the row, or into the next: odd lanes, not
+          // kept) and their even lanes; elsewhere the gather.
+          auto times = [&](Value v, int64_t f) -> Value {
+            return arith::MulIOp::create(b, loc, v, c(f));
+          };
+          Value start = times(panel, wd);
+          Value outRow = arith::DivUIOp::create(b, loc, start, c(ow));
+          Value outCol = arith::RemUIOp::create(b, loc, start, c(ow));
+          Value inRow = arith::SubIOp::create(
+              b, loc, add(times(outRow, g.strides[0]), times(ivs[2], g.dilations[0])),
+              c(g.padBegin[0]));
+          Value inCol = arith::SubIOp::create(b, loc, add(times(outCol, 2), ivs[3]),
+                                              c(g.padBegin[1]));
+          Value first = add(add(times(ivs[1], height * width), times(inRow, width)), inCol);
+          Value inside = both(both(cmp(P::sge, inRow, c(0)), cmp(P::slt, inRow, c(height))),
+                              both(both(cmp(P::sge, inCol, c(0)),
+                                        cmp(P::slt, inCol, c(width - 2 * (wd - 1)))),
+                                   cmp(P::sle, first, c(xType.getNumElements() - 2 * wd))));
+          auto branch = scf::IfOp::create(
+              b, loc, inside,
+              [&](OpBuilder &b, Location loc) {
+                Value low = vector::LoadOp::create(b, loc, lanesOf(f32), flatX, first);
+                Value high = vector::LoadOp::create(b, loc, lanesOf(f32), flatX,
+                                                    add(first, c(wd)));
+                scf::YieldOp::create(
+                    b, loc, vector::ShuffleOp::create(b, loc, low, high, evenLanes).getResult());
               },
               [&](OpBuilder &b, Location loc) { scf::YieldOp::create(b, loc, gather(b, loc)); });
           values = branch.getResult(0);

@@ -191,6 +191,31 @@ module attributes {omc.target = {name = "t", vector_bits = 256 : i64, matmul_til
     return %0 : tensor<1x4x5x5xf32>
   }
 
+  // Stride 2 with OW = 8, one panel per output row: a panel row's lanes are the even
+  // elements of 16 consecutive floats of X's row y * 2 + kh - 1, from column kw - 1 on.
+  // Where that row lies in X, the lanes' columns in the row (kw - 1 from 0 to
+  // 16 - 2 * 7 - 1 = 1) and the 16 floats in X (from at most 512 - 16), two plain loads
+  // of X seen flat and their even lanes; otherwise (the pads) the gather.
+  // CHECK-LABEL: func.func @conv_stride2_panels
+  // CHECK-SAME: (%[[X:.*]]: memref<1x2x16x16xf32>
+  // CHECK: %[[FLAT:.*]] = memref.reinterpret_cast %[[X]] to offset: [0], sizes: [512], strides: [1]
+  // CHECK: arith.cmpi sle, %[[AT:.*]], %c496
+  // CHECK: arith.cmpi slt, %[[COL:.*]], %c2
+  // CHECK: arith.cmpi sge, %[[COL]], %c0
+  // CHECK: %[[V:.*]] = scf.if %{{.*}} -> (vector<8xf32>) {
+  // CHECK: %[[LOW:.*]] = vector.load %[[FLAT]][%[[AT]]] : memref<512xf32, strided<[1]>>, vector<8xf32>
+  // CHECK: %[[HIGH:.*]] = vector.load %[[FLAT]]
+  // CHECK: %[[EVEN:.*]] = vector.shuffle %[[LOW]], %[[HIGH]] [0, 2, 4, 6, 8, 10, 12, 14]
+  // CHECK: scf.yield %[[EVEN]]
+  // CHECK: } else {
+  // CHECK: vector.gather %[[X]]
+  // CHECK: vector.store %[[V]]
+  func.func @conv_stride2_panels(%x: tensor<1x2x16x16xf32>, %w: tensor<4x2x3x3xf32>) -> tensor<1x4x8x8xf32> {
+    %none = onnx.NoValue
+    %0 = onnx.Conv %x, %w, %none {pads = [1, 1, 1, 1], strides = [2, 2]} : (tensor<1x2x16x16xf32>, tensor<4x2x3x3xf32>, none) -> tensor<1x4x8x8xf32>
+    return %0 : tensor<1x4x8x8xf32>
+  }
+
   // ConvAdd into panels: Z, seen as [4, 9], is the product's addend.
   // CHECK-LABEL: func.func @conv_add_panels
   // CHECK-SAME: %[[Z:arg[0-9]+]]: memref<1x4x3x3xf32>)
