@@ -603,14 +603,15 @@ private:
   void emitLeftoverRows(const Kernel &kernel, Value row0, Value count, int64_t vectors) {
     Value row = row0;
     int64_t largest = llvm::bit_floor(uint64_t(config.registerRows - 1));
+    // rowsForFours applies only to tiles of 6 or 7 rows, whose largest part is 4.
     auto [first, last] = rowsForFours();
-    if (first <= last && largest == 4) {
-      Value fours = b.createOrFold<arith::DivUIOp>(loc, count, cst(4));
-      forLoop(cst(0), fours, cst(1), [&](Value i) {
-        emitKernel(kernel, add(row0, mul(i, cst(4))), 4, vectors);
+    if (first <= last) {
+      Value times = b.createOrFold<arith::DivUIOp>(loc, count, cst(largest));
+      forLoop(cst(0), times, cst(1), [&](Value i) {
+        emitKernel(kernel, add(row0, mul(i, cst(largest))), largest, vectors);
       });
-      row = add(row0, mul(fours, cst(4)));
-      largest = 2;
+      row = add(row0, mul(times, cst(largest)));
+      largest /= 2;
     }
     for (int64_t part = largest; part >= 1; part /= 2) {
       Value rows = b.createOrFold<arith::AndIOp>(loc, count, cst(part));

@@ -6,6 +6,7 @@
 
 #include "compiler/conversion/onnx_to_krnl/ConvAsMatmul.h"
 
+#include "compiler/conversion/onnx_to_krnl/EvenLanes.h"
 #include "compiler/conversion/onnx_to_krnl/MatMulCommon.h"
 #include "compiler/dialect/krnl/KrnlOps.h"
 #include "compiler/parallel/ParallelLoopAttr.h"
@@ -101,9 +102,6 @@ void fillPatchPanels(OpBuilder &b, Location loc, Value x, Value panels, const Ge
   Value flatX = consecutive || evenColumns
                     ? matmul::rowMajorView(b, loc, x, {c(xType.getNumElements())})
                     : Value();
-  SmallVector<int64_t> evenLanes;
-  for (int64_t lane = 0; lane < wd; ++lane)
-    evenLanes.push_back(2 * lane);
   SmallVector<int32_t> laneNumbers(wd);
   for (int64_t lane = 0; lane < wd; ++lane)
     laneNumbers[lane] = lane;
@@ -118,6 +116,9 @@ void fillPatchPanels(OpBuilder &b, Location loc, Value x, Value panels, const Ge
         auto add = [&](Value x, Value y) -> Value { return arith::AddIOp::create(b, loc, x, y); };
         auto mul = [&](Value x, int64_t y) -> Value {
           return arith::MulIOp::create(b, loc, x, splat(b, loc, y));
+        };
+        auto times = [&](Value v, int64_t f) -> Value {
+          return arith::MulIOp::create(b, loc, v, c(f));
         };
         Value panel = firstPanel ? add(firstPanel, ivs[0]) : ivs[0];
         Value lanes = arith::ConstantOp::create(
@@ -152,9 +153,6 @@ void fillPatchPanels(OpBuilder &b, Location loc, Value x, Value panels, const Ge
         Value values;
         if (consecutive) {
           // Lane 0's offset: ci * H * W + p * W_panel + (i * dh - ph) * W + (j * dw - pw).
-          auto times = [&](Value v, int64_t f) -> Value {
-            return arith::MulIOp::create(b, loc, v, c(f));
-          };
           Value first = add(add(times(ivs[1], height * width), times(panel, wd)),
                             add(times(ivs[2], g.dilations[0] * width),
                                 times(ivs[3], g.dilations[1])));
@@ -177,9 +175,6 @@ void fillPatchPanels(OpBuilder &b, Location loc, Value x, Value panels, const Ge
           // that row lies in X and every lane's column in the row, two loads of W floats
           // of the run (the second may read past the row, or into the next: odd lanes, not
           // kept) and their even lanes; elsewhere the gather.
-          auto times = [&](Value v, int64_t f) -> Value {
-            return arith::MulIOp::create(b, loc, v, c(f));
-          };
           Value start = times(panel, wd);
           Value outRow = arith::DivUIOp::create(b, loc, start, c(ow));
           Value outCol = arith::RemUIOp::create(b, loc, start, c(ow));
@@ -196,11 +191,7 @@ void fillPatchPanels(OpBuilder &b, Location loc, Value x, Value panels, const Ge
           auto branch = scf::IfOp::create(
               b, loc, inside,
               [&](OpBuilder &b, Location loc) {
-                Value low = vector::LoadOp::create(b, loc, lanesOf(f32), flatX, first);
-                Value high = vector::LoadOp::create(b, loc, lanesOf(f32), flatX,
-                                                    add(first, c(wd)));
-                scf::YieldOp::create(
-                    b, loc, vector::ShuffleOp::create(b, loc, low, high, evenLanes).getResult());
+                scf::YieldOp::create(b, loc, loadEvenLanes(b, loc, lanesOf(f32), flatX, first));
               },
               [&](OpBuilder &b, Location loc) { scf::YieldOp::create(b, loc, gather(b, loc)); });
           values = branch.getResult(0);

@@ -12,6 +12,7 @@
 
 #include "compiler/conversion/onnx_to_krnl/DepthwiseConv.h"
 
+#include "compiler/conversion/onnx_to_krnl/EvenLanes.h"
 #include "compiler/parallel/ParallelLoopAttr.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -69,6 +70,7 @@ bool emitPaddedDepthwiseConv(OpBuilder &b, Location loc, Value x, Value w, Value
 
   Type f32 = b.getF32Type();
   auto vectorType = VectorType::get({kLanes}, f32);
+  auto maskType = VectorType::get({kLanes}, b.getI1Type());
   auto c = [&](int64_t v) { return index(b, loc, v); };
   auto add = [&](OpBuilder &b, Value x, Value y) -> Value {
     return arith::AddIOp::create(b, loc, x, y);
@@ -77,9 +79,6 @@ bool emitPaddedDepthwiseConv(OpBuilder &b, Location loc, Value x, Value w, Value
     return arith::MulIOp::create(b, loc, x, index(b, loc, y));
   };
   auto biasType = dyn_cast<MemRefType>(bias.getType());
-  SmallVector<int64_t> evenLanes;
-  for (int64_t lane = 0; lane < kLanes; ++lane)
-    evenLanes.push_back(2 * lane);
 
   // One iteration per (batch, channel): the planes are independent, on threads.
   auto planes = scf::ForOp::create(
@@ -120,8 +119,7 @@ bool emitPaddedDepthwiseConv(OpBuilder &b, Location loc, Value x, Value w, Value
                    });
           if (copyTail) {
             Value col = c(copyVectors * kLanes);
-            Value mask = vector::CreateMaskOp::create(
-                b, loc, VectorType::get({kLanes}, b.getI1Type()), ValueRange{c(copyTail)});
+            Value mask = vector::CreateMaskOp::create(b, loc, maskType, ValueRange{c(copyTail)});
             Value values = vector::MaskedLoadOp::create(b, loc, vectorType, x,
                                                         ValueRange{n, ch, r, col}, mask, zeros);
             vector::StoreOp::create(b, loc, values, padded, ValueRange{add(b, copyStart, col)});
@@ -150,12 +148,8 @@ bool emitPaddedDepthwiseConv(OpBuilder &b, Location loc, Value x, Value w, Value
               Value first = add(b, rowStart, mul(b, x0, sw));
               for (int64_t j = 0; j < kw; ++j) {
                 Value at = add(b, first, c(j));
-                Value inputs = vector::LoadOp::create(b, loc, vectorType, padded, at);
-                if (sw == 2) {
-                  Value next = vector::LoadOp::create(b, loc, vectorType, padded,
-                                                      add(b, at, c(kLanes)));
-                  inputs = vector::ShuffleOp::create(b, loc, inputs, next, evenLanes);
-                }
+                Value inputs = sw == 2 ? loadEvenLanes(b, loc, vectorType, padded, at)
+                                       : vector::LoadOp::create(b, loc, vectorType, padded, at);
                 sum = vector::FMAOp::create(b, loc, weights[i * kw + j], inputs, sum);
               }
             }
@@ -166,8 +160,7 @@ bool emitPaddedDepthwiseConv(OpBuilder &b, Location loc, Value x, Value w, Value
               vector::StoreOp::create(b, loc, sum, result, to);
               return;
             }
-            Value mask = vector::CreateMaskOp::create(
-                b, loc, VectorType::get({kLanes}, b.getI1Type()), ValueRange{c(lanes)});
+            Value mask = vector::CreateMaskOp::create(b, loc, maskType, ValueRange{c(lanes)});
             vector::MaskedStoreOp::create(b, loc, result, to, mask, sum);
           };
           forRange(b, loc, c(0), c(fullVectors * kLanes), c(kLanes),
