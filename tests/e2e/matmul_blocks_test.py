@@ -10,7 +10,7 @@ block_k (256), N past block_n (512 / 1024) and not a multiple of the register co
 block_m and not a multiple of the register rows, equal stacks (linalg.batch_matmul), and Gemm
 with transposed operands and a broadcast bias; and a sequence split whose chunk count is only
 known at run time. Weights (initializers) take another road: omc packs them into panels at
-compile time, for one row, many rows, a transposed Gemm weight, a weight two MatMuls share
+compile time, for one row (whole panels several at a time), many rows, a transposed Gemm weight, a weight two MatMuls share
 and one an Add reads too. A Relu folded into its Conv is the matmul's epilogue; convs write
 their patches straight into the kernel's panels (strides, pads, dilations, partial last
 panels; masked loads where the lanes are consecutive in X, even lanes of plain loads where
@@ -97,6 +97,11 @@ CASES = {
     # Weights, packed at compile time.
     "weight_one_row": ([helper.make_node("MatMul", ["A", "W"], ["Y"])],
                        [("A", [1, 700]), ("W", Weight([700, 1500]))], [1, 1500]),
+    # One row against a weight: whole panels 4 at a time, then single panels, the last
+    # partial; a bias per column, and K past x86's block_k (1024).
+    "weight_one_row_groups": ([helper.make_node("Gemm", ["A", "W", "C"], ["Y"], transB=1)],
+                              [("A", [1, 1100]), ("W", Weight([1300, 1100])),
+                               ("C", Weight([1300]))], [1, 1300]),
     "weight_rows": ([helper.make_node("MatMul", ["A", "W"], ["Y"])],
                     [("A", [150, 1100]), ("W", Weight([1100, 300]))], [150, 300]),
     "weight_folded_batch": ([helper.make_node("MatMul", ["A", "W"], ["Y"])],

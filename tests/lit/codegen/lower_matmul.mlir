@@ -346,6 +346,39 @@ func.func @transposed_weight(%a: memref<1x2xf32>, %c: memref<1x8xf32>) {
 
 // -----
 
+// One row of C against a weight reads its whole panels 4 at a time: one kernel of 4
+// accumulators loads row kk of panels 0-3 (K * nr = 8 floats apart) for one broadcast of
+// A, with no prefetches; the panel past the group (columns 16-19) takes the usual one-row
+// kernel, which asks for the next panel as in @weight.
+// CHECK-LABEL: func.func @weight_panel_groups
+// CHECK: %[[PANELS:.*]] = krnl.global "w_panels4"
+// CHECK: scf.for %[[KK:.*]] = %c0 to %c2 step %c1 iter_args({{.*}}) -> (vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>)
+// CHECK-NEXT: %[[ROW:.*]] = arith.muli %[[KK]], %c4 : index
+// CHECK-NEXT: vector.load %[[PANELS]][%[[ROW]]]
+// CHECK-NEXT: %[[P1:.*]] = arith.addi %[[ROW]], %c8 : index
+// CHECK-NEXT: vector.load %[[PANELS]][%[[P1]]]
+// CHECK-NEXT: %[[P2:.*]] = arith.addi %[[ROW]], %c16 : index
+// CHECK-NEXT: vector.load %[[PANELS]][%[[P2]]]
+// CHECK-NEXT: %[[P3:.*]] = arith.addi %[[ROW]], %c24 : index
+// CHECK-NEXT: vector.load %[[PANELS]][%[[P3]]]
+// CHECK-NEXT: memref.load
+// CHECK-NEXT: vector.broadcast
+// CHECK-COUNT-4: vector.fma
+// CHECK-NEXT: scf.yield
+// CHECK: scf.for
+// CHECK: memref.prefetch %[[PANELS]]{{.*}} locality<2>
+// CHECK: vector.load %[[PANELS]]
+// CHECK: return
+func.func @weight_panel_groups(%a: memref<1x2xf32>, %c: memref<1x20xf32>) {
+  %b = krnl.global "w" {value = dense<1.0> : tensor<2x20xf32>} : memref<2x20xf32>
+  linalg.matmul {omc.matmul_config = {vector_width = 4, register_rows = 2,
+                 register_vectors = 1, block_k = 16, block_m = 4, block_n = 16}}
+    ins(%a, %b : memref<1x2xf32>, memref<2x20xf32>) outs(%c : memref<1x20xf32>)
+  return
+}
+
+// -----
+
 // A relu epilogue: each tile is stored as max(C, 0) once its K block is the last one
 // (pc + kb == K), as it is.
 // CHECK-LABEL: func.func @relu_epilogue
