@@ -423,7 +423,8 @@ private:
   // A one-row M block against a weight (a matrix-vector product, GPT-2 at one token) is
   // bound by how fast the weight streams in from memory: its whole panels go kGroupPanels
   // at a time to one kernel of kGroupPanels * register_vectors accumulators, which reads
-  // that many panels side by side, without prefetches (they slowed the 4 streams down).
+  // that many panels side by side, without prefetches (in the C test of kGroupPanels,
+  // asking 24 rows ahead slowed the 4 streams from 21-24 to 19-20 GB/s).
   // Returns where the panels the usual loop takes start: past the groups, or 0 for a
   // block of more rows. One Zen 3 thread, minimums of 3 interleaved rounds: GPT-2's LM
   // head alone (1 x 768 @ 768 x 50257) 9.3-9.9 -> 5.7-6.2 ms (onnxruntime 7.4-8.1 ms);
