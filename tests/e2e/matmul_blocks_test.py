@@ -102,6 +102,9 @@ CASES = {
     "weight_one_row_groups": ([helper.make_node("Gemm", ["A", "W", "C"], ["Y"], transB=1)],
                               [("A", [1, 1100]), ("W", Weight([1300, 1100])),
                                ("C", Weight([1300]))], [1, 1300]),
+    # 73 rows: AVX2's M blocks of 72 leave a block of one row, which takes the groups.
+    "weight_rows_last_one": ([helper.make_node("MatMul", ["A", "W"], ["Y"])],
+                             [("A", [73, 300]), ("W", Weight([300, 200]))], [73, 200]),
     "weight_rows": ([helper.make_node("MatMul", ["A", "W"], ["Y"])],
                     [("A", [150, 1100]), ("W", Weight([1100, 300]))], [150, 300]),
     "weight_folded_batch": ([helper.make_node("MatMul", ["A", "W"], ["Y"])],
