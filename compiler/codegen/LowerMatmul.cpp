@@ -378,10 +378,8 @@ private:
               masks.push_back(maskOf(sub(n, add(col, cst(v * config.vectorWidth)))));
             SmallVector<Value> allLanes(config.registerVectors, allTrueMask());
             // Packed per block, panel jr / nr starts at (jr / nr) * packed_k * nr =
-            // jr * packed_k; packed at compile time, B's panel (jc + jr) / nr starts at
-            // (jc + jr) * K and its row pc at pc * nr after that.
-            Value panel = prepackedB ? add(mul(add(jc, jr), k), mul(pc, cst(nr)))
-                                     : mul(jr, cst(packedK));
+            // jr * packed_k.
+            Value panel = prepackedB ? givenPanelRow(col, k, pc) : mul(jr, cst(packedK));
             Kernel kernel{col, masks, panel, pc, kb, lastBlock};
             // Clamped so that its K block stays inside the weight (the last panel
             // asks for itself).
@@ -440,15 +438,20 @@ private:
     forLoop(cst(0), end, groupCols, [&](Value jr) {
       Value col = add(jc, jr);
       int64_t vectors = kGroupPanels * config.registerVectors;
-      // As in emitBlocks: panel col / nr of the weight starts at col * K, its row pc at
-      // pc * nr after that; the next panel K * nr floats on. Whole panels: no masks.
-      Kernel kernel{col, SmallVector<Value>(vectors, allTrueMask()),
-                    add(mul(col, k), mul(pc, cst(nr))), pc, kb, lastBlock};
+      // Whole panels: no masks. The next panel lies K * nr floats on.
+      Kernel kernel{col, SmallVector<Value>(vectors, allTrueMask()), givenPanelRow(col, k, pc),
+                    pc, kb, lastBlock};
       kernel.panels = kGroupPanels;
       kernel.panelStride = mul(k, cst(nr));
       emitKernel(kernel, ic, 1, vectors);
     });
     return end;
+  }
+
+  // Where row pc of the panel holding column `col` starts when B is given as panels
+  // (prepackedB): panel col / nr starts at col * K, its row pc at pc * nr after that.
+  Value givenPanelRow(Value col, Value k, Value pc) {
+    return add(mul(col, k), mul(pc, cst(config.registerCols())));
   }
 
   // With a static N whose last tile needs fewer vectors than the register tile has, how
