@@ -2,7 +2,8 @@
 //
 // One thread per iteration of the flattened nest keeps the mapping independent of
 // the loop shapes: any number of dims, any trip counts, at most one partial block.
-// Tiling for shared memory and block reductions are later refinements.
+// Matmuls come here already tiled (omc-tile-matmuls-for-gpu); block reductions
+// are a later refinement.
 //
 //===----------------------------------------------------------------------===//
 
@@ -18,8 +19,6 @@ namespace omc::nvptx {
 #include "targets/nvptx/Passes.h.inc"
 
 namespace {
-
-constexpr llvm::StringLiteral kKernelModule = "omc_kernels";
 
 struct LoopDim {
   Value lowerBound, upperBound, step, inductionVar;
@@ -87,7 +86,7 @@ void mapToLaunch(scf::ParallelOp root, int64_t blockSize, StringRef kernelName) 
       builder, loc, blocks, one, one, threads, one, one, /*dynamicSharedMemorySize=*/nullptr,
       /*asyncTokenType=*/nullptr, /*asyncDependencies=*/{}, /*workgroupAttributions=*/{},
       /*privateAttributions=*/{}, nullptr, nullptr, nullptr,
-      FlatSymbolRefAttr::get(builder.getContext(), kKernelModule),
+      FlatSymbolRefAttr::get(builder.getContext(), kKernelModuleName),
       FlatSymbolRefAttr::get(builder.getContext(), kernelName));
 
   builder.setInsertionPointToStart(&launch.getBody().front());

@@ -1,6 +1,7 @@
 //===- NvptxTarget.cpp - the nvptx target: NVIDIA GPUs through PTX ------------===//
 //
-// Kernels: krnl -> affine, parallel loops found by dependence analysis, each
+// Kernels: f32 matmuls tiled for thread blocks and shared memory; for the rest,
+// krnl -> affine, parallel loops found by dependence analysis, each
 // outermost parallel nest a gpu.launch, outlined into one gpu.module, NVVM, PTX
 // from LLVM's NVPTX back end (no CUDA toolkit). Host: the rest of the model,
 // compiled for this machine, calls the runtime's CUDA layer (see CudaBinding.h),
@@ -82,7 +83,11 @@ public:
 
   void buildCodegenPipeline(mlir::OpPassManager &pm,
                             const TargetDescription &description) const override {
-    // Loops, and which of them are parallel.
+    // Matmuls: tiles of C per thread block, staged through shared memory.
+    pm.addNestedPass<mlir::func::FuncOp>(nvptx::createTileMatmulsForGpu());
+    pm.addNestedPass<mlir::func::FuncOp>(nvptx::createMapBlockPhasesToGpu());
+
+    // Other loops, and which of them are parallel.
     pm.addPass(createConvertKrnlToAffine());
     pm.addPass(mlir::createCanonicalizerPass());
     pm.addNestedPass<mlir::func::FuncOp>(createPrivatizeScalarBuffers());
@@ -93,6 +98,10 @@ public:
     pm.addNestedPass<mlir::func::FuncOp>(nvptx::createMapParallelLoopsToGpu());
     pm.addNestedPass<mlir::func::FuncOp>(nvptx::createGpuHostBuffers());
     pm.addPass(mlir::createCanonicalizerPass());
+    // The canonicalizer hoisted the kernels' constants out of the launches: sunk
+    // back, they stay constants rather than become kernel arguments (a private
+    // buffer indexed by an argument could not be kept in registers).
+    pm.addPass(mlir::createGpuLaunchSinkIndexComputationsPass());
     pm.addPass(mlir::createGpuKernelOutliningPass());
 
     // Device code: NVVM, then PTX.

@@ -20,6 +20,9 @@ namespace omc::nvptx {
 #define GEN_PASS_REGISTRATION
 #include "targets/nvptx/Passes.h.inc"
 
+// The gpu.module that every kernel goes into, so that a library holds one PTX module.
+inline constexpr llvm::StringLiteral kKernelModuleName = "omc_kernels";
+
 // The dialects, NVVM target attribute and LLVM IR translations that the GPU path
 // needs, for the compiler's context and for //tools:opt.
 void registerNvptxDialects(mlir::DialectRegistry &registry);

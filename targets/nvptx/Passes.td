@@ -5,6 +5,46 @@
 
 include "mlir/Pass/PassBase.td"
 
+def TileMatmulsForGpu : Pass<"omc-tile-matmuls-for-gpu", "::mlir::func::FuncOp"> {
+  let summary = "Tile f32 linalg.matmul for thread blocks staging slices in shared memory";
+  let description = [{
+    Every f32 linalg.matmul on buffers directly in the function becomes phase
+    form: an scf.parallel over C's 64x64 tiles mapped to blocks, holding
+    scf.parallel loops over 256 threads mapped to thread_x. K goes in steps of
+    16: the block stages A's and B's slices in buffers it shares, then each
+    thread adds 16 rank-1 updates to its 4x4 tile of C (a buffer indexed first
+    by the thread). The product is added to C, then the matmul's epilogue
+    (omc.epilogue) is applied. Run sequentially, the phase form computes the
+    same C; omc-map-block-phases-to-gpu turns it into a gpu.launch.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::gpu::GPUDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
+  ];
+}
+
+def MapBlockPhasesToGpu : Pass<"omc-map-block-phases-to-gpu", "::mlir::func::FuncOp"> {
+  let summary = "Turn each scf.parallel mapped to blocks, with thread phases, into a gpu.launch";
+  let description = [{
+    An scf.parallel mapped to GPU blocks (#gpu.loop_dim_map) whose body holds
+    phases, 1-d scf.parallel loops mapped to thread_x with constant bounds,
+    becomes one gpu.launch with a block per iteration and as many threads as the
+    longest phase. Each phase runs on the threads below its trip count and ends
+    in a gpu.barrier (but the last). The phases may sit in scf.for loops; any
+    other op outside them must be pure, as every thread runs it. The block's
+    allocas become workgroup attributions, except one that every use indexes
+    first by its phase's thread, which becomes a private attribution without that
+    dim. Anything else is an error.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::gpu::GPUDialect",
+    "::mlir::scf::SCFDialect",
+  ];
+}
+
 def MapParallelLoopsToGpu : Pass<"omc-map-parallel-loops-to-gpu", "::mlir::func::FuncOp"> {
   let summary = "Turn every outermost scf.parallel nest into a gpu.launch";
   let description = [{

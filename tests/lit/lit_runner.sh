@@ -17,7 +17,8 @@ fi
 testdata=$PWD/external/onnx_testdata
 export PATH="$bin:$PATH"
 
-mapfile -t runs < <(sed -n 's|^// RUN: *||p' "$test_file")
+# A RUN line that ends in a backslash goes on in the next one, as in lit.
+mapfile -t runs < <(sed -n 's|^// RUN: *||p' "$test_file" | sed -e ':join' -e '/\\$/{N;s/\\\n/ /;b join' -e '}')
 if [ ${#runs[@]} -eq 0 ]; then
   echo "error: $test_file has no RUN line" >&2
   exit 1
