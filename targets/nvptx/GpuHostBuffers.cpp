@@ -1,10 +1,10 @@
-//===- GpuHostBuffers.cpp - buffers that kernels touch -> CUDA managed memory ===//
+//===- GpuHostBuffers.cpp - buffers that kernels touch -> managed/device memory ===//
 //
 // Managed memory is one address for the host and the device, so host code that
 // the mapping left on the CPU (scalar code, sequential loops) keeps working on the
 // same buffers as the kernels; every launch synchronizes before the host goes on.
-// Explicit device buffers with copies only at the entry point are a later
-// refinement of this pass.
+// A buffer the host never reads or writes is device memory instead. Inputs and
+// weights are still copied in on every run.
 //
 //===----------------------------------------------------------------------===//
 
@@ -25,8 +25,8 @@ namespace omc::nvptx {
 
 namespace {
 
-// Frees a managed buffer: gpu-to-llvm lowers only the stream-ordered form.
-void createManagedFree(OpBuilder &builder, Location loc, Value buffer) {
+// Frees a managed or device buffer: gpu-to-llvm lowers only the stream-ordered form.
+void createGpuFree(OpBuilder &builder, Location loc, Value buffer) {
   Type token = gpu::AsyncTokenType::get(builder.getContext());
   Value stream = gpu::WaitOp::create(builder, loc, token, ValueRange()).getAsyncToken();
   Value freed = gpu::DeallocOp::create(builder, loc, token, ValueRange{stream}, buffer)
@@ -34,15 +34,59 @@ void createManagedFree(OpBuilder &builder, Location loc, Value buffer) {
   gpu::WaitOp::create(builder, loc, Type(), ValueRange{freed});
 }
 
-// A managed buffer of `type`, sized like `like` where `type` has dynamic dims.
-Value createManagedAlloc(OpBuilder &builder, Location loc, MemRefType type, Value like) {
+// Copies `source` to `target` with the driver (cuMemcpy), which takes host,
+// managed and device memory alike. gpu-to-llvm lowers only the stream-ordered form.
+void createDriverCopy(OpBuilder &builder, Location loc, Value target, Value source) {
+  Type token = gpu::AsyncTokenType::get(builder.getContext());
+  Value stream = gpu::WaitOp::create(builder, loc, token, ValueRange()).getAsyncToken();
+  Value copied = gpu::MemcpyOp::create(builder, loc, token, ValueRange{stream}, target, source)
+                     .getAsyncToken();
+  gpu::WaitOp::create(builder, loc, Type(), ValueRange{copied});
+}
+
+// A buffer of `type`, managed or else device memory. gpu-to-llvm lowers device
+// allocations only in the stream-ordered form.
+Value createGpuAlloc(OpBuilder &builder, Location loc, MemRefType type, ValueRange sizes,
+                     bool hostShared) {
+  if (hostShared)
+    return gpu::AllocOp::create(builder, loc, type, Type(), ValueRange(), sizes, ValueRange(),
+                                /*hostShared=*/true)
+        .getMemref();
+  Type token = gpu::AsyncTokenType::get(builder.getContext());
+  Value stream = gpu::WaitOp::create(builder, loc, token, ValueRange()).getAsyncToken();
+  auto alloc = gpu::AllocOp::create(builder, loc, type, token, ValueRange{stream}, sizes,
+                                    ValueRange(), /*hostShared=*/false);
+  gpu::WaitOp::create(builder, loc, Type(), ValueRange{alloc.getAsyncToken()});
+  return alloc.getMemref();
+}
+
+// The sizes of `like` where `type` has dynamic dims.
+SmallVector<Value> dynamicSizesOf(OpBuilder &builder, Location loc, MemRefType type,
+                                  Value like) {
   SmallVector<Value> sizes;
   for (int64_t i = 0; i < type.getRank(); ++i)
     if (type.isDynamicDim(i))
       sizes.push_back(memref::DimOp::create(builder, loc, like, i));
-  return gpu::AllocOp::create(builder, loc, type, Type(), ValueRange(), sizes, ValueRange(),
-                              /*hostShared=*/true)
-      .getMemref();
+  return sizes;
+}
+
+// Whether only kernels and the driver's copies read or write `buffer`'s elements,
+// through any views: the host only takes its sizes and frees it. Such a buffer lives in device memory,
+// which kernels reach without the page faults of managed memory.
+bool onlyKernelsTouch(Value buffer) {
+  for (Operation *user : buffer.getUsers()) {
+    if (user->getParentOfType<gpu::LaunchOp>() ||
+        isa<memref::DeallocOp, memref::DimOp, gpu::MemcpyOp>(user))
+      continue;
+    auto view = dyn_cast<ViewLikeOpInterface>(user);
+    if (view && view.getViewSource() == buffer && onlyKernelsTouch(user->getResult(0)))
+      continue;
+    auto transpose = dyn_cast<memref::TransposeOp>(user);
+    if (transpose && onlyKernelsTouch(transpose.getResult()))
+      continue;
+    return false;
+  }
+  return true;
 }
 
 // The uses of `value` now, before the copy-in adds its own.
@@ -51,6 +95,24 @@ SmallVector<OpOperand *> usesOf(Value value) {
   for (OpOperand &use : value.getUses())
     uses.push_back(&use);
   return uses;
+}
+
+// A copy of host memory `source` that kernels can reach, replacing it in its uses
+// now: device memory, filled by the driver's copy, when only kernels touch it;
+// managed memory, filled by the host, when the host reads it too.
+Value copyIn(OpBuilder &builder, Location loc, Value source, bool onlyKernels) {
+  auto type = cast<MemRefType>(source.getType());
+  SmallVector<OpOperand *> uses = usesOf(source);
+  Value copy = createGpuAlloc(builder, loc, type, dynamicSizesOf(builder, loc, type, source),
+                              /*hostShared=*/!onlyKernels);
+  if (onlyKernels) {
+    createDriverCopy(builder, loc, copy, source);
+  } else {
+    memref::CopyOp::create(builder, loc, source, copy);
+  }
+  for (OpOperand *use : uses)
+    use->set(copy);
+  return copy;
 }
 
 struct GpuHostBuffers : impl::GpuHostBuffersBase<GpuHostBuffers> {
@@ -109,12 +171,9 @@ struct GpuHostBuffers : impl::GpuHostBuffersBase<GpuHostBuffers> {
           failed = true;
           continue;
         }
-        SmallVector<Value> sizes;
-        for (int64_t i = 0; i < type.getRank(); ++i)
-          if (type.isDynamicDim(i))
-            sizes.push_back(memref::DimOp::create(builder, ret.getLoc(), value, i));
-        Value host = memref::AllocOp::create(builder, ret.getLoc(), type, sizes);
-        memref::CopyOp::create(builder, ret.getLoc(), value, host);
+        Value host = memref::AllocOp::create(builder, ret.getLoc(), type,
+                                             dynamicSizesOf(builder, ret.getLoc(), type, value));
+        createDriverCopy(builder, ret.getLoc(), host, value);
         operand.set(host);
         Value root = bufferRoot(value);
         if (isa_and_nonnull<memref::AllocOp>(root.getDefiningOp()) &&
@@ -129,55 +188,47 @@ struct GpuHostBuffers : impl::GpuHostBuffersBase<GpuHostBuffers> {
 
     for (Value root : roots) {
       Location loc = root.getLoc();
-      auto type = cast<MemRefType>(root.getType());
       if (auto argument = dyn_cast<BlockArgument>(root)) {
         // An input: the caller's memory, copied in.
         OpBuilder builder = OpBuilder::atBlockBegin(argument.getOwner());
-        SmallVector<OpOperand *> uses = usesOf(argument);
-        Value managed = createManagedAlloc(builder, loc, type, argument);
-        memref::CopyOp::create(builder, loc, argument, managed);
-        for (OpOperand *use : uses)
-          use->set(managed);
         // The status buffer is the one argument the graph writes: the entry point
         // reads the caller's copy after the return.
-        if (isStatusBuffer(argument)) {
+        bool status = isStatusBuffer(argument);
+        Value copy = copyIn(builder, loc, argument, !status && onlyKernelsTouch(argument));
+        if (status) {
           OpBuilder atEnd = OpBuilder::atBlockTerminator(argument.getOwner());
-          memref::CopyOp::create(atEnd, loc, managed, argument);
+          memref::CopyOp::create(atEnd, loc, copy, argument);
         }
-        freeAtEndOfBlock(managed, argument.getOwner());
+        freeAtEndOfBlock(copy, argument.getOwner());
         continue;
       }
       Operation *def = root.getDefiningOp();
       OpBuilder builder(def);
-      if (auto global = dyn_cast<memref::GetGlobalOp>(def)) {
+      if (isa<memref::GetGlobalOp>(def)) {
         // A weight: the library's constant, copied in.
         builder.setInsertionPointAfter(def);
-        SmallVector<OpOperand *> uses = usesOf(root);
-        Value managed = createManagedAlloc(builder, loc, type, root);
-        memref::CopyOp::create(builder, loc, root, managed);
-        for (OpOperand *use : uses)
-          use->set(managed);
-        freeAtEndOfBlock(managed, def->getBlock());
+        Value copy = copyIn(builder, loc, root, onlyKernelsTouch(root));
+        freeAtEndOfBlock(copy, def->getBlock());
         continue;
       }
+      // A buffer the graph makes: managed or device memory in its place.
       SmallVector<Value> sizes;
       if (auto alloc = dyn_cast<memref::AllocOp>(def))
         sizes.assign(alloc.getDynamicSizes().begin(), alloc.getDynamicSizes().end());
       else
         sizes.assign(cast<memref::AllocaOp>(def).getDynamicSizes().begin(),
                      cast<memref::AllocaOp>(def).getDynamicSizes().end());
-      Value managed = gpu::AllocOp::create(builder, loc, type, Type(), ValueRange(), sizes,
-                                           ValueRange(), /*hostShared=*/true)
-                          .getMemref();
-      root.replaceAllUsesWith(managed);
+      Value buffer = createGpuAlloc(builder, loc, cast<MemRefType>(root.getType()), sizes,
+                                    /*hostShared=*/!onlyKernelsTouch(root));
+      root.replaceAllUsesWith(buffer);
       if (isa<memref::AllocaOp>(def))
-        freeAtEndOfBlock(managed, def->getBlock());
+        freeAtEndOfBlock(buffer, def->getBlock());
       def->erase();
-      // The frontend's frees of this buffer become managed frees.
-      for (Operation *user : llvm::make_early_inc_range(managed.getUsers())) {
+      // The frontend's frees of this buffer become GPU frees.
+      for (Operation *user : llvm::make_early_inc_range(buffer.getUsers())) {
         if (auto dealloc = dyn_cast<memref::DeallocOp>(user)) {
           OpBuilder at(dealloc);
-          createManagedFree(at, dealloc.getLoc(), managed);
+          createGpuFree(at, dealloc.getLoc(), buffer);
           dealloc.erase();
         }
       }
@@ -186,7 +237,7 @@ struct GpuHostBuffers : impl::GpuHostBuffersBase<GpuHostBuffers> {
 
   static void freeAtEndOfBlock(Value buffer, Block *block) {
     OpBuilder builder = OpBuilder::atBlockTerminator(block);
-    createManagedFree(builder, buffer.getLoc(), buffer);
+    createGpuFree(builder, buffer.getLoc(), buffer);
   }
 };
 

@@ -72,7 +72,8 @@ def GpuHostBuffers : Pass<"omc-gpu-host-buffers", "::mlir::func::FuncOp"> {
   let description = [{
     In a host function with gpu.launch ops, every buffer a launch captures
     (through view ops) becomes CUDA managed memory (gpu.alloc host_shared), which
-    host code and kernels both address: a memref.alloc is replaced; a function
+    host code and kernels both address, or device memory (gpu.alloc) when only
+    kernels touch its elements: a memref.alloc is replaced; a function
     argument (an input) and a memref.get_global (a weight) are copied into a new
     managed buffer; a memref.alloca is replaced and freed at the end of its
     block. The run-time error status buffer (the last argument of a function

@@ -2,27 +2,28 @@
 
 memref.global "private" constant @weights : memref<4xf32> = dense<[1.0, 2.0, 3.0, 4.0]>
 
-// The input and the weights are copied into managed buffers, the result is made
-// in one and copied out to host memory for the caller; every managed buffer is
-// freed (gpu-to-llvm lowers only the stream-ordered gpu.dealloc).
+// Only the kernel touches the input, the weights and the result: all three are
+// device memory; the driver copies the input and the weights in and the result out
+// to host memory for the caller; every GPU buffer is freed (gpu-to-llvm lowers only
+// the stream-ordered forms of gpu.memcpy and gpu.dealloc).
 // CHECK-LABEL: func.func @scale
 // CHECK-SAME:    (%[[X:.*]]: memref<?xf32>)
 // CHECK:         %[[N:.*]] = memref.dim %[[X]]
-// CHECK:         %[[IN:.*]] = gpu.alloc host_shared (%[[N]]) : memref<?xf32>
-// CHECK:         memref.copy %[[X]], %[[IN]]
+// CHECK:         %[[IN:[^,]*]], %{{.*}} = gpu.alloc async [%{{.*}}] (%[[N]]) : memref<?xf32>
+// CHECK:         gpu.memcpy async [%{{.*}}] %[[IN]], %[[X]]
 // CHECK:         %[[W:.*]] = memref.get_global @weights
-// CHECK:         %[[WM:.*]] = gpu.alloc host_shared () : memref<4xf32>
-// CHECK:         memref.copy %[[W]], %[[WM]]
-// CHECK:         %[[OUT:.*]] = gpu.alloc host_shared (%{{.*}}) : memref<?xf32>
+// CHECK:         %[[WD:[^,]*]], %{{.*}} = gpu.alloc async [%{{.*}}] () : memref<4xf32>
+// CHECK:         gpu.memcpy async [%{{.*}}] %[[WD]], %[[W]]
+// CHECK:         %[[OUT:[^,]*]], %{{.*}} = gpu.alloc async [%{{.*}}] (%{{.*}}) : memref<?xf32>
 // CHECK:         gpu.launch
 // CHECK:           memref.load %[[IN]]
-// CHECK:           memref.load %[[WM]]
+// CHECK:           memref.load %[[WD]]
 // CHECK:           memref.store %{{.*}}, %[[OUT]]
 // CHECK:         %[[HOST:.*]] = memref.alloc(%{{.*}}) : memref<?xf32>
-// CHECK:         memref.copy %[[OUT]], %[[HOST]]
+// CHECK:         gpu.memcpy async [%{{.*}}] %[[HOST]], %[[OUT]]
 // CHECK:         gpu.dealloc async [%{{.*}}] %[[OUT]]
 // CHECK:         gpu.dealloc async [%{{.*}}] %[[IN]]
-// CHECK:         gpu.dealloc async [%{{.*}}] %[[WM]]
+// CHECK:         gpu.dealloc async [%{{.*}}] %[[WD]]
 // CHECK:         return %[[HOST]]
 func.func @scale(%x: memref<?xf32>) -> memref<?xf32> {
   %c0 = arith.constant 0 : index
@@ -56,7 +57,7 @@ func.func @host_only(%x: memref<4xf32>) -> memref<4xf32> {
 // CHECK-LABEL: func.func @checked
 // CHECK-SAME:    (%[[X:.*]]: memref<4xf32>, %[[S:.*]]: memref<i32>)
 // CHECK:         %[[SM:.*]] = gpu.alloc host_shared () : memref<i32>
-// CHECK:         memref.copy %[[S]], %[[SM]]
+// CHECK-NEXT:    memref.copy %[[S]], %[[SM]]
 // CHECK:         gpu.launch
 // CHECK:           memref.store %{{.*}}, %[[SM]][]
 // CHECK:         memref.copy %[[SM]], %[[S]]
@@ -97,11 +98,11 @@ func.func @read_only_input(%x: memref<4xf32>) -> memref<4xf32> {
 }
 
 // A kernel reading a transposed view (a Gemm's transB) reads its source's memory: the
-// source is copied into a managed buffer, and the view is taken of that.
+// source is copied into a GPU buffer, and the view is taken of that.
 // CHECK-LABEL: func.func @transposed
 // CHECK-SAME:    (%[[X:.*]]: memref<2x3xf32>)
-// CHECK:         %[[XM:.*]] = gpu.alloc host_shared () : memref<2x3xf32>
-// CHECK:         memref.copy %[[X]], %[[XM]]
+// CHECK:         %[[XM:[^,]*]], %{{.*}} = gpu.alloc async [%{{.*}}] () : memref<2x3xf32>
+// CHECK:         gpu.memcpy async [%{{.*}}] %[[XM]], %[[X]]
 // CHECK:         %[[T:.*]] = memref.transpose %[[XM]]
 // CHECK:         gpu.launch
 // CHECK:           memref.load %[[T]]
@@ -119,4 +120,42 @@ func.func @transposed(%x: memref<2x3xf32>) -> memref<3x2xf32> {
     gpu.terminator
   }
   return %out : memref<3x2xf32>
+}
+
+// What the host reads or writes besides the kernels stays managed memory, filled by
+// the host: an input that a host loop also reads, and a buffer the host writes
+// through a view before a kernel reads it.
+// CHECK-LABEL: func.func @host_touches
+// CHECK-SAME:    (%[[X:.*]]: memref<4xf32>)
+// CHECK:         %[[XM:.*]] = gpu.alloc host_shared () : memref<4xf32>
+// CHECK-NEXT:    memref.copy %[[X]], %[[XM]]
+// CHECK:         %[[T:.*]] = gpu.alloc host_shared () : memref<2x2xf32>
+// CHECK:         %[[FLAT:.*]] = memref.collapse_shape %[[T]]
+// CHECK:         scf.for
+// CHECK:           memref.load %[[XM]]
+// CHECK:           memref.store %{{.*}}, %[[FLAT]]
+// CHECK:         gpu.launch
+func.func @host_touches(%x: memref<4xf32>) -> memref<4xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c4 = arith.constant 4 : index
+  %t = memref.alloc() : memref<2x2xf32>
+  %flat = memref.collapse_shape %t [[0, 1]] : memref<2x2xf32> into memref<4xf32>
+  scf.for %i = %c0 to %c4 step %c1 {
+    %v = memref.load %x[%i] : memref<4xf32>
+    memref.store %v, %flat[%i] : memref<4xf32>
+  }
+  %out = memref.alloc() : memref<4xf32>
+  gpu.launch blocks(%bx, %by, %bz) in (%gx = %c2, %gy = %c2, %gz = %c1)
+             threads(%tx, %ty, %tz) in (%sx = %c1, %sy = %c1, %sz = %c1) {
+    %v = memref.load %t[%bx, %by] : memref<2x2xf32>
+    %w = memref.load %x[%bx] : memref<4xf32>
+    %s = arith.addf %v, %w : f32
+    %i = arith.addi %bx, %by : index
+    memref.store %s, %out[%i] : memref<4xf32>
+    gpu.terminator
+  }
+  memref.dealloc %t : memref<2x2xf32>
+  return %out : memref<4xf32>
 }
