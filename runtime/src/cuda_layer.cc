@@ -5,11 +5,13 @@
 
 #include <dlfcn.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <unordered_set>
+#include <vector>
 
 #include "runtime/src/cuda_driver.h"
 
@@ -194,6 +196,59 @@ void omcMemset16(void *destination, uint16_t value, uint64_t count, void *) {
           "cuMemsetD16");
 }
 
+// The device copies of weights (targets/nvptx/DeviceWeights.h): each made once,
+// on the first run that needs it, into the slot the library keeps for it, and
+// freed when the library is unloaded.
+struct DeviceWeight {
+  void **slot;
+  CUdeviceptr copy;
+};
+std::mutex weightMutex;
+std::vector<DeviceWeight> deviceWeights;
+
+void *omcDeviceWeight(void **slot, void *host, uint64_t bytes) {
+  // Two threads may run the same model at once: one of them makes the copy.
+  std::lock_guard<std::mutex> lock(weightMutex);
+  if (*slot)
+    return *slot;
+  const Driver *d = ready();
+  // On failure the run fails; no kernel is launched on the host address returned.
+  if (!d || !firstError.empty())
+    return host;
+  CUdeviceptr copy = 0;
+  if (!check(d, d->cuMemAlloc(&copy, bytes ? bytes : 1), "cuMemAlloc (a weight)"))
+    return host;
+  if (bytes && !check(d, d->cuMemcpy(copy, reinterpret_cast<CUdeviceptr>(host), bytes),
+                      "cuMemcpy (a weight)")) {
+    d->cuMemFree(copy);
+    return host;
+  }
+  deviceWeights.push_back({slot, copy});
+  *slot = reinterpret_cast<void *>(copy);
+  return *slot;
+}
+
+// Frees the device copies of the weights of the library whose code holds `symbol`.
+void releaseDeviceWeights(void *symbol) {
+  Dl_info library;
+  if (!symbol || !dladdr(symbol, &library))
+    return;
+  std::lock_guard<std::mutex> lock(weightMutex);
+  const Driver *d = deviceWeights.empty() ? nullptr : ready();
+  auto isOfLibrary = [&](const DeviceWeight &weight) {
+    Dl_info info;
+    return dladdr(weight.slot, &info) && info.dli_fbase == library.dli_fbase;
+  };
+  for (const DeviceWeight &weight : deviceWeights)
+    if (isOfLibrary(weight)) {
+      if (d)
+        check(d, d->cuMemFree(weight.copy), "cuMemFree (a weight)");
+      *weight.slot = nullptr;
+    }
+  deviceWeights.erase(std::remove_if(deviceWeights.begin(), deviceWeights.end(), isOfLibrary),
+                      deviceWeights.end());
+}
+
 struct NamedFunction {
   const char *name;
   void *address;
@@ -213,6 +268,7 @@ const NamedFunction kFunctions[] = {
     {"mgpuMemcpy", reinterpret_cast<void *>(&omcMemcpy)},
     {"mgpuMemset32", reinterpret_cast<void *>(&omcMemset32)},
     {"mgpuMemset16", reinterpret_cast<void *>(&omcMemset16)},
+    {"mgpuOmcDeviceWeight", reinterpret_cast<void *>(&omcDeviceWeight)},
 };
 
 void *resolveFunction(const char *name) {
@@ -257,6 +313,7 @@ bool bindModel(void *library, const std::string &path, bool *bound, std::string 
 }
 
 void unbindModel(void *library) {
+  releaseDeviceWeights(dlsym(library, "omc_cuda_bind"));
   if (auto unbind = reinterpret_cast<UnbindFunction>(dlsym(library, "omc_cuda_unbind")))
     unbind();
   clearError();

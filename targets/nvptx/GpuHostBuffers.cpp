@@ -3,12 +3,14 @@
 // Managed memory is one address for the host and the device, so host code that
 // the mapping left on the CPU (scalar code, sequential loops) keeps working on the
 // same buffers as the kernels; every launch synchronizes before the host goes on.
-// A buffer the host never reads or writes is device memory instead. Inputs and
-// weights are still copied in on every run.
+// A buffer the host never reads or writes is device memory instead, and a weight
+// that only kernels read stays on the device across runs (DeviceWeights.h).
 //
 //===----------------------------------------------------------------------===//
 
 #include "targets/nvptx/Passes.h"
+
+#include "targets/nvptx/DeviceWeights.h"
 
 #include "compiler/parallel/BufferRoot.h"
 #include "compiler/parallel/StatusBuffer.h"
@@ -117,10 +119,13 @@ Value copyIn(OpBuilder &builder, Location loc, Value source, bool onlyKernels) {
 
 struct GpuHostBuffers : impl::GpuHostBuffersBase<GpuHostBuffers> {
   void runOnOperation() override {
-    func::FuncOp func = getOperation();
-    if (func.isExternal())
-      return;
+    SymbolTable symbols(getOperation());
+    for (auto func : getOperation().getOps<func::FuncOp>())
+      if (!func.isExternal() && failed(placeBuffers(func, symbols)))
+        return signalPassFailure();
+  }
 
+  static LogicalResult placeBuffers(func::FuncOp func, SymbolTable &symbols) {
     // The buffers the launches capture, in a stable order.
     SetVector<Value> roots;
     bool failed = false;
@@ -152,9 +157,9 @@ struct GpuHostBuffers : impl::GpuHostBuffersBase<GpuHostBuffers> {
       }
     });
     if (failed)
-      return signalPassFailure();
+      return failure();
     if (roots.empty())
-      return;
+      return success();
 
     // Results: copied into host memory, which the runtime frees with free().
     // Done first so that the copies precede the frees placed before the return.
@@ -184,7 +189,7 @@ struct GpuHostBuffers : impl::GpuHostBuffersBase<GpuHostBuffers> {
       }
     });
     if (failed)
-      return signalPassFailure();
+      return failure();
 
     for (Value root : roots) {
       Location loc = root.getLoc();
@@ -204,10 +209,18 @@ struct GpuHostBuffers : impl::GpuHostBuffersBase<GpuHostBuffers> {
       }
       Operation *def = root.getDefiningOp();
       OpBuilder builder(def);
-      if (isa<memref::GetGlobalOp>(def)) {
-        // A weight: the library's constant, copied in.
+      if (auto weight = dyn_cast<memref::GetGlobalOp>(def)) {
+        // A weight: the library's constant. Kept on the device across runs when
+        // only kernels read it, else copied in.
         builder.setInsertionPointAfter(def);
-        Value copy = copyIn(builder, loc, root, onlyKernelsTouch(root));
+        bool onlyKernels = onlyKernelsTouch(root);
+        SmallVector<OpOperand *> uses = usesOf(root);
+        if (Value kept = onlyKernels ? createDeviceWeight(builder, weight, symbols) : Value()) {
+          for (OpOperand *use : uses)
+            use->set(kept);
+          continue;
+        }
+        Value copy = copyIn(builder, loc, root, onlyKernels);
         freeAtEndOfBlock(copy, def->getBlock());
         continue;
       }
@@ -233,6 +246,7 @@ struct GpuHostBuffers : impl::GpuHostBuffersBase<GpuHostBuffers> {
         }
       }
     }
+    return success();
   }
 
   static void freeAtEndOfBlock(Value buffer, Block *block) {

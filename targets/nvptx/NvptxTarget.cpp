@@ -96,7 +96,7 @@ public:
 
     // Kernels and the buffers they reach.
     pm.addNestedPass<mlir::func::FuncOp>(nvptx::createMapParallelLoopsToGpu());
-    pm.addNestedPass<mlir::func::FuncOp>(nvptx::createGpuHostBuffers());
+    pm.addPass(nvptx::createGpuHostBuffers());
     pm.addPass(mlir::createCanonicalizerPass());
     // The canonicalizer hoisted the kernels' constants out of the launches: sunk
     // back, they stay constants rather than become kernel arguments (a private

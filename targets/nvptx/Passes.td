@@ -67,22 +67,30 @@ def MapParallelLoopsToGpu : Pass<"omc-map-parallel-loops-to-gpu", "::mlir::func:
   ];
 }
 
-def GpuHostBuffers : Pass<"omc-gpu-host-buffers", "::mlir::func::FuncOp"> {
+def GpuHostBuffers : Pass<"omc-gpu-host-buffers", "::mlir::ModuleOp"> {
   let summary = "Place every buffer a kernel touches in memory the GPU can reach";
   let description = [{
-    In a host function with gpu.launch ops, every buffer a launch captures
-    (through view ops) becomes CUDA managed memory (gpu.alloc host_shared), which
-    host code and kernels both address, or device memory (gpu.alloc) when only
-    kernels touch its elements: a memref.alloc is replaced; a function
-    argument (an input) and a memref.get_global (a weight) are copied into a new
-    managed buffer; a memref.alloca is replaced and freed at the end of its
-    block. The run-time error status buffer (the last argument of a function
-    with `omc.error_messages`) is also copied back at the end, as kernels may
-    set it. Results returned to the caller are copied into host memory (the
-    runtime frees outputs with free()), and the managed buffers freed.
+    In each host function with gpu.launch ops, every buffer a launch captures
+    (through view ops) goes where kernels reach it. Device memory (gpu.alloc)
+    when only kernels and driver copies touch its elements, else CUDA managed
+    memory (gpu.alloc host_shared), which host code addresses too:
+    - a memref.alloc or memref.alloca is replaced (an alloca freed at the end of
+      its block);
+    - a function argument (an input) is copied in: by the driver (gpu.memcpy)
+      into device memory, or by the host (memref.copy) into managed memory;
+    - a memref.get_global (a weight) that only kernels read is kept on the
+      device across runs: a zero-initialized llvm.mlir.global slot of the
+      library holds its device copy, which the runtime's mgpuOmcDeviceWeight
+      makes on the first run; any other weight is copied in like an input.
+    The run-time error status buffer (the last argument of a function with
+    `omc.error_messages`) is managed and copied back at the end, as kernels may
+    set it. Results returned to the caller are copied by the driver into host
+    memory (the runtime frees outputs with free()), and the GPU buffers freed.
   }];
   let dependentDialects = [
+    "::mlir::arith::ArithDialect",
     "::mlir::gpu::GPUDialect",
+    "::mlir::LLVM::LLVMDialect",
     "::mlir::memref::MemRefDialect",
   ];
 }

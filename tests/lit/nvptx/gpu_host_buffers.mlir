@@ -1,30 +1,39 @@
-// RUN: omc-opt %s --pass-pipeline='builtin.module(func.func(omc-gpu-host-buffers))' | FileCheck %s
+// RUN: omc-opt %s --omc-gpu-host-buffers | FileCheck %s
 
 memref.global "private" constant @weights : memref<4xf32> = dense<[1.0, 2.0, 3.0, 4.0]>
 
 // Only the kernel touches the input, the weights and the result: all three are
-// device memory; the driver copies the input and the weights in and the result out
-// to host memory for the caller; every GPU buffer is freed (gpu-to-llvm lowers only
-// the stream-ordered forms of gpu.memcpy and gpu.dealloc).
+// device memory. The driver copies the input in and the result out to host memory
+// for the caller (gpu-to-llvm lowers only the stream-ordered gpu.memcpy and
+// gpu.dealloc). The weights' device copy is kept across runs: the runtime makes it
+// into the library's slot @weights_on_device on the first run, and the kernel reads
+// it through a memref over the pointer it returns; it is not freed here.
+// CHECK:       llvm.mlir.global internal @weights_on_device(0 : i64)
 // CHECK-LABEL: func.func @scale
 // CHECK-SAME:    (%[[X:.*]]: memref<?xf32>)
 // CHECK:         %[[N:.*]] = memref.dim %[[X]]
 // CHECK:         %[[IN:[^,]*]], %{{.*}} = gpu.alloc async [%{{.*}}] (%[[N]]) : memref<?xf32>
 // CHECK:         gpu.memcpy async [%{{.*}}] %[[IN]], %[[X]]
 // CHECK:         %[[W:.*]] = memref.get_global @weights
-// CHECK:         %[[WD:[^,]*]], %{{.*}} = gpu.alloc async [%{{.*}}] () : memref<4xf32>
-// CHECK:         gpu.memcpy async [%{{.*}}] %[[WD]], %[[W]]
+// CHECK:         %[[SLOT:.*]] = llvm.mlir.addressof @weights_on_device
+// CHECK:         %[[HOST:.*]] = memref.extract_aligned_pointer_as_index %[[W]]
+// CHECK:         %[[HOSTI:.*]] = arith.index_cast %[[HOST]] : index to i64
+// CHECK:         %[[HOSTP:.*]] = llvm.inttoptr %[[HOSTI]]
+// CHECK:         %[[BYTES:.*]] = llvm.mlir.constant(16 : i64)
+// CHECK:         %[[DEV:.*]] = llvm.call @mgpuOmcDeviceWeight(%[[SLOT]], %[[HOSTP]], %[[BYTES]])
+// CHECK:         llvm.insertvalue %[[DEV]]
+// CHECK:         %[[WD:.*]] = builtin.unrealized_conversion_cast %{{.*}} : !llvm.struct<(ptr, ptr, i64, array<1 x i64>, array<1 x i64>)> to memref<4xf32>
 // CHECK:         %[[OUT:[^,]*]], %{{.*}} = gpu.alloc async [%{{.*}}] (%{{.*}}) : memref<?xf32>
 // CHECK:         gpu.launch
 // CHECK:           memref.load %[[IN]]
 // CHECK:           memref.load %[[WD]]
 // CHECK:           memref.store %{{.*}}, %[[OUT]]
-// CHECK:         %[[HOST:.*]] = memref.alloc(%{{.*}}) : memref<?xf32>
-// CHECK:         gpu.memcpy async [%{{.*}}] %[[HOST]], %[[OUT]]
+// CHECK:         %[[RESULT:.*]] = memref.alloc(%{{.*}}) : memref<?xf32>
+// CHECK:         gpu.memcpy async [%{{.*}}] %[[RESULT]], %[[OUT]]
 // CHECK:         gpu.dealloc async [%{{.*}}] %[[OUT]]
 // CHECK:         gpu.dealloc async [%{{.*}}] %[[IN]]
-// CHECK:         gpu.dealloc async [%{{.*}}] %[[WD]]
-// CHECK:         return %[[HOST]]
+// CHECK-NOT:     gpu.dealloc
+// CHECK:         return %[[RESULT]]
 func.func @scale(%x: memref<?xf32>) -> memref<?xf32> {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
@@ -159,3 +168,6 @@ func.func @host_touches(%x: memref<4xf32>) -> memref<4xf32> {
   memref.dealloc %t : memref<2x2xf32>
   return %out : memref<4xf32>
 }
+
+// The runtime function that keeps weights on the device, declared for the calls.
+// CHECK:       llvm.func @mgpuOmcDeviceWeight(!llvm.ptr, !llvm.ptr, i64) -> !llvm.ptr
