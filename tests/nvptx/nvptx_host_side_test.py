@@ -9,9 +9,15 @@ A model of MatMul, Add and Relu with its weights as initializers, run 4 times in
 With the kernel launch failing, the run must fail with one error line that names the call and
 the driver's error, and still free everything.
 
-  nvptx_host_side_test.py --compile PATH --run PATH --fake-driver PATH/libcuda.so.1
+With --suite DIR, every case of an ONNX backend test suite that compiles for nvptx runs once
+(its outputs are not checked: no kernel runs). None may die of a signal (the stand-in's device
+memory is closed to the host, so host code touching a device buffer dies of SIGSEGV) or leave
+a block allocated; a run that fails must say why in one line.
+
+  nvptx_host_side_test.py --compile PATH --run PATH --fake-driver PATH/libcuda.so.1 [--suite DIR]
 """
 import argparse
+import concurrent.futures
 import os
 import shutil
 import subprocess
@@ -46,13 +52,16 @@ def read_report(path):
         return {name: int(value) for name, value in (line.split() for line in report)}
 
 
-def run(args, work, library, extra_env, repeat):
+def run(args, work, library, inputs, extra_env={}, repeat=0):
+    """tools/run on `library` against the stand-in driver: (the process, its counts or None)."""
     report = os.path.join(work, "report.txt")
     if os.path.exists(report):
         os.remove(report)
     env = dict(os.environ, LD_LIBRARY_PATH=os.path.dirname(os.path.abspath(args.fake_driver)),
                OMC_FAKE_CUDA_REPORT=report, **extra_env)
-    command = [args.run, library, "--input", os.path.join(work, "x.npy"), "--output-dir", work]
+    command = [args.run, library, "--output-dir", work]
+    for name in inputs:
+        command += ["--input", name]
     if repeat:
         command += ["--repeat", str(repeat)]
     ran = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
@@ -65,14 +74,63 @@ def expect(problems, what, actual, wanted):
         problems.append(f"{what}: {actual}, expected {wanted}")
 
 
+def run_case(args, folder):
+    """One backend test case: None when it does not compile for nvptx, else the problems."""
+    work = tempfile.mkdtemp(prefix="omc-nvptx-case-")
+    try:
+        library = os.path.join(work, "model.so")
+        compiled = subprocess.run([args.compile, "--target=nvptx", "-o", library,
+                                   os.path.join(folder, "model.onnx")],
+                                  capture_output=True, text=True, timeout=600)
+        if compiled.returncode != 0:
+            return None
+        data = os.path.join(folder, "test_data_set_0")
+        names = [f for f in os.listdir(data) if f.startswith("input_")] if os.path.isdir(data) else []
+        inputs = [os.path.join(data, f) for f in sorted(names, key=lambda f: int(f[6:-3]))]
+        ran, counts = run(args, work, library, inputs)
+        lines = ran.stderr.strip().splitlines()
+        problems = []
+        if ran.returncode < 0:
+            problems.append(f"died of signal {-ran.returncode}")
+        elif ran.returncode != 0 and len(lines) != 1:
+            problems.append(f"failed with {len(lines)} error lines: {lines[-3:]}")
+        if counts is None or counts["blocks_not_freed"] != 0:
+            problems.append(f"blocks left allocated: {counts}")
+        return problems
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def check_suite(args):
+    cases = sorted(c for c in os.listdir(args.suite)
+                   if os.path.isfile(os.path.join(args.suite, c, "model.onnx")))
+    ran = not_compiled = failed = 0
+    with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        results = pool.map(lambda case: run_case(args, os.path.join(args.suite, case)), cases)
+        for case, problems in zip(cases, results):
+            if problems is None:
+                not_compiled += 1
+                continue
+            ran += 1
+            if problems:
+                failed += 1
+                print(f"FAIL {case}: " + "; ".join(problems))
+    print(f"{ran} cases ran against the stand-in driver, {failed} failed; "
+          f"{not_compiled} do not compile for nvptx")
+    return 1 if failed or not ran else 0
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--compile", required=True)
     parser.add_argument("--run", required=True)
     parser.add_argument("--fake-driver", required=True)
+    parser.add_argument("--suite", help="an ONNX backend test suite's folder of cases")
     args = parser.parse_args()
     if os.path.basename(args.fake_driver) != "libcuda.so.1":
         sys.exit(f"--fake-driver must be named libcuda.so.1, not {args.fake_driver}")
+    if args.suite:
+        return check_suite(args)
 
     work = tempfile.mkdtemp(prefix="omc-nvptx-host-")
     failed = 0
@@ -87,7 +145,8 @@ def main():
             return 1
 
         runs = 4
-        ran, counts = run(args, work, library, {}, repeat=runs - 1)
+        x = [os.path.join(work, "x.npy")]
+        ran, counts = run(args, work, library, x, repeat=runs - 1)
         problems = []
         if ran.returncode != 0 or counts is None:
             problems.append(f"exit {ran.returncode}: {ran.stderr.strip()}")
@@ -106,7 +165,7 @@ def main():
               ("; ".join(problems) if problems else str(counts)))
         failed += bool(problems)
 
-        ran, counts = run(args, work, library, {"OMC_FAKE_CUDA_FAIL": "cuLaunchKernel"}, 0)
+        ran, counts = run(args, work, library, x, {"OMC_FAKE_CUDA_FAIL": "cuLaunchKernel"})
         lines = ran.stderr.strip().splitlines()
         problems = []
         if ran.returncode <= 0:
