@@ -95,6 +95,8 @@ bool isPerThread(Value buffer) {
 struct BlockPlan {
   SmallVector<memref::AllocaOp> shared, perThread;
   int64_t threads = 1;
+  // Whether every thread loads memory outside the phases.
+  bool readsOutsidePhases = false;
 };
 
 FailureOr<BlockPlan> planBlock(scf::ParallelOp blocks) {
@@ -146,8 +148,13 @@ FailureOr<BlockPlan> planBlock(scf::ParallelOp blocks) {
     if (isa<scf::ForOp, scf::YieldOp, scf::ReduceOp>(op) ||
         (isMemoryEffectFree(op) && op->getNumRegions() == 0))
       return WalkResult::advance();
+    if (isa<memref::LoadOp>(op)) {
+      plan.readsOutsidePhases = true;
+      return WalkResult::advance();
+    }
     op->emitError("nvptx: ") << op->getName()
-                             << " runs outside the block's thread phases but is not pure";
+                             << " runs outside the block's thread phases but is neither "
+                                "pure nor a load";
     return WalkResult::interrupt();
   });
   if (walk.wasInterrupted())
@@ -170,10 +177,14 @@ Value blockIdOf(gpu::LaunchOp launch, gpu::Processor processor) {
 }
 
 // The phase's body, run by the threads below its trip count, then a barrier
-// unless nothing follows in the kernel.
-void lowerPhase(scf::ParallelOp phase, gpu::LaunchOp launch, int64_t threads) {
+// unless nothing follows in the kernel; first a barrier too, where threads read
+// outside the phases what this one may write.
+void lowerPhase(scf::ParallelOp phase, gpu::LaunchOp launch, int64_t threads,
+                bool barrierBefore) {
   OpBuilder builder(phase);
   Location loc = phase.getLoc();
+  if (barrierBefore)
+    gpu::BarrierOp::create(builder, loc);
   PhaseBounds bounds = *boundsOf(phase);
   Value thread = launch.getThreadIds().x;
   Value iv = thread;
@@ -280,7 +291,7 @@ void mapBlockLoop(scf::ParallelOp blocks, BlockPlan &plan, StringRef kernelName)
       phases.push_back(loop);
   });
   for (scf::ParallelOp phase : phases)
-    lowerPhase(phase, launch, plan.threads);
+    lowerPhase(phase, launch, plan.threads, plan.readsOutsidePhases);
   blocks.erase();
 }
 

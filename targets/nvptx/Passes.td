@@ -33,7 +33,9 @@ def MapBlockPhasesToGpu : Pass<"omc-map-block-phases-to-gpu", "::mlir::func::Fun
     becomes one gpu.launch with a block per iteration and as many threads as the
     longest phase. Each phase runs on the threads below its trip count and ends
     in a gpu.barrier (but the last). The phases may sit in scf.for loops; any
-    other op outside them must be pure, as every thread runs it. The block's
+    other op outside them must be pure or a memref.load, as every thread runs
+    it (with such loads, each phase also starts with a barrier, so that no
+    thread writes what another has yet to read). The block's
     allocas become workgroup attributions, except one that every use indexes
     first by its phase's thread, which becomes a private attribution without that
     dim. Anything else is an error.
@@ -41,6 +43,31 @@ def MapBlockPhasesToGpu : Pass<"omc-map-block-phases-to-gpu", "::mlir::func::Fun
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::gpu::GPUDialect",
+    "::mlir::scf::SCFDialect",
+  ];
+}
+
+def MapRowsToBlocks : Pass<"omc-map-rows-to-blocks", "::mlir::func::FuncOp"> {
+  let summary = "Map each row of a parallel nest whose rows reduce to one thread block";
+  let description = [{
+    An outermost scf.parallel nest (perfectly nested, at most 3 dims in all)
+    whose innermost body reduces in scf.for loops, each folding every iteration
+    into a rank-0 alloca of the body by one associative operation (max, min, or
+    a float sum or product marked reassoc), and otherwise holds only 1-d inner
+    scf.parallel loops, stores, loads, rank-0 allocas and pure ops, becomes phase
+    form (see omc-map-block-phases-to-gpu): one block per row. A reduction loop
+    becomes a phase in which each thread folds a strided share into a partial,
+    a tree of phases over the partials in a shared buffer, and a one-thread
+    phase that folds the total into the alloca; an inner parallel loop becomes a
+    phase of strided shares; a store becomes a one-thread phase. The loop's other
+    stores must write, at its index, buffers it does not read. Threads: the
+    reductions' trip count rounded up to a power of two in [32, 256] (256 when
+    not a constant). Other nests are left alone.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::gpu::GPUDialect",
+    "::mlir::memref::MemRefDialect",
     "::mlir::scf::SCFDialect",
   ];
 }

@@ -85,7 +85,7 @@ func.func @store_outside_phases(%out: memref<4xf32>) {
   %c4 = arith.constant 4 : index
   %one = arith.constant 1.0 : f32
   scf.parallel (%b) = (%c0) to (%c4) step (%c1) {
-    // expected-error @+1 {{nvptx: memref.store runs outside the block's thread phases but is not pure}}
+    // expected-error @+1 {{nvptx: memref.store runs outside the block's thread phases but is neither pure nor a load}}
     memref.store %one, %out[%b] : memref<4xf32>
     scf.parallel (%t) = (%c0) to (%c4) step (%c1) {
       scf.reduce

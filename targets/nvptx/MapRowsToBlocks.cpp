@@ -1,0 +1,394 @@
+//===- MapRowsToBlocks.cpp - a row with reductions -> one thread block -------===//
+//
+// A LayerNorm or a ReduceMean lowers to a parallel nest over rows whose body
+// reduces each row in sequential loops (a scalar buffer updated by one associative
+// operation), then uses the results. One thread per row leaves a GPU idle when rows
+// are few and long (GPT-2's LayerNorm: 128 rows of 768). Here each row becomes a
+// thread block instead, in phase form (see MapBlockPhasesToGpu.cpp):
+//   - a reduction loop: each thread folds a strided share of the iterations into a
+//     partial, the partials are combined in shared memory as a tree, and one
+//     thread folds the result into the scalar buffer;
+//   - an inner parallel loop: each thread runs a strided share of the iterations;
+//   - a store of the row's own: one thread;
+//   - pure ops and loads: every thread alike.
+// Only rows whose body is all of that are mapped; other nests keep one thread per
+// iteration (omc-map-parallel-loops-to-gpu).
+//
+//===----------------------------------------------------------------------===//
+
+#include "targets/nvptx/Passes.h"
+
+#include "compiler/parallel/BufferRoot.h"
+
+#include "mlir/Dialect/GPU/Transforms/ParallelLoopMapper.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+using namespace mlir;
+
+namespace omc::nvptx {
+
+#define GEN_PASS_DEF_MAPROWSTOBLOCKS
+#include "targets/nvptx/Passes.h.inc"
+
+namespace {
+
+constexpr int64_t kMaxThreads = 256, kMinThreads = 32;
+
+// A loop that folds each iteration's value into a scalar buffer:
+// %a = load %acc[]; %b = combine %a, %x; store %b, %acc[].
+struct Reduction {
+  memref::AllocaOp accumulator;
+  memref::LoadOp load;
+  memref::StoreOp store;
+  Operation *combine;
+};
+
+bool isScalarBufferOf(Value buffer, Block *row) {
+  auto alloca = buffer.getDefiningOp<memref::AllocaOp>();
+  return alloca && alloca->getBlock() == row && alloca.getType().getRank() == 0;
+}
+
+// The value that leaves `combine`'s result unchanged, or null where the operation
+// may not be regrouped (float sums and products only with reassoc).
+TypedAttr identityOf(Operation *combine) {
+  auto type = dyn_cast<FloatType>(combine->getResult(0).getType());
+  if (!type)
+    return nullptr;
+  auto reassociable = [&] {
+    auto flags = cast<arith::ArithFastMathInterface>(combine).getFastMathFlagsAttr();
+    return flags && bitEnumContainsAll(flags.getValue(), arith::FastMathFlags::reassoc);
+  };
+  const llvm::fltSemantics &semantics = type.getFloatSemantics();
+  if (isa<arith::AddFOp>(combine) && reassociable())
+    return FloatAttr::get(type, 0.0);
+  if (isa<arith::MulFOp>(combine) && reassociable())
+    return FloatAttr::get(type, 1.0);
+  if (isa<arith::MaximumFOp, arith::MaxNumFOp>(combine))
+    return FloatAttr::get(type, llvm::APFloat::getInf(semantics, /*Negative=*/true));
+  if (isa<arith::MinimumFOp, arith::MinNumFOp>(combine))
+    return FloatAttr::get(type, llvm::APFloat::getInf(semantics, /*Negative=*/false));
+  return nullptr;
+}
+
+// `loop` as a Reduction, if its iterations depend on each other only through it:
+// any other store writes, at the loop's index, a buffer the loop does not read.
+std::optional<Reduction> matchReduction(scf::ForOp loop, Block *row) {
+  if (loop.getNumResults() != 0)
+    return std::nullopt;
+  std::optional<Reduction> found;
+  SmallVector<memref::StoreOp> otherStores;
+  SmallVector<Value> readRoots;
+  for (Operation &op : loop.getBody()->without_terminator()) {
+    if (op.getNumRegions() != 0)
+      return std::nullopt;
+    if (auto load = dyn_cast<memref::LoadOp>(op)) {
+      if (!isScalarBufferOf(load.getMemref(), row)) {
+        readRoots.push_back(bufferRoot(load.getMemref()));
+        continue;
+      }
+      if (found || !load->hasOneUse())
+        return std::nullopt;
+      Operation *combine = *load->getUsers().begin();
+      if (combine->getBlock() != loop.getBody() || !identityOf(combine) ||
+          !combine->getResult(0).hasOneUse())
+        return std::nullopt;
+      auto store = dyn_cast<memref::StoreOp>(*combine->getUsers().begin());
+      if (!store || store.getMemref() != load.getMemref() ||
+          store.getValueToStore() != combine->getResult(0))
+        return std::nullopt;
+      found = Reduction{load.getMemref().getDefiningOp<memref::AllocaOp>(), load, store,
+                        combine};
+      continue;
+    }
+    if (auto store = dyn_cast<memref::StoreOp>(op)) {
+      if (found && store == found->store)
+        continue;
+      if (isScalarBufferOf(store.getMemref(), row))
+        return std::nullopt;
+      otherStores.push_back(store);
+      continue;
+    }
+    if (!isMemoryEffectFree(&op))
+      return std::nullopt;
+  }
+  if (!found)
+    return std::nullopt;
+  // The accumulator is touched by nothing else in the loop.
+  for (Operation *user : found->accumulator->getUsers())
+    if (loop->isAncestor(user) && user != found->load && user != found->store)
+      return std::nullopt;
+  for (memref::StoreOp store : otherStores) {
+    if (llvm::is_contained(readRoots, bufferRoot(store.getMemref())) ||
+        !llvm::is_contained(store.getIndices(), loop.getInductionVar()))
+      return std::nullopt;
+  }
+  return found;
+}
+
+// Threads per block: the reductions' trip count rounded up to a power of two,
+// within [kMinThreads, kMaxThreads]; kMaxThreads when one is not a constant.
+int64_t threadsFor(ArrayRef<scf::ForOp> reductions) {
+  int64_t longest = 0;
+  for (scf::ForOp loop : reductions) {
+    std::optional<int64_t> lb = getConstantIntValue(loop.getLowerBound());
+    std::optional<int64_t> ub = getConstantIntValue(loop.getUpperBound());
+    std::optional<int64_t> step = getConstantIntValue(loop.getStep());
+    if (!lb || !ub || !step || *step <= 0)
+      return kMaxThreads;
+    longest = std::max(longest, (*ub - *lb + *step - 1) / *step);
+  }
+  int64_t threads = kMinThreads;
+  while (threads < longest && threads < kMaxThreads)
+    threads *= 2;
+  return threads;
+}
+
+// The ops of a row, checked: reductions found, and nothing that this mapping
+// cannot place.
+std::optional<SmallVector<scf::ForOp>> planRow(Block *row) {
+  SmallVector<scf::ForOp> reductions;
+  for (Operation &op : row->without_terminator()) {
+    if (auto loop = dyn_cast<scf::ForOp>(op)) {
+      if (!matchReduction(loop, row))
+        return std::nullopt;
+      reductions.push_back(loop);
+      continue;
+    }
+    if (auto inner = dyn_cast<scf::ParallelOp>(op)) {
+      if (inner.getNumLoops() != 1 || !inner.getInitVals().empty())
+        return std::nullopt;
+      continue;
+    }
+    if (isa<memref::AllocaOp>(op)) {
+      if (!isScalarBufferOf(cast<memref::AllocaOp>(op), row))
+        return std::nullopt;
+      continue;
+    }
+    if (isa<memref::StoreOp, memref::LoadOp>(op) ||
+        (isMemoryEffectFree(&op) && op.getNumRegions() == 0))
+      continue;
+    return std::nullopt;
+  }
+  if (reductions.empty())
+    return std::nullopt;
+  return reductions;
+}
+
+void mapTo(scf::ParallelOp loop, ArrayRef<gpu::Processor> processors) {
+  MLIRContext *context = loop.getContext();
+  AffineMap identity = AffineMap::getMultiDimIdentityMap(1, context);
+  SmallVector<gpu::ParallelLoopDimMappingAttr> mapping;
+  for (gpu::Processor processor : processors)
+    mapping.push_back(gpu::ParallelLoopDimMappingAttr::get(context, processor, identity,
+                                                           identity));
+  (void)gpu::setMappingAttr(loop, mapping);
+}
+
+class RowMapper {
+public:
+  RowMapper(OpBuilder &builder, Location loc, int64_t threads)
+      : builder(builder), loc(loc), threads(threads) {}
+
+  // One phase over `count` threads; `body` gets the thread.
+  void phase(int64_t count, function_ref<void(Value thread)> body) {
+    auto loop = scf::ParallelOp::create(
+        builder, loc, ValueRange{index(0)}, ValueRange{index(count)}, ValueRange{index(1)},
+        [&](OpBuilder &inner, Location, ValueRange ivs) {
+          OpBuilder::InsertionGuard guard(builder);
+          builder.setInsertionPoint(inner.getInsertionBlock(), inner.getInsertionPoint());
+          body(ivs[0]);
+        });
+    mapTo(loop, {gpu::Processor::ThreadX});
+  }
+
+  // for (i = lb + thread * step; i < ub; i += threads * step) body(i), with `carried`.
+  scf::ForOp stridedLoop(Value thread, Value lb, Value ub, Value step, ValueRange carried) {
+    Value start = arith::AddIOp::create(builder, loc, lb,
+                                        arith::MulIOp::create(builder, loc, thread, step));
+    Value stride = arith::MulIOp::create(builder, loc, step, index(threads));
+    return scf::ForOp::create(builder, loc, start, ub, stride, carried);
+  }
+
+  void reduce(scf::ForOp loop, Reduction reduction, IRMapping &mapping,
+              Value partials) {
+    Value accumulator = mapping.lookup(reduction.accumulator.getResult());
+    TypedAttr identity = identityOf(reduction.combine);
+    Value lb = mapping.lookupOrDefault(loop.getLowerBound());
+    Value ub = mapping.lookupOrDefault(loop.getUpperBound());
+    Value step = mapping.lookupOrDefault(loop.getStep());
+    // Each thread's partial over its share.
+    phase(threads, [&](Value thread) {
+      Value start = arith::ConstantOp::create(builder, loc, identity);
+      scf::ForOp share = stridedLoop(thread, lb, ub, step, ValueRange{start});
+      {
+        OpBuilder::InsertionGuard guard(builder);
+        builder.setInsertionPointToStart(share.getBody());
+        IRMapping inner = mapping;
+        inner.map(loop.getInductionVar(), share.getInductionVar());
+        inner.map(reduction.load.getResult(), share.getRegionIterArgs()[0]);
+        for (Operation &op : loop.getBody()->without_terminator())
+          if (&op != reduction.load && &op != reduction.store)
+            builder.clone(op, inner);
+        scf::YieldOp::create(builder, loc,
+                             inner.lookup(reduction.combine->getResult(0)));
+      }
+      memref::StoreOp::create(builder, loc, share.getResult(0), partials, thread);
+    });
+    // The partials halved in each step, the upper half folded into the lower.
+    for (int64_t half = threads / 2; half >= 1; half /= 2)
+      phase(half, [&](Value thread) {
+        Value upper = arith::AddIOp::create(builder, loc, thread, index(half));
+        Value a = memref::LoadOp::create(builder, loc, partials, thread);
+        Value b = memref::LoadOp::create(builder, loc, partials, upper);
+        memref::StoreOp::create(builder, loc, combine(reduction, a, b), partials, thread);
+      });
+    // Into the scalar buffer, as the loop would have left it.
+    phase(1, [&](Value) {
+      Value total = memref::LoadOp::create(builder, loc, partials, index(0));
+      Value before = memref::LoadOp::create(builder, loc, accumulator);
+      memref::StoreOp::create(builder, loc, combine(reduction, before, total), accumulator);
+    });
+  }
+
+  void spread(scf::ParallelOp inner, IRMapping &mapping) {
+    phase(threads, [&](Value thread) {
+      scf::ForOp share = stridedLoop(thread, mapping.lookupOrDefault(inner.getLowerBound()[0]),
+                                     mapping.lookupOrDefault(inner.getUpperBound()[0]),
+                                     mapping.lookupOrDefault(inner.getStep()[0]), ValueRange());
+      OpBuilder::InsertionGuard guard(builder);
+      builder.setInsertionPoint(share.getBody()->getTerminator());
+      IRMapping body = mapping;
+      body.map(inner.getInductionVars()[0], share.getInductionVar());
+      for (Operation &op : inner.getBody()->without_terminator())
+        builder.clone(op, body);
+    });
+  }
+
+  void byOneThread(Operation *op, IRMapping &mapping) {
+    phase(1, [&](Value) { builder.clone(*op, mapping); });
+  }
+
+private:
+  Value index(int64_t value) { return arith::ConstantIndexOp::create(builder, loc, value); }
+
+  // The reduction's operation on `a` and `b`, with its flags.
+  Value combine(Reduction &reduction, Value a, Value b) {
+    IRMapping operands;
+    operands.map(reduction.combine->getOperand(0), a);
+    operands.map(reduction.combine->getOperand(1), b);
+    return builder.clone(*reduction.combine, operands)->getResult(0);
+  }
+
+  OpBuilder &builder;
+  Location loc;
+  int64_t threads;
+};
+
+// `root` and its perfectly nested parallel loops (at most 3 dims, bounds from
+// outside), or nothing; `row` is the innermost body.
+std::optional<SmallVector<scf::ParallelOp>> rowNest(scf::ParallelOp root) {
+  SmallVector<scf::ParallelOp> nest = {root};
+  while (true) {
+    scf::ParallelOp innermost = nest.back();
+    if (!innermost.getInitVals().empty())
+      return std::nullopt;
+    Block *body = innermost.getBody();
+    auto inner = llvm::hasSingleElement(body->without_terminator())
+                     ? dyn_cast<scf::ParallelOp>(body->front())
+                     : nullptr;
+    auto definedOutside = [&](Value value) { return root.isDefinedOutsideOfLoop(value); };
+    if (!inner || !inner.getInitVals().empty() ||
+        !llvm::all_of(inner.getLowerBound(), definedOutside) ||
+        !llvm::all_of(inner.getUpperBound(), definedOutside) ||
+        !llvm::all_of(inner.getStep(), definedOutside))
+      break;
+    nest.push_back(inner);
+  }
+  int64_t dims = 0;
+  for (scf::ParallelOp loop : nest)
+    dims += loop.getNumLoops();
+  if (dims > 3)
+    return std::nullopt;
+  return nest;
+}
+
+void mapRows(SmallVector<scf::ParallelOp> nest, ArrayRef<scf::ForOp> reductions) {
+  scf::ParallelOp root = nest.front();
+  Block *row = nest.back().getBody();
+  OpBuilder builder(root);
+  Location loc = root.getLoc();
+  SmallVector<Value> lbs, ubs, steps, ivs;
+  for (scf::ParallelOp &loop : nest) {
+    llvm::append_range(lbs, loop.getLowerBound());
+    llvm::append_range(ubs, loop.getUpperBound());
+    llvm::append_range(steps, loop.getStep());
+    llvm::append_range(ivs, loop.getInductionVars());
+  }
+  int64_t threads = threadsFor(reductions);
+  // The last dim, the fastest, on x (whose grid may be largest), the others on y, z.
+  SmallVector<gpu::Processor> processors;
+  const gpu::Processor order[] = {gpu::Processor::BlockX, gpu::Processor::BlockY,
+                                  gpu::Processor::BlockZ};
+  for (size_t i = 0; i < ivs.size(); ++i)
+    processors.push_back(order[ivs.size() - 1 - i]);
+
+  auto blocks = scf::ParallelOp::create(
+      builder, loc, lbs, ubs, steps, [&](OpBuilder &inner, Location, ValueRange blockIvs) {
+        OpBuilder body(inner.getContext());
+        body.setInsertionPoint(inner.getInsertionBlock(), inner.getInsertionPoint());
+        IRMapping mapping;
+        mapping.map(ivs, blockIvs);
+        // The buffers first, at the top of the block's body (MapBlockPhasesToGpu).
+        DenseMap<Operation *, Value> partialsOf;
+        for (scf::ForOp loop : reductions) {
+          Type type = matchReduction(loop, row)->combine->getResult(0).getType();
+          partialsOf[loop] = memref::AllocaOp::create(body, loc, MemRefType::get({threads}, type));
+        }
+        for (Operation &op : row->without_terminator())
+          if (isa<memref::AllocaOp>(op))
+            body.clone(op, mapping);
+        RowMapper mapper(body, loc, threads);
+        for (Operation &op : row->without_terminator()) {
+          if (isa<memref::AllocaOp>(op))
+            continue;
+          if (auto loop = dyn_cast<scf::ForOp>(op))
+            mapper.reduce(loop, *matchReduction(loop, row), mapping, partialsOf[loop]);
+          else if (auto inner = dyn_cast<scf::ParallelOp>(op))
+            mapper.spread(inner, mapping);
+          else if (isa<memref::StoreOp>(op))
+            mapper.byOneThread(&op, mapping);
+          else
+            body.clone(op, mapping);
+        }
+      });
+  mapTo(blocks, processors);
+  root.erase();
+}
+
+struct MapRowsToBlocks : impl::MapRowsToBlocksBase<MapRowsToBlocks> {
+  void runOnOperation() override {
+    SmallVector<scf::ParallelOp> roots;
+    getOperation().walk<WalkOrder::PreOrder>([&](Operation *op) {
+      if (isa<gpu::LaunchOp>(op))
+        return WalkResult::skip();
+      if (auto loop = dyn_cast<scf::ParallelOp>(op)) {
+        if (!loop->hasAttr(gpu::getMappingAttrName()))
+          roots.push_back(loop);
+        return WalkResult::skip();
+      }
+      return WalkResult::advance();
+    });
+    for (scf::ParallelOp root : roots) {
+      std::optional<SmallVector<scf::ParallelOp>> nest = rowNest(root);
+      if (!nest)
+        continue;
+      std::optional<SmallVector<scf::ForOp>> reductions = planRow(nest->back().getBody());
+      if (reductions)
+        mapRows(*nest, *reductions);
+    }
+  }
+};
+
+} // namespace
+} // namespace omc::nvptx
