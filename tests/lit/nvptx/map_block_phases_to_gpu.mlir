@@ -78,6 +78,56 @@ func.func @phases(%out: memref<?x64xf32>, %n: index) {
 #block_x = #gpu.loop_dim_map<processor = block_x, map = (d0) -> (d0), bound = (d0) -> (d0)>
 #thread_x = #gpu.loop_dim_map<processor = thread_x, map = (d0) -> (d0), bound = (d0) -> (d0)>
 
+// Every thread loads the shared total outside the phases, so each phase also starts
+// with a barrier: the one-thread phase that writes it again must not run before a
+// slower thread has read it.
+// CHECK-LABEL: func.func @read_between_phases
+// CHECK:           gpu.launch
+// CHECK:             gpu.barrier
+// CHECK:             %[[ONE:.*]] = arith.cmpi ult
+// CHECK-NEXT:        scf.if %[[ONE]] {
+// CHECK:               memref.store %{{.*}}, %[[TOTAL:.*]][]
+// CHECK:             gpu.barrier
+// CHECK:             %[[READ:.*]] = memref.load %[[TOTAL]][]
+// CHECK:             gpu.barrier
+// CHECK:             scf.if
+// CHECK:               memref.store %{{.*}}, %[[TOTAL]][]
+// CHECK:             gpu.barrier
+// CHECK:             gpu.barrier
+// CHECK:             memref.store %[[READ]]
+// CHECK-NEXT:        gpu.terminator
+func.func @read_between_phases(%out: memref<4x8xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c8 = arith.constant 8 : index
+  %one = arith.constant 1.0 : f32
+  %two = arith.constant 2.0 : f32
+  scf.parallel (%b) = (%c0) to (%c4) step (%c1) {
+    %total = memref.alloca() : memref<f32>
+    scf.parallel (%t) = (%c0) to (%c1) step (%c1) {
+      memref.store %one, %total[] : memref<f32>
+      scf.reduce
+    } {mapping = [#thread_x]}
+    %read = memref.load %total[] : memref<f32>
+    scf.parallel (%t) = (%c0) to (%c1) step (%c1) {
+      memref.store %two, %total[] : memref<f32>
+      scf.reduce
+    } {mapping = [#thread_x]}
+    scf.parallel (%t) = (%c0) to (%c8) step (%c1) {
+      memref.store %read, %out[%b, %t] : memref<4x8xf32>
+      scf.reduce
+    } {mapping = [#thread_x]}
+    scf.reduce
+  } {mapping = [#block_x]}
+  return
+}
+
+// -----
+
+#block_x = #gpu.loop_dim_map<processor = block_x, map = (d0) -> (d0), bound = (d0) -> (d0)>
+#thread_x = #gpu.loop_dim_map<processor = thread_x, map = (d0) -> (d0), bound = (d0) -> (d0)>
+
 // Every thread would run the store outside the phases.
 func.func @store_outside_phases(%out: memref<4xf32>) {
   %c0 = arith.constant 0 : index
