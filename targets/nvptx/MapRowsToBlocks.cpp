@@ -19,6 +19,7 @@
 #include "targets/nvptx/Passes.h"
 
 #include "compiler/parallel/BufferRoot.h"
+#include "targets/nvptx/PhaseForm.h"
 
 #include "mlir/Dialect/GPU/Transforms/ParallelLoopMapper.h"
 #include "mlir/IR/IRMapping.h"
@@ -175,16 +176,6 @@ std::optional<SmallVector<scf::ForOp>> planRow(Block *row) {
   return reductions;
 }
 
-void mapTo(scf::ParallelOp loop, ArrayRef<gpu::Processor> processors) {
-  MLIRContext *context = loop.getContext();
-  AffineMap identity = AffineMap::getMultiDimIdentityMap(1, context);
-  SmallVector<gpu::ParallelLoopDimMappingAttr> mapping;
-  for (gpu::Processor processor : processors)
-    mapping.push_back(gpu::ParallelLoopDimMappingAttr::get(context, processor, identity,
-                                                           identity));
-  (void)gpu::setMappingAttr(loop, mapping);
-}
-
 class RowMapper {
 public:
   RowMapper(OpBuilder &builder, Location loc, int64_t threads)
@@ -192,14 +183,7 @@ public:
 
   // One phase over `count` threads; `body` gets the thread.
   void phase(int64_t count, function_ref<void(Value thread)> body) {
-    auto loop = scf::ParallelOp::create(
-        builder, loc, ValueRange{index(0)}, ValueRange{index(count)}, ValueRange{index(1)},
-        [&](OpBuilder &inner, Location, ValueRange ivs) {
-          OpBuilder::InsertionGuard guard(builder);
-          builder.setInsertionPoint(inner.getInsertionBlock(), inner.getInsertionPoint());
-          body(ivs[0]);
-        });
-    mapTo(loop, {gpu::Processor::ThreadX});
+    createThreadPhase(builder, loc, count, body);
   }
 
   // for (i = lb + thread * step; i < ub; i += threads * step) body(i), with `carried`.
@@ -362,7 +346,7 @@ void mapRows(SmallVector<scf::ParallelOp> nest, ArrayRef<scf::ForOp> reductions)
             body.clone(op, mapping);
         }
       });
-  mapTo(blocks, processors);
+  mapLoopTo(blocks, processors);
   root.erase();
 }
 

@@ -19,8 +19,8 @@
 #include "targets/nvptx/Passes.h"
 
 #include "compiler/dialect/krnl/KrnlOps.h"
+#include "targets/nvptx/PhaseForm.h"
 
-#include "mlir/Dialect/GPU/Transforms/ParallelLoopMapper.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 
 using namespace mlir;
@@ -53,16 +53,6 @@ bool isTileable(linalg::MatmulOp op) {
          krnl::matmulEpilogueOf(op) != krnl::MatmulEpilogue::Unknown;
 }
 
-void mapTo(scf::ParallelOp loop, ArrayRef<gpu::Processor> processors) {
-  MLIRContext *context = loop.getContext();
-  AffineMap identity = AffineMap::getMultiDimIdentityMap(1, context);
-  SmallVector<gpu::ParallelLoopDimMappingAttr> mapping;
-  for (gpu::Processor processor : processors)
-    mapping.push_back(gpu::ParallelLoopDimMappingAttr::get(context, processor, identity,
-                                                           identity));
-  (void)gpu::setMappingAttr(loop, mapping);
-}
-
 class MatmulTiler {
 public:
   MatmulTiler(linalg::MatmulOp op)
@@ -83,7 +73,7 @@ public:
           buildTile(ivs[0], ivs[1]);
         });
     // Grid x over the columns: neighbouring blocks read the same rows of A.
-    mapTo(tiles, {gpu::Processor::BlockY, gpu::Processor::BlockX});
+    mapLoopTo(tiles, {gpu::Processor::BlockY, gpu::Processor::BlockX});
     op.erase();
   }
 
@@ -102,14 +92,7 @@ private:
 
   // One phase: an scf.parallel over the block's threads, `body` given the thread.
   void threadPhase(function_ref<void(Value thread)> body) {
-    auto phase = scf::ParallelOp::create(
-        builder, loc, ValueRange{index(0)}, ValueRange{index(kThreads)}, ValueRange{index(1)},
-        [&](OpBuilder &inner, Location, ValueRange ivs) {
-          OpBuilder::InsertionGuard guard(builder);
-          builder.setInsertionPoint(inner.getInsertionBlock(), inner.getInsertionPoint());
-          body(ivs[0]);
-        });
-    mapTo(phase, {gpu::Processor::ThreadX});
+    createThreadPhase(builder, loc, kThreads, body);
   }
 
   // matrix[row, col] where both are in range, else 0.
