@@ -1,6 +1,6 @@
 //===- MapRowsToBlocks.cpp - a row with reductions -> one thread block -------===//
 //
-// A LayerNorm or a ReduceMean lowers to a parallel nest over rows whose body
+// A LayerNorm or a Softmax lowers to a parallel nest over rows whose body
 // reduces each row in sequential loops (a scalar buffer updated by one associative
 // operation), then uses the results. One thread per row leaves a GPU idle when rows
 // are few and long (GPT-2's LayerNorm: 128 rows of 768). Here each row becomes a
@@ -77,6 +77,16 @@ TypedAttr identityOf(Operation *combine) {
 std::optional<Reduction> matchReduction(scf::ForOp loop, Block *row) {
   if (loop.getNumResults() != 0)
     return std::nullopt;
+  // The accumulator: the one scalar buffer of the row that the loop writes. The
+  // loop may read others (an earlier reduction's result).
+  Value accumulator;
+  for (Operation &op : loop.getBody()->without_terminator())
+    if (auto store = dyn_cast<memref::StoreOp>(op))
+      if (isScalarBufferOf(store.getMemref(), row)) {
+        if (accumulator && accumulator != store.getMemref())
+          return std::nullopt;
+        accumulator = store.getMemref();
+      }
   std::optional<Reduction> found;
   SmallVector<memref::StoreOp> otherStores;
   SmallVector<Value> readRoots;
@@ -84,7 +94,7 @@ std::optional<Reduction> matchReduction(scf::ForOp loop, Block *row) {
     if (op.getNumRegions() != 0)
       return std::nullopt;
     if (auto load = dyn_cast<memref::LoadOp>(op)) {
-      if (!isScalarBufferOf(load.getMemref(), row)) {
+      if (load.getMemref() != accumulator) {
         readRoots.push_back(bufferRoot(load.getMemref()));
         continue;
       }

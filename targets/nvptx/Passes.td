@@ -59,7 +59,8 @@ def MapRowsToBlocks : Pass<"omc-map-rows-to-blocks", "::mlir::func::FuncOp"> {
     becomes a phase in which each thread folds a strided share into a partial,
     a tree of phases over the partials in a shared buffer, and a one-thread
     phase that folds the total into the alloca; an inner parallel loop becomes a
-    phase of strided shares; a store becomes a one-thread phase. The loop's other
+    phase of strided shares; a store becomes a one-thread phase. A reduction loop
+    may read other scalars of the row (an earlier reduction's result); its other
     stores must write, at its index, buffers it does not read. Threads: the
     reductions' trip count rounded up to a power of two in [32, 256] (256 when
     not a constant). Other nests are left alone.

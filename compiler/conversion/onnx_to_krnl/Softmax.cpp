@@ -48,7 +48,11 @@ struct SoftmaxLowering : OpConversionPattern<OpTy> {
     auto scalar = MemRefType::get({}, element);
     Value maxBuf = memref::AllocaOp::create(rewriter, loc, scalar);
     Value sumBuf = memref::AllocaOp::create(rewriter, loc, scalar);
-    Value argBuf = memref::AllocaOp::create(rewriter, loc, MemRefType::get({}, rewriter.getIndexType()));
+    // Only Hardmax needs where the maximum is.
+    Value argBuf = kind == Kind::Hardmax
+                       ? memref::AllocaOp::create(rewriter, loc,
+                                                  MemRefType::get({}, rewriter.getIndexType()))
+                       : Value();
 
     SmallVector<Value> outerDims(dims);
     outerDims.erase(outerDims.begin() + axis);
@@ -65,13 +69,16 @@ struct SoftmaxLowering : OpConversionPattern<OpTy> {
       };
 
       store(constantOf(b, loc, element, -INFINITY), maxBuf);
-      store(arith::ConstantIndexOp::create(b, loc, 0), argBuf);
+      if (argBuf)
+        store(arith::ConstantIndexOp::create(b, loc, 0), argBuf);
       buildLoopNest(b, loc, {axisDim}, [&](OpBuilder &b, Location loc, ValueRange k) {
         Value x = krnl::LoadOp::create(b, loc, input, at(k[0]));
         Value max = load(maxBuf);
-        // The first position of the maximum (strictly greater moves it).
-        Value greater = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x, max);
-        store(arith::SelectOp::create(b, loc, greater, k[0], load(argBuf)), argBuf);
+        if (argBuf) {
+          // The first position of the maximum (strictly greater moves it).
+          Value greater = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x, max);
+          store(arith::SelectOp::create(b, loc, greater, k[0], load(argBuf)), argBuf);
+        }
         store(arith::MaximumFOp::create(b, loc, max, x), maxBuf);
       });
 

@@ -1,12 +1,13 @@
 // Rows that reduce, as omc-map-rows-to-blocks puts them in phase form (one block
 // per row), run sequentially on this CPU (upstream's lowering and mlir-runner)
 // against the same computation written with sequential loops, which the pass leaves
-// alone. Per row of x: a sum (with, in the same loop, a store of each centered
-// element) and a max from -100 (not the identity, which the threads' partials
-// start from), stored; then every element scaled by them. The inputs are
-// small integers and the row lengths make exact sums, so the two must agree to the
-// last bit: each case prints the largest |difference| over all outputs (0), then the
-// sum of |outputs| (not 0, so that the outputs are not trivial).
+// alone. Per row of x: a sum; then a max from -100 (not the identity, which the
+// threads' partials start from), whose loop also stores each element less the sum,
+// read from its scalar buffer (as Softmax stores its exponentials); both stored;
+// then every element scaled by them. The inputs are small integers and the row
+// lengths make exact sums, so the two must agree to the last bit: each case prints
+// the largest |difference| over all outputs (0), then the sum of |outputs| (not 0,
+// so that the outputs are not trivial).
 // RUN: omc-opt %s --pass-pipeline='builtin.module(func.func(omc-map-rows-to-blocks))' \
 // RUN:   | /usr/lib/llvm-22/bin/mlir-opt --convert-scf-to-cf --convert-to-llvm --reconcile-unrealized-casts \
 // RUN:   | /usr/lib/llvm-22/bin/mlir-runner -e main -entry-point-result=void \
@@ -47,7 +48,8 @@ func.func @rows(%x: memref<?x?xf32>, %y: memref<?x?xf32>, %z: memref<?x?xf32>,
     memref.store %low, %max[] : memref<f32>
     scf.for %j = %c0 to %cols step %c1 {
       %v = memref.load %x[%r, %j] : memref<?x?xf32>
-      %centered = arith.subf %v, %total : f32
+      %earlier = memref.load %sum[] : memref<f32>
+      %centered = arith.subf %v, %earlier : f32
       memref.store %centered, %z[%r, %j] : memref<?x?xf32>
       %m = memref.load %max[] : memref<f32>
       %n = arith.maximumf %m, %v : f32
