@@ -13,6 +13,8 @@
 
 #include "targets/nvptx/Passes.h"
 
+#include "targets/nvptx/LoopNests.h"
+
 #include "mlir/Dialect/GPU/Transforms/ParallelLoopMapper.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
@@ -225,28 +227,20 @@ void mapBlockLoop(scf::ParallelOp blocks, BlockPlan &plan, StringRef kernelName)
   auto constant = [&](int64_t value) -> Value {
     return arith::ConstantIndexOp::create(builder, loc, value);
   };
-  Value zero = constant(0), one = constant(1);
+  Value one = constant(1);
 
-  // The grid: each block dim's trip count, ceil((ub - lb) / step), 0 when empty.
+  // The grid: each block dim's trip count.
   SmallVector<gpu::Processor> processors = processorsOf(blocks);
   Value grid[3] = {one, one, one};
   Value total = one;
   for (auto [lb, ub, step, processor] : llvm::zip(blocks.getLowerBound(),
                                                   blocks.getUpperBound(), blocks.getStep(),
                                                   processors)) {
-    Value span = arith::MaxSIOp::create(builder, loc,
-                                        arith::SubIOp::create(builder, loc, ub, lb), zero);
-    Value trips = arith::DivUIOp::create(
-        builder, loc, arith::AddIOp::create(builder, loc, span,
-                                            arith::SubIOp::create(builder, loc, step, one)),
-        step);
+    Value trips = tripCount(builder, loc, lb, ub, step);
     grid[static_cast<int>(processor) - static_cast<int>(gpu::Processor::BlockX)] = trips;
     total = arith::MulIOp::create(builder, loc, total, trips);
   }
-  // CUDA rejects a grid of zero blocks.
-  Value nonEmpty = arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::sgt, total, zero);
-  auto ifNonEmpty = scf::IfOp::create(builder, loc, nonEmpty, /*withElseRegion=*/false);
-  builder.setInsertionPointToStart(ifNonEmpty.thenBlock());
+  enterIfAnyIteration(builder, loc, total);
 
   SmallVector<Type> sharedTypes, perThreadTypes;
   for (memref::AllocaOp alloca : plan.shared)

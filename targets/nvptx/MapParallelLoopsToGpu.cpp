@@ -9,6 +9,8 @@
 
 #include "targets/nvptx/Passes.h"
 
+#include "targets/nvptx/LoopNests.h"
+
 #include "mlir/IR/IRMapping.h"
 
 using namespace mlir;
@@ -20,67 +22,23 @@ namespace omc::nvptx {
 
 namespace {
 
-struct LoopDim {
-  Value lowerBound, upperBound, step, inductionVar;
-};
-
-// `root` and the scf.parallel ops perfectly nested in it whose bounds do not
-// depend on the outer ones; returns the innermost, whose body is the work.
-scf::ParallelOp collectNest(scf::ParallelOp root, SmallVectorImpl<LoopDim> &dims) {
-  scf::ParallelOp innermost = root;
-  while (true) {
-    for (auto [lb, ub, step, iv] :
-         llvm::zip(innermost.getLowerBound(), innermost.getUpperBound(), innermost.getStep(),
-                   innermost.getInductionVars()))
-      dims.push_back({lb, ub, step, iv});
-    Block *body = innermost.getBody();
-    if (!llvm::hasSingleElement(body->without_terminator()))
-      return innermost;
-    auto inner = dyn_cast<scf::ParallelOp>(body->front());
-    if (!inner || !inner.getInitVals().empty())
-      return innermost;
-    auto definedOutside = [&](Value value) { return root.isDefinedOutsideOfLoop(value); };
-    if (!llvm::all_of(inner.getLowerBound(), definedOutside) ||
-        !llvm::all_of(inner.getUpperBound(), definedOutside) ||
-        !llvm::all_of(inner.getStep(), definedOutside))
-      return innermost;
-    innermost = inner;
-  }
-}
-
 void mapToLaunch(scf::ParallelOp root, int64_t blockSize, StringRef kernelName) {
-  SmallVector<LoopDim> dims;
-  scf::ParallelOp innermost = collectNest(root, dims);
+  SmallVector<scf::ParallelOp> nest = perfectlyNestedParallels(root);
+  NestDims dims = dimsOf(nest);
   OpBuilder builder(root);
   Location loc = root.getLoc();
-  auto constant = [&](int64_t value) -> Value {
-    return arith::ConstantIndexOp::create(builder, loc, value);
-  };
-  Value zero = constant(0), one = constant(1);
-  // ceil(a / b) for a >= 0, b > 0 (arith.ceildivsi would need arith-expand).
-  auto ceilDiv = [&](Value a, Value b) -> Value {
-    Value rounded = arith::AddIOp::create(builder, loc, a,
-                                          arith::SubIOp::create(builder, loc, b, one));
-    return arith::DivSIOp::create(builder, loc, rounded, b);
-  };
+  Value one = arith::ConstantIndexOp::create(builder, loc, 1);
 
-  // Trip counts: ceil((ub - lb) / step), 0 for an empty range.
   SmallVector<Value> tripCounts;
   Value total = one;
-  for (const LoopDim &dim : dims) {
-    Value span = arith::SubIOp::create(builder, loc, dim.upperBound, dim.lowerBound);
-    span = arith::MaxSIOp::create(builder, loc, span, zero);
-    Value trips = ceilDiv(span, dim.step);
-    tripCounts.push_back(trips);
-    total = arith::MulIOp::create(builder, loc, total, trips);
+  for (auto [lb, ub, step] : llvm::zip(dims.lowerBounds, dims.upperBounds, dims.steps)) {
+    tripCounts.push_back(tripCount(builder, loc, lb, ub, step));
+    total = arith::MulIOp::create(builder, loc, total, tripCounts.back());
   }
-  Value threads = constant(blockSize);
-  Value blocks = ceilDiv(total, threads);
+  Value threads = arith::ConstantIndexOp::create(builder, loc, blockSize);
+  Value blocks = ceilDivIndex(builder, loc, total, threads);
 
-  // CUDA rejects a grid of zero blocks.
-  Value nonEmpty = arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::sgt, total, zero);
-  auto ifNonEmpty = scf::IfOp::create(builder, loc, nonEmpty, /*withElseRegion=*/false);
-  builder.setInsertionPointToStart(ifNonEmpty.thenBlock());
+  enterIfAnyIteration(builder, loc, total);
   // Every kernel goes into one gpu.module, so the library holds one PTX module.
   auto launch = gpu::LaunchOp::create(
       builder, loc, blocks, one, one, threads, one, one, /*dynamicSharedMemorySize=*/nullptr,
@@ -102,15 +60,15 @@ void mapToLaunch(scf::ParallelOp root, int64_t blockSize, StringRef kernelName) 
   builder.setInsertionPointToStart(guard.thenBlock());
   IRMapping mapping;
   Value rest = linear;
-  for (int64_t i = dims.size() - 1; i >= 0; --i) {
+  for (int64_t i = dims.inductionVars.size() - 1; i >= 0; --i) {
     Value index = i == 0 ? rest : arith::RemSIOp::create(builder, loc, rest, tripCounts[i]);
     if (i > 0)
       rest = arith::DivSIOp::create(builder, loc, rest, tripCounts[i]);
-    Value scaled = arith::MulIOp::create(builder, loc, index, dims[i].step);
-    mapping.map(dims[i].inductionVar,
-                arith::AddIOp::create(builder, loc, dims[i].lowerBound, scaled));
+    Value scaled = arith::MulIOp::create(builder, loc, index, dims.steps[i]);
+    mapping.map(dims.inductionVars[i],
+                arith::AddIOp::create(builder, loc, dims.lowerBounds[i], scaled));
   }
-  for (Operation &op : innermost.getBody()->without_terminator())
+  for (Operation &op : nest.back().getBody()->without_terminator())
     builder.clone(op, mapping);
   root.erase();
 }

@@ -19,6 +19,7 @@
 #include "targets/nvptx/Passes.h"
 
 #include "compiler/parallel/BufferRoot.h"
+#include "targets/nvptx/LoopNests.h"
 #include "targets/nvptx/PhaseForm.h"
 
 #include "mlir/Dialect/GPU/Transforms/ParallelLoopMapper.h"
@@ -39,6 +40,7 @@ constexpr int64_t kMaxThreads = 256, kMinThreads = 32;
 // A loop that folds each iteration's value into a scalar buffer:
 // %a = load %acc[]; %b = combine %a, %x; store %b, %acc[].
 struct Reduction {
+  scf::ForOp loop;
   memref::AllocaOp accumulator;
   memref::LoadOp load;
   memref::StoreOp store;
@@ -108,7 +110,7 @@ std::optional<Reduction> matchReduction(scf::ForOp loop, Block *row) {
       if (!store || store.getMemref() != load.getMemref() ||
           store.getValueToStore() != combine->getResult(0))
         return std::nullopt;
-      found = Reduction{load.getMemref().getDefiningOp<memref::AllocaOp>(), load, store,
+      found = Reduction{loop, load.getMemref().getDefiningOp<memref::AllocaOp>(), load, store,
                         combine};
       continue;
     }
@@ -139,9 +141,10 @@ std::optional<Reduction> matchReduction(scf::ForOp loop, Block *row) {
 
 // Threads per block: the reductions' trip count rounded up to a power of two,
 // within [kMinThreads, kMaxThreads]; kMaxThreads when one is not a constant.
-int64_t threadsFor(ArrayRef<scf::ForOp> reductions) {
+int64_t threadsFor(ArrayRef<Reduction> reductions) {
   int64_t longest = 0;
-  for (scf::ForOp loop : reductions) {
+  for (const Reduction &reduction : reductions) {
+    scf::ForOp loop = reduction.loop;
     std::optional<int64_t> lb = getConstantIntValue(loop.getLowerBound());
     std::optional<int64_t> ub = getConstantIntValue(loop.getUpperBound());
     std::optional<int64_t> step = getConstantIntValue(loop.getStep());
@@ -157,13 +160,14 @@ int64_t threadsFor(ArrayRef<scf::ForOp> reductions) {
 
 // The ops of a row, checked: reductions found, and nothing that this mapping
 // cannot place.
-std::optional<SmallVector<scf::ForOp>> planRow(Block *row) {
-  SmallVector<scf::ForOp> reductions;
+std::optional<SmallVector<Reduction>> planRow(Block *row) {
+  SmallVector<Reduction> reductions;
   for (Operation &op : row->without_terminator()) {
     if (auto loop = dyn_cast<scf::ForOp>(op)) {
-      if (!matchReduction(loop, row))
+      std::optional<Reduction> reduction = matchReduction(loop, row);
+      if (!reduction)
         return std::nullopt;
-      reductions.push_back(loop);
+      reductions.push_back(*reduction);
       continue;
     }
     if (auto inner = dyn_cast<scf::ParallelOp>(op)) {
@@ -204,8 +208,8 @@ public:
     return scf::ForOp::create(builder, loc, start, ub, stride, carried);
   }
 
-  void reduce(scf::ForOp loop, Reduction reduction, IRMapping &mapping,
-              Value partials) {
+  void reduce(Reduction reduction, IRMapping &mapping, Value partials) {
+    scf::ForOp loop = reduction.loop;
     Value accumulator = mapping.lookup(reduction.accumulator.getResult());
     TypedAttr identity = identityOf(reduction.combine);
     Value lb = mapping.lookupOrDefault(loop.getLowerBound());
@@ -279,81 +283,66 @@ private:
   int64_t threads;
 };
 
-// `root` and its perfectly nested parallel loops (at most 3 dims, bounds from
-// outside), or nothing; `row` is the innermost body.
+// `root` and its perfectly nested parallel loops when they have at most 3 dims in
+// all, or nothing; the last one's body is the row.
 std::optional<SmallVector<scf::ParallelOp>> rowNest(scf::ParallelOp root) {
-  SmallVector<scf::ParallelOp> nest = {root};
-  while (true) {
-    scf::ParallelOp innermost = nest.back();
-    if (!innermost.getInitVals().empty())
-      return std::nullopt;
-    Block *body = innermost.getBody();
-    auto inner = llvm::hasSingleElement(body->without_terminator())
-                     ? dyn_cast<scf::ParallelOp>(body->front())
-                     : nullptr;
-    auto definedOutside = [&](Value value) { return root.isDefinedOutsideOfLoop(value); };
-    if (!inner || !inner.getInitVals().empty() ||
-        !llvm::all_of(inner.getLowerBound(), definedOutside) ||
-        !llvm::all_of(inner.getUpperBound(), definedOutside) ||
-        !llvm::all_of(inner.getStep(), definedOutside))
-      break;
-    nest.push_back(inner);
-  }
-  int64_t dims = 0;
-  for (scf::ParallelOp loop : nest)
-    dims += loop.getNumLoops();
-  if (dims > 3)
+  if (!root.getInitVals().empty())
+    return std::nullopt;
+  SmallVector<scf::ParallelOp> nest = perfectlyNestedParallels(root);
+  if (dimsOf(nest).inductionVars.size() > 3)
     return std::nullopt;
   return nest;
 }
 
-void mapRows(SmallVector<scf::ParallelOp> nest, ArrayRef<scf::ForOp> reductions) {
-  scf::ParallelOp root = nest.front();
-  Block *row = nest.back().getBody();
+void mapRows(ArrayRef<scf::ParallelOp> nest, ArrayRef<Reduction> reductions) {
+  scf::ParallelOp root = nest.front(), innermost = nest.back();
+  Block *row = innermost.getBody();
   OpBuilder builder(root);
   Location loc = root.getLoc();
-  SmallVector<Value> lbs, ubs, steps, ivs;
-  for (scf::ParallelOp &loop : nest) {
-    llvm::append_range(lbs, loop.getLowerBound());
-    llvm::append_range(ubs, loop.getUpperBound());
-    llvm::append_range(steps, loop.getStep());
-    llvm::append_range(ivs, loop.getInductionVars());
-  }
+  NestDims dims = dimsOf(nest);
+  size_t rank = dims.inductionVars.size();
   int64_t threads = threadsFor(reductions);
   // The last dim, the fastest, on x (whose grid may be largest), the others on y, z.
   SmallVector<gpu::Processor> processors;
   const gpu::Processor order[] = {gpu::Processor::BlockX, gpu::Processor::BlockY,
                                   gpu::Processor::BlockZ};
-  for (size_t i = 0; i < ivs.size(); ++i)
-    processors.push_back(order[ivs.size() - 1 - i]);
+  for (size_t i = 0; i < rank; ++i)
+    processors.push_back(order[rank - 1 - i]);
 
   auto blocks = scf::ParallelOp::create(
-      builder, loc, lbs, ubs, steps, [&](OpBuilder &inner, Location, ValueRange blockIvs) {
+      builder, loc, dims.lowerBounds, dims.upperBounds, dims.steps,
+      [&](OpBuilder &inner, Location, ValueRange blockIvs) {
         OpBuilder body(inner.getContext());
         body.setInsertionPoint(inner.getInsertionBlock(), inner.getInsertionPoint());
         IRMapping mapping;
-        mapping.map(ivs, blockIvs);
-        // The buffers first, at the top of the block's body (MapBlockPhasesToGpu).
-        DenseMap<Operation *, Value> partialsOf;
-        for (scf::ForOp loop : reductions) {
-          Type type = matchReduction(loop, row)->combine->getResult(0).getType();
-          partialsOf[loop] = memref::AllocaOp::create(body, loc, MemRefType::get({threads}, type));
+        mapping.map(dims.inductionVars, blockIvs);
+        // The buffers first, at the top of the block's body (MapBlockPhasesToGpu):
+        // each reduction's partials, and the row's scalars.
+        SmallVector<Value> partials;
+        for (const Reduction &reduction : reductions) {
+          Type type = reduction.combine->getResult(0).getType();
+          partials.push_back(
+              memref::AllocaOp::create(body, loc, MemRefType::get({threads}, type)));
         }
         for (Operation &op : row->without_terminator())
           if (isa<memref::AllocaOp>(op))
             body.clone(op, mapping);
+        // The row's scf.for ops are its reductions, in order (planRow).
         RowMapper mapper(body, loc, threads);
+        size_t next = 0;
         for (Operation &op : row->without_terminator()) {
           if (isa<memref::AllocaOp>(op))
             continue;
-          if (auto loop = dyn_cast<scf::ForOp>(op))
-            mapper.reduce(loop, *matchReduction(loop, row), mapping, partialsOf[loop]);
-          else if (auto inner = dyn_cast<scf::ParallelOp>(op))
+          if (isa<scf::ForOp>(op)) {
+            mapper.reduce(reductions[next], mapping, partials[next]);
+            ++next;
+          } else if (auto inner = dyn_cast<scf::ParallelOp>(op)) {
             mapper.spread(inner, mapping);
-          else if (isa<memref::StoreOp>(op))
+          } else if (isa<memref::StoreOp>(op)) {
             mapper.byOneThread(&op, mapping);
-          else
+          } else {
             body.clone(op, mapping);
+          }
         }
       });
   mapLoopTo(blocks, processors);
@@ -377,7 +366,7 @@ struct MapRowsToBlocks : impl::MapRowsToBlocksBase<MapRowsToBlocks> {
       std::optional<SmallVector<scf::ParallelOp>> nest = rowNest(root);
       if (!nest)
         continue;
-      std::optional<SmallVector<scf::ForOp>> reductions = planRow(nest->back().getBody());
+      std::optional<SmallVector<Reduction>> reductions = planRow(nest->back().getBody());
       if (reductions)
         mapRows(*nest, *reductions);
     }

@@ -52,13 +52,13 @@ def read_report(path):
         return {name: int(value) for name, value in (line.split() for line in report)}
 
 
-def run(args, work, library, inputs, extra_env={}, repeat=0):
+def run(args, work, library, inputs, extra_env=None, repeat=0):
     """tools/run on `library` against the stand-in driver: (the process, its counts or None)."""
     report = os.path.join(work, "report.txt")
     if os.path.exists(report):
         os.remove(report)
     env = dict(os.environ, LD_LIBRARY_PATH=os.path.dirname(os.path.abspath(args.fake_driver)),
-               OMC_FAKE_CUDA_REPORT=report, **extra_env)
+               OMC_FAKE_CUDA_REPORT=report, **(extra_env or {}))
     command = [args.run, library, "--output-dir", work]
     for name in inputs:
         command += ["--input", name]

@@ -1,0 +1,61 @@
+//===- LoopNests.cpp - what the GPU mappings of parallel loop nests share -----===//
+
+#include "targets/nvptx/LoopNests.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
+using namespace mlir;
+
+namespace omc::nvptx {
+
+SmallVector<scf::ParallelOp> perfectlyNestedParallels(scf::ParallelOp root) {
+  SmallVector<scf::ParallelOp> nest = {root};
+  auto definedOutside = [&](Value value) { return root.isDefinedOutsideOfLoop(value); };
+  while (true) {
+    Block *body = nest.back().getBody();
+    if (!llvm::hasSingleElement(body->without_terminator()))
+      return nest;
+    auto inner = dyn_cast<scf::ParallelOp>(body->front());
+    if (!inner || !inner.getInitVals().empty() ||
+        !llvm::all_of(inner.getLowerBound(), definedOutside) ||
+        !llvm::all_of(inner.getUpperBound(), definedOutside) ||
+        !llvm::all_of(inner.getStep(), definedOutside))
+      return nest;
+    nest.push_back(inner);
+  }
+}
+
+NestDims dimsOf(ArrayRef<scf::ParallelOp> nest) {
+  NestDims dims;
+  for (scf::ParallelOp loop : nest) {
+    llvm::append_range(dims.lowerBounds, loop.getLowerBound());
+    llvm::append_range(dims.upperBounds, loop.getUpperBound());
+    llvm::append_range(dims.steps, loop.getStep());
+    llvm::append_range(dims.inductionVars, loop.getInductionVars());
+  }
+  return dims;
+}
+
+Value ceilDivIndex(OpBuilder &builder, Location loc, Value a, Value b) {
+  // Not arith.ceildivsi, which would need arith-expand.
+  Value one = arith::ConstantIndexOp::create(builder, loc, 1);
+  Value rounded =
+      arith::AddIOp::create(builder, loc, a, arith::SubIOp::create(builder, loc, b, one));
+  return arith::DivUIOp::create(builder, loc, rounded, b);
+}
+
+Value tripCount(OpBuilder &builder, Location loc, Value lb, Value ub, Value step) {
+  Value zero = arith::ConstantIndexOp::create(builder, loc, 0);
+  Value span = arith::MaxSIOp::create(builder, loc,
+                                      arith::SubIOp::create(builder, loc, ub, lb), zero);
+  return ceilDivIndex(builder, loc, span, step);
+}
+
+void enterIfAnyIteration(OpBuilder &builder, Location loc, Value total) {
+  Value zero = arith::ConstantIndexOp::create(builder, loc, 0);
+  Value any = arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::sgt, total, zero);
+  auto ifAny = scf::IfOp::create(builder, loc, any, /*withElseRegion=*/false);
+  builder.setInsertionPointToStart(ifAny.thenBlock());
+}
+
+} // namespace omc::nvptx

@@ -1,0 +1,34 @@
+//===- LoopNests.h - what the GPU mappings of parallel loop nests share -------===//
+#ifndef OMC_TARGETS_NVPTX_LOOPNESTS_H
+#define OMC_TARGETS_NVPTX_LOOPNESTS_H
+
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+namespace omc::nvptx {
+
+// `root` and the scf.parallel ops perfectly nested in it (without reductions) whose
+// bounds do not depend on the outer ones, outermost first; the last one's body is
+// the work of one iteration of the nest.
+llvm::SmallVector<mlir::scf::ParallelOp> perfectlyNestedParallels(mlir::scf::ParallelOp root);
+
+// The dims of a nest, outermost first, as if it were one scf.parallel.
+struct NestDims {
+  llvm::SmallVector<mlir::Value> lowerBounds, upperBounds, steps, inductionVars;
+};
+NestDims dimsOf(llvm::ArrayRef<mlir::scf::ParallelOp> nest);
+
+// ceil(a / b) for index values a >= 0, b > 0.
+mlir::Value ceilDivIndex(mlir::OpBuilder &builder, mlir::Location loc, mlir::Value a,
+                         mlir::Value b);
+
+// A loop dim's trip count: ceil((ub - lb) / step), 0 for an empty range.
+mlir::Value tripCount(mlir::OpBuilder &builder, mlir::Location loc, mlir::Value lb,
+                      mlir::Value ub, mlir::Value step);
+
+// An scf.if on `total` > 0, with `builder` moved into it: CUDA rejects a grid of no
+// blocks, so a launch over `total` iterations goes inside.
+void enterIfAnyIteration(mlir::OpBuilder &builder, mlir::Location loc, mlir::Value total);
+
+} // namespace omc::nvptx
+
+#endif // OMC_TARGETS_NVPTX_LOOPNESTS_H
