@@ -3,6 +3,7 @@
 #include "targets/nvptx/LoopNests.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 using namespace mlir;
 
@@ -34,6 +35,16 @@ NestDims dimsOf(ArrayRef<scf::ParallelOp> nest) {
     llvm::append_range(dims.inductionVars, loop.getInductionVars());
   }
   return dims;
+}
+
+bool sameIndices(ValueRange a, ValueRange b) {
+  return a.size() == b.size() && llvm::all_of(llvm::zip(a, b), [](auto pair) {
+           auto [x, y] = pair;
+           if (x == y)
+             return true;
+           std::optional<int64_t> cx = getConstantIntValue(x), cy = getConstantIntValue(y);
+           return cx && cy && *cx == *cy;
+         });
 }
 
 Value ceilDivIndex(OpBuilder &builder, Location loc, Value a, Value b) {

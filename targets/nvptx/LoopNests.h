@@ -17,6 +17,10 @@ struct NestDims {
 };
 NestDims dimsOf(llvm::ArrayRef<mlir::scf::ParallelOp> nest);
 
+// Whether two index lists name the same element of one memref: the same values, or
+// equal constants (lowering makes a constant per use).
+bool sameIndices(mlir::ValueRange a, mlir::ValueRange b);
+
 // ceil(a / b) for index values a >= 0, b > 0.
 mlir::Value ceilDivIndex(mlir::OpBuilder &builder, mlir::Location loc, mlir::Value a,
                          mlir::Value b);

@@ -37,11 +37,14 @@ namespace {
 
 constexpr int64_t kMaxThreads = 256, kMinThreads = 32;
 
-// A loop that folds each iteration's value into a scalar buffer:
-// %a = load %acc[]; %b = combine %a, %x; store %b, %acc[].
+// A loop that folds each iteration's value into one element:
+// %a = load %acc[%i...]; %b = combine %a, %x; store %b, %acc[%i...], where the
+// indices do not change in the loop. The element is a scalar buffer of the row
+// (LayerNorm, Softmax) or one of the nest's output (ReduceMean over the last axis).
 struct Reduction {
   scf::ForOp loop;
-  memref::AllocaOp accumulator;
+  Value accumulator;
+  SmallVector<Value> indices;
   memref::LoadOp load;
   memref::StoreOp store;
   Operation *combine;
@@ -74,21 +77,38 @@ TypedAttr identityOf(Operation *combine) {
   return nullptr;
 }
 
+// Whether `store` may be a reduction's: into a scalar buffer of the row, or into
+// any buffer at indices the loop does not change.
+bool isAccumulatorStore(memref::StoreOp store, scf::ForOp loop, Block *row) {
+  if (isScalarBufferOf(store.getMemref(), row))
+    return true;
+  auto outside = [&](Value value) { return loop.isDefinedOutsideOfLoop(value); };
+  return outside(store.getMemref()) && llvm::all_of(store.getIndices(), outside);
+}
+
 // `loop` as a Reduction, if its iterations depend on each other only through it:
 // any other store writes, at the loop's index, a buffer the loop does not read.
+// Into a buffer other than a scalar of the row only when every other load reads
+// along its last dim by the loop's index, so that a block's threads read
+// neighbouring elements (else one thread per row, which keeps that, is better).
 std::optional<Reduction> matchReduction(scf::ForOp loop, Block *row) {
   if (loop.getNumResults() != 0)
     return std::nullopt;
-  // The accumulator: the one scalar buffer of the row that the loop writes. The
-  // loop may read others (an earlier reduction's result).
-  Value accumulator;
+  // The accumulator: the one element that the loop writes where it does not move.
+  // The loop may read other scalars (an earlier reduction's result).
+  memref::StoreOp accumulatorStore;
   for (Operation &op : loop.getBody()->without_terminator())
     if (auto store = dyn_cast<memref::StoreOp>(op))
-      if (isScalarBufferOf(store.getMemref(), row)) {
-        if (accumulator && accumulator != store.getMemref())
+      if (isAccumulatorStore(store, loop, row)) {
+        if (accumulatorStore)
           return std::nullopt;
-        accumulator = store.getMemref();
+        accumulatorStore = store;
       }
+  if (!accumulatorStore)
+    return std::nullopt;
+  Value accumulator = accumulatorStore.getMemref();
+  bool inRow = isScalarBufferOf(accumulator, row);
+  Value iv = loop.getInductionVar();
   std::optional<Reduction> found;
   SmallVector<memref::StoreOp> otherStores;
   SmallVector<Value> readRoots;
@@ -96,7 +116,10 @@ std::optional<Reduction> matchReduction(scf::ForOp loop, Block *row) {
     if (op.getNumRegions() != 0)
       return std::nullopt;
     if (auto load = dyn_cast<memref::LoadOp>(op)) {
-      if (load.getMemref() != accumulator) {
+      if (load.getMemref() != accumulator ||
+          !sameIndices(load.getIndices(), accumulatorStore.getIndices())) {
+        if (!inRow && (load.getIndices().empty() || load.getIndices().back() != iv))
+          return std::nullopt;
         readRoots.push_back(bufferRoot(load.getMemref()));
         continue;
       }
@@ -104,22 +127,17 @@ std::optional<Reduction> matchReduction(scf::ForOp loop, Block *row) {
         return std::nullopt;
       Operation *combine = *load->getUsers().begin();
       if (combine->getBlock() != loop.getBody() || !identityOf(combine) ||
-          !combine->getResult(0).hasOneUse())
+          !combine->getResult(0).hasOneUse() ||
+          *combine->getUsers().begin() != accumulatorStore.getOperation() ||
+          accumulatorStore.getValueToStore() != combine->getResult(0))
         return std::nullopt;
-      auto store = dyn_cast<memref::StoreOp>(*combine->getUsers().begin());
-      if (!store || store.getMemref() != load.getMemref() ||
-          store.getValueToStore() != combine->getResult(0))
-        return std::nullopt;
-      found = Reduction{loop, load.getMemref().getDefiningOp<memref::AllocaOp>(), load, store,
-                        combine};
+      found = Reduction{loop,  accumulator, llvm::to_vector(load.getIndices()),
+                        load,  accumulatorStore, combine};
       continue;
     }
     if (auto store = dyn_cast<memref::StoreOp>(op)) {
-      if (found && store == found->store)
-        continue;
-      if (isScalarBufferOf(store.getMemref(), row))
-        return std::nullopt;
-      otherStores.push_back(store);
+      if (store != accumulatorStore)
+        otherStores.push_back(store);
       continue;
     }
     if (!isMemoryEffectFree(&op))
@@ -127,13 +145,14 @@ std::optional<Reduction> matchReduction(scf::ForOp loop, Block *row) {
   }
   if (!found)
     return std::nullopt;
-  // The accumulator is touched by nothing else in the loop.
-  for (Operation *user : found->accumulator->getUsers())
-    if (loop->isAncestor(user) && user != found->load && user != found->store)
-      return std::nullopt;
+  // Nothing else in the loop reads or writes the accumulator's buffer.
+  Value accumulatorRoot = bufferRoot(accumulator);
+  if (llvm::is_contained(readRoots, accumulatorRoot))
+    return std::nullopt;
   for (memref::StoreOp store : otherStores) {
-    if (llvm::is_contained(readRoots, bufferRoot(store.getMemref())) ||
-        !llvm::is_contained(store.getIndices(), loop.getInductionVar()))
+    Value root = bufferRoot(store.getMemref());
+    if (root == accumulatorRoot || llvm::is_contained(readRoots, root) ||
+        !llvm::is_contained(store.getIndices(), iv))
       return std::nullopt;
   }
   return found;
@@ -210,7 +229,9 @@ public:
 
   void reduce(Reduction reduction, IRMapping &mapping, Value partials) {
     scf::ForOp loop = reduction.loop;
-    Value accumulator = mapping.lookup(reduction.accumulator.getResult());
+    Value accumulator = mapping.lookupOrDefault(reduction.accumulator);
+    SmallVector<Value> indices = llvm::map_to_vector(
+        reduction.indices, [&](Value index) { return mapping.lookupOrDefault(index); });
     TypedAttr identity = identityOf(reduction.combine);
     Value lb = mapping.lookupOrDefault(loop.getLowerBound());
     Value ub = mapping.lookupOrDefault(loop.getUpperBound());
@@ -244,8 +265,9 @@ public:
     // Into the scalar buffer, as the loop would have left it.
     phase(1, [&](Value) {
       Value total = memref::LoadOp::create(builder, loc, partials, index(0));
-      Value before = memref::LoadOp::create(builder, loc, accumulator);
-      memref::StoreOp::create(builder, loc, combine(reduction, before, total), accumulator);
+      Value before = memref::LoadOp::create(builder, loc, accumulator, indices);
+      memref::StoreOp::create(builder, loc, combine(reduction, before, total), accumulator,
+                              indices);
     });
   }
 
@@ -283,15 +305,12 @@ private:
   int64_t threads;
 };
 
-// `root` and its perfectly nested parallel loops when they have at most 3 dims in
-// all, or nothing; the last one's body is the row.
+// `root` and its perfectly nested parallel loops, or nothing; the last one's body
+// is the row.
 std::optional<SmallVector<scf::ParallelOp>> rowNest(scf::ParallelOp root) {
   if (!root.getInitVals().empty())
     return std::nullopt;
-  SmallVector<scf::ParallelOp> nest = perfectlyNestedParallels(root);
-  if (dimsOf(nest).inductionVars.size() > 3)
-    return std::nullopt;
-  return nest;
+  return perfectlyNestedParallels(root);
 }
 
 void mapRows(ArrayRef<scf::ParallelOp> nest, ArrayRef<Reduction> reductions) {
@@ -300,22 +319,32 @@ void mapRows(ArrayRef<scf::ParallelOp> nest, ArrayRef<Reduction> reductions) {
   OpBuilder builder(root);
   Location loc = root.getLoc();
   NestDims dims = dimsOf(nest);
-  size_t rank = dims.inductionVars.size();
   int64_t threads = threadsFor(reductions);
-  // The last dim, the fastest, on x (whose grid may be largest), the others on y, z.
-  SmallVector<gpu::Processor> processors;
-  const gpu::Processor order[] = {gpu::Processor::BlockX, gpu::Processor::BlockY,
-                                  gpu::Processor::BlockZ};
-  for (size_t i = 0; i < rank; ++i)
-    processors.push_back(order[rank - 1 - i]);
+  // The rows, numbered with the last dim fastest, on grid x alone: its limit is
+  // 2^31 - 1 blocks where y and z stop at 65535.
+  SmallVector<Value> tripCounts;
+  Value rows = arith::ConstantIndexOp::create(builder, loc, 1);
+  for (auto [lb, ub, step] : llvm::zip(dims.lowerBounds, dims.upperBounds, dims.steps)) {
+    tripCounts.push_back(tripCount(builder, loc, lb, ub, step));
+    rows = arith::MulIOp::create(builder, loc, rows, tripCounts.back());
+  }
+  Value zero = arith::ConstantIndexOp::create(builder, loc, 0);
+  Value one = arith::ConstantIndexOp::create(builder, loc, 1);
 
   auto blocks = scf::ParallelOp::create(
-      builder, loc, dims.lowerBounds, dims.upperBounds, dims.steps,
-      [&](OpBuilder &inner, Location, ValueRange blockIvs) {
+      builder, loc, zero, rows, one, [&](OpBuilder &inner, Location, ValueRange blockIvs) {
         OpBuilder body(inner.getContext());
         body.setInsertionPoint(inner.getInsertionBlock(), inner.getInsertionPoint());
         IRMapping mapping;
-        mapping.map(dims.inductionVars, blockIvs);
+        Value rest = blockIvs.front();
+        for (int64_t i = tripCounts.size() - 1; i >= 0; --i) {
+          Value index = i == 0 ? rest : arith::RemUIOp::create(body, loc, rest, tripCounts[i]);
+          if (i > 0)
+            rest = arith::DivUIOp::create(body, loc, rest, tripCounts[i]);
+          Value scaled = arith::MulIOp::create(body, loc, index, dims.steps[i]);
+          mapping.map(dims.inductionVars[i],
+                      arith::AddIOp::create(body, loc, dims.lowerBounds[i], scaled));
+        }
         // The buffers first, at the top of the block's body (MapBlockPhasesToGpu):
         // each reduction's partials, and the row's scalars.
         SmallVector<Value> partials;
@@ -345,7 +374,7 @@ void mapRows(ArrayRef<scf::ParallelOp> nest, ArrayRef<Reduction> reductions) {
           }
         }
       });
-  mapLoopTo(blocks, processors);
+  mapLoopTo(blocks, {gpu::Processor::BlockX});
   root.erase();
 }
 

@@ -94,12 +94,13 @@ public:
     pm.addNestedPass<mlir::func::FuncOp>(createParallelizeAffineLoops());
     pm.addPass(mlir::createLowerAffinePass());
 
-    // Kernels and the buffers they reach: rows that reduce as thread blocks, the
-    // other nests one thread per iteration. First the constants that lowering left
-    // between nested loops are hoisted, so that nests are seen whole (not by the
-    // canonicalizer, which would also fold away loops of one iteration, and with
-    // them a kernel).
+    // Kernels and the buffers they reach: parallel loops moved out of sequential
+    // ones where sound, rows that reduce as thread blocks, the other nests one
+    // thread per iteration. First the constants that lowering left between nested
+    // loops are hoisted, so that nests are seen whole (not by the canonicalizer,
+    // which would also fold away loops of one iteration, and with them a kernel).
     pm.addPass(mlir::createLoopInvariantCodeMotionPass());
+    pm.addNestedPass<mlir::func::FuncOp>(nvptx::createHoistParallelLoops());
     pm.addNestedPass<mlir::func::FuncOp>(nvptx::createMapRowsToBlocks());
     pm.addNestedPass<mlir::func::FuncOp>(nvptx::createMapBlockPhasesToGpu());
     pm.addNestedPass<mlir::func::FuncOp>(nvptx::createMapParallelLoopsToGpu());

@@ -47,18 +47,37 @@ def MapBlockPhasesToGpu : Pass<"omc-map-block-phases-to-gpu", "::mlir::func::Fun
   ];
 }
 
+def HoistParallelLoops : Pass<"omc-hoist-parallel-loops", "::mlir::func::FuncOp"> {
+  let summary = "Swap each scf.for whose body is one scf.parallel with it, where that is sound";
+  let description = [{
+    scf.for { scf.parallel { body } } becomes scf.parallel { scf.for { body } }
+    when the parallel loop's bounds do not depend on the sequential one, its
+    body has no regions and no side effects but loads and stores, and every
+    buffer the body stores to is accessed through one memref at one index list
+    holding each of the parallel loop's indices (each parallel iteration owns
+    what it writes). A reduction over a middle axis then maps to one GPU thread
+    per output element rather than one per outer index.
+  }];
+  let dependentDialects = ["::mlir::scf::SCFDialect"];
+}
+
 def MapRowsToBlocks : Pass<"omc-map-rows-to-blocks", "::mlir::func::FuncOp"> {
   let summary = "Map each row of a parallel nest whose rows reduce to one thread block";
   let description = [{
-    An outermost scf.parallel nest (perfectly nested, at most 3 dims in all)
-    whose innermost body reduces in scf.for loops, each folding every iteration
-    into a rank-0 alloca of the body by one associative operation (max, min, or
-    a float sum or product marked reassoc), and otherwise holds only 1-d inner
+    An outermost scf.parallel nest (perfectly nested) whose innermost body
+    reduces in scf.for loops, each folding every iteration into one element by
+    one associative operation (max, min, or a float sum or product marked
+    reassoc), and otherwise holds only 1-d inner
     scf.parallel loops, stores, loads, rank-0 allocas and pure ops, becomes phase
-    form (see omc-map-block-phases-to-gpu): one block per row. A reduction loop
+    form (see omc-map-block-phases-to-gpu): one block per row, the rows
+    numbered on grid x (whose limit is 2^31 - 1, where y's and z's is 65535).
+    The element is a rank-0 alloca of the body, or any buffer's at indices
+    defined outside the loop; for the latter, every other load in the loop must
+    read along its last dim by the loop's index (so that a block's threads read
+    neighbouring elements). A reduction loop
     becomes a phase in which each thread folds a strided share into a partial,
     a tree of phases over the partials in a shared buffer, and a one-thread
-    phase that folds the total into the alloca; an inner parallel loop becomes a
+    phase that folds the total into the element; an inner parallel loop becomes a
     phase of strided shares; a store becomes a one-thread phase. A reduction loop
     may read other scalars of the row (an earlier reduction's result); its other
     stores must write, at its index, buffers it does not read. Threads: the

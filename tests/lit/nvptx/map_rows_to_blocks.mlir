@@ -1,12 +1,14 @@
 // RUN: omc-opt %s --pass-pipeline='builtin.module(func.func(omc-map-rows-to-blocks))' | FileCheck %s
 
-// A row of 768 that is summed, then normalized: one block per row (x over the
-// last dim), 256 threads. The sum: each thread's strided share (from its index,
+// A row of 768 that is summed, then normalized: one block per row (its index on
+// grid x, scaled by the step and offset), 256 threads. The sum: each thread's strided share (from its index,
 // by 256), the partials halved 8 times in shared memory, then one thread adds the
 // total to the scalar buffer. Every thread reads the result; one stores it; the
 // inner parallel loop is spread over the threads.
 // CHECK-LABEL: func.func @mean_and_scale
-// CHECK:         scf.parallel (%[[R:.*]]) =
+// CHECK:         scf.parallel (%[[B:.*]]) =
+// CHECK:           %[[SCALED:.*]] = arith.muli %[[B]], %c1
+// CHECK:           %[[R:.*]] = arith.addi %c0{{.*}}, %[[SCALED]]
 // CHECK:           %[[PARTIALS:.*]] = memref.alloca() : memref<256xf32>
 // CHECK:           %[[SUM:.*]] = memref.alloca() : memref<f32>
 // CHECK:           scf.parallel ({{.*}}) = (%{{.*}}) to (%c1{{.*}}) step
@@ -111,6 +113,83 @@ func.func @not_reductions(%x: memref<4x8xf32>, %at: memref<4xindex>, %y: memref<
       %s = memref.load %sum[] : memref<f32>
       %t = arith.addf %s, %v fastmath<reassoc> : f32
       memref.store %t, %sum[] : memref<f32>
+    }
+    scf.reduce
+  }
+  return
+}
+
+// ReduceSum over the last axis as lowering leaves it: the sum goes straight into
+// the output, at indices that the loop does not change (two constants 0 alike).
+// The rows of the 2-d nest are numbered on grid x alone and recovered, the last
+// dim fastest; the last phase adds the total to the output's element.
+// CHECK-LABEL: func.func @sum_into_output
+// CHECK:         arith.divui
+// CHECK:         %[[ROWS1:.*]] = arith.divui
+// CHECK:         %[[ROWS:.*]] = arith.muli %{{.*}}, %[[ROWS1]]
+// CHECK:         scf.parallel (%[[B:.*]]) = (%{{.*}}) to (%[[ROWS]]) step
+// CHECK:           %[[INNER:.*]] = arith.remui %[[B]], %[[ROWS1]]
+// CHECK:           %[[OUTER:.*]] = arith.divui %[[B]], %[[ROWS1]]
+// CHECK:           %[[PARTIALS:.*]] = memref.alloca() : memref<64xf32>
+// CHECK:           scf.parallel ({{.*}}) = (%{{.*}}) to (%c64{{.*}}) step
+// CHECK:             scf.for
+// CHECK-COUNT-6:   arith.addf {{.*}} fastmath<reassoc>
+// CHECK:           scf.parallel ({{.*}}) = (%{{.*}}) to (%c1{{.*}}) step
+// CHECK:             %[[TOTAL:.*]] = memref.load %[[PARTIALS]][%c0
+// CHECK:             %[[BEFORE:.*]] = memref.load %arg1[%{{.*}}, %{{.*}}, %c0{{.*}}]
+// CHECK:             %[[AFTER:.*]] = arith.addf %[[BEFORE]], %[[TOTAL]]
+// CHECK:             memref.store %[[AFTER]], %arg1[%{{.*}}, %{{.*}}, %c0{{.*}}]
+// CHECK:         } {mapping = [#gpu.loop_dim_map<processor = block_x
+func.func @sum_into_output(%x: memref<?x?x40xf32>, %y: memref<?x?x1xf32>) {
+  %c0 = arith.constant 0 : index
+  %c0_load = arith.constant 0 : index
+  %c0_store = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c40 = arith.constant 40 : index
+  %n0 = memref.dim %x, %c0 : memref<?x?x40xf32>
+  %n1 = memref.dim %x, %c1 : memref<?x?x40xf32>
+  scf.parallel (%a) = (%c0) to (%n0) step (%c1) {
+    scf.parallel (%b) = (%c0) to (%n1) step (%c1) {
+      scf.for %c = %c0 to %c40 step %c1 {
+        %v = memref.load %x[%a, %b, %c] : memref<?x?x40xf32>
+        %s = memref.load %y[%a, %b, %c0_load] : memref<?x?x1xf32>
+        %t = arith.addf %s, %v fastmath<reassoc> : f32
+        memref.store %t, %y[%a, %b, %c0_store] : memref<?x?x1xf32>
+      }
+      scf.reduce
+    }
+    scf.reduce
+  }
+  return
+}
+
+// Left alone, into the output: a reduction whose loads stride across rows (over a
+// middle axis: one thread per output element reads neighbouring elements, a block
+// would not), and one into an element that the loop also reads elsewhere.
+// CHECK-LABEL: func.func @not_into_output
+// CHECK-NOT:     mapping
+// CHECK:         return
+func.func @not_into_output(%x: memref<4x8x16xf32>, %y: memref<4x1x16xf32>, %z: memref<4x8xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c8 = arith.constant 8 : index
+  %c16 = arith.constant 16 : index
+  scf.parallel (%a, %c) = (%c0, %c0) to (%c4, %c16) step (%c1, %c1) {
+    scf.for %b = %c0 to %c8 step %c1 {
+      %v = memref.load %x[%a, %b, %c] : memref<4x8x16xf32>
+      %m = memref.load %y[%a, %c0, %c] : memref<4x1x16xf32>
+      %n = arith.maximumf %m, %v : f32
+      memref.store %n, %y[%a, %c0, %c] : memref<4x1x16xf32>
+    }
+    scf.reduce
+  }
+  scf.parallel (%a) = (%c0) to (%c4) step (%c1) {
+    scf.for %b = %c1 to %c8 step %c1 {
+      %v = memref.load %z[%a, %b] : memref<4x8xf32>
+      %s = memref.load %z[%a, %c0] : memref<4x8xf32>
+      %t = arith.addf %s, %v fastmath<reassoc> : f32
+      memref.store %t, %z[%a, %c0] : memref<4x8xf32>
     }
     scf.reduce
   }
