@@ -143,14 +143,18 @@ def main():
     peers = Peers(args.device)
     for peer, why in peers.missing.items():
         print(f"{peer}: missing: {why}", file=sys.stderr)
-    rounds = {}
+    rounds, omc_failed = {}, {}
     for round_index in range(args.runs):
         for name in names:
             model_dir = os.path.join(args.models, name)
             input_name, x, path = inputs[name]
             timings = rounds.setdefault(name, {"omc": [], "torch": [], "onnxruntime": []})
-            if args.device == "cuda":
-                timings["omc"].append(omc_latency(args.run, model_dir, path, args.repeat))
+            if args.device == "cuda" and name not in omc_failed:
+                try:
+                    timings["omc"].append(omc_latency(args.run, model_dir, path, args.repeat))
+                except (RuntimeError, subprocess.TimeoutExpired) as e:
+                    omc_failed[name] = str(e)
+                    print(f"omc: {name}: failed: {e}", file=sys.stderr)
             if peers.torch:
                 timings["torch"].append(peers.torch_latency(name, x, args.repeat))
             if "onnxruntime" not in peers.missing:
@@ -158,6 +162,10 @@ def main():
                     peers.ort_latency(name, model_dir, input_name, x, args.repeat))
         print(f"round {round_index + 1}/{args.runs} done", file=sys.stderr)
     shutil.rmtree(work, ignore_errors=True)
+    if omc_failed and args.device == "cuda":
+        status = 1
+    else:
+        status = 0
 
     medians = {name: {impl: statistics.median(t) for impl, t in timings.items() if t}
                for name, timings in rounds.items()}
@@ -171,8 +179,9 @@ def main():
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"device": args.device, "runs": args.runs, "repeat": args.repeat,
-                       "missing": peers.missing, "medians_ms": medians}, f, indent=1)
-    return 0
+                       "missing": peers.missing, "omc_failed": omc_failed,
+                       "medians_ms": medians}, f, indent=1)
+    return status
 
 
 if __name__ == "__main__":

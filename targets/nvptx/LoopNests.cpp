@@ -62,6 +62,19 @@ Value tripCount(OpBuilder &builder, Location loc, Value lb, Value ub, Value step
   return ceilDivIndex(builder, loc, span, step);
 }
 
+void mapDelinearized(OpBuilder &builder, Location loc, Value linear, ArrayRef<Value> tripCounts,
+                     ArrayRef<Value> lowerBounds, ArrayRef<Value> steps,
+                     ValueRange inductionVars, IRMapping &mapping) {
+  Value rest = linear;
+  for (int64_t i = inductionVars.size() - 1; i >= 0; --i) {
+    Value position = i == 0 ? rest : arith::RemUIOp::create(builder, loc, rest, tripCounts[i]);
+    if (i > 0)
+      rest = arith::DivUIOp::create(builder, loc, rest, tripCounts[i]);
+    Value scaled = arith::MulIOp::create(builder, loc, position, steps[i]);
+    mapping.map(inductionVars[i], arith::AddIOp::create(builder, loc, lowerBounds[i], scaled));
+  }
+}
+
 void enterIfAnyIteration(OpBuilder &builder, Location loc, Value total) {
   Value zero = arith::ConstantIndexOp::create(builder, loc, 0);
   Value any = arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::sgt, total, zero);

@@ -3,6 +3,7 @@
 #define OMC_TARGETS_NVPTX_LOOPNESTS_H
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/IRMapping.h"
 
 namespace omc::nvptx {
 
@@ -28,6 +29,14 @@ mlir::Value ceilDivIndex(mlir::OpBuilder &builder, mlir::Location loc, mlir::Val
 // A loop dim's trip count: ceil((ub - lb) / step), 0 for an empty range.
 mlir::Value tripCount(mlir::OpBuilder &builder, mlir::Location loc, mlir::Value lb,
                       mlir::Value ub, mlir::Value step);
+
+// Maps each of a nest's induction vars (outermost first) to its value at iteration
+// `linear` of the nest, numbered with the last dim fastest: the var's lower bound
+// plus its position in its dim times its step.
+void mapDelinearized(mlir::OpBuilder &builder, mlir::Location loc, mlir::Value linear,
+                     mlir::ArrayRef<mlir::Value> tripCounts,
+                     mlir::ArrayRef<mlir::Value> lowerBounds, mlir::ArrayRef<mlir::Value> steps,
+                     mlir::ValueRange inductionVars, mlir::IRMapping &mapping);
 
 // An scf.if on `total` > 0, with `builder` moved into it: CUDA rejects a grid of no
 // blocks, so a launch over `total` iterations goes inside.

@@ -59,15 +59,8 @@ void mapToLaunch(scf::ParallelOp root, int64_t blockSize, StringRef kernelName) 
   // threads touch neighbouring elements.
   builder.setInsertionPointToStart(guard.thenBlock());
   IRMapping mapping;
-  Value rest = linear;
-  for (int64_t i = dims.inductionVars.size() - 1; i >= 0; --i) {
-    Value index = i == 0 ? rest : arith::RemSIOp::create(builder, loc, rest, tripCounts[i]);
-    if (i > 0)
-      rest = arith::DivSIOp::create(builder, loc, rest, tripCounts[i]);
-    Value scaled = arith::MulIOp::create(builder, loc, index, dims.steps[i]);
-    mapping.map(dims.inductionVars[i],
-                arith::AddIOp::create(builder, loc, dims.lowerBounds[i], scaled));
-  }
+  mapDelinearized(builder, loc, linear, tripCounts, dims.lowerBounds, dims.steps,
+                  dims.inductionVars, mapping);
   for (Operation &op : nest.back().getBody()->without_terminator())
     builder.clone(op, mapping);
   root.erase();

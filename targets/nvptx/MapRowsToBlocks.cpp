@@ -1,18 +1,20 @@
 //===- MapRowsToBlocks.cpp - a row with reductions -> one thread block -------===//
 //
-// A LayerNorm or a Softmax lowers to a parallel nest over rows whose body
-// reduces each row in sequential loops (a scalar buffer updated by one associative
-// operation), then uses the results. One thread per row leaves a GPU idle when rows
-// are few and long (GPT-2's LayerNorm: 128 rows of 768). Here each row becomes a
-// thread block instead, in phase form (see MapBlockPhasesToGpu.cpp):
-//   - a reduction loop: each thread folds a strided share of the iterations into a
-//     partial, the partials are combined in shared memory as a tree, and one
-//     thread folds the result into the scalar buffer;
+// A LayerNorm, a Softmax or a ReduceSum over the last axis lowers to a parallel nest
+// over rows whose body reduces each row in sequential loops (one element, a scalar
+// buffer of the row or the output's, updated by one associative operation), then
+// uses the results. One thread per row leaves a GPU idle when rows are few and long
+// (GPT-2's LayerNorm: 128 rows of 768). Here each row becomes a thread block
+// instead, in phase form (see MapBlockPhasesToGpu.cpp):
+//   - a reduction loop (or nest of loops): each thread folds a strided share of the
+//     iterations into a partial, the partials are combined in shared memory as a
+//     tree, and one thread folds the result into the element;
 //   - an inner parallel loop: each thread runs a strided share of the iterations;
 //   - a store of the row's own: one thread;
 //   - pure ops and loads: every thread alike.
 // Only rows whose body is all of that are mapped; other nests keep one thread per
-// iteration (omc-map-parallel-loops-to-gpu).
+// iteration (omc-map-parallel-loops-to-gpu). A whole reduction (over every axis),
+// which has no parallel loop at all, becomes one row: one block.
 //
 //===----------------------------------------------------------------------===//
 
@@ -42,7 +44,8 @@ constexpr int64_t kMaxThreads = 256, kMinThreads = 32;
 // indices do not change in the loop. The element is a scalar buffer of the row
 // (LayerNorm, Softmax) or one of the nest's output (ReduceMean over the last axis).
 struct Reduction {
-  scf::ForOp loop;
+  scf::ForOp loop;                   // the innermost loop, whose body folds
+  SmallVector<scf::ForOp> nest;      // the loops over the reduced axes, outermost first
   Value accumulator;
   SmallVector<Value> indices;
   memref::LoadOp load;
@@ -131,7 +134,7 @@ std::optional<Reduction> matchReduction(scf::ForOp loop, Block *row) {
           *combine->getUsers().begin() != accumulatorStore.getOperation() ||
           accumulatorStore.getValueToStore() != combine->getResult(0))
         return std::nullopt;
-      found = Reduction{loop,  accumulator, llvm::to_vector(load.getIndices()),
+      found = Reduction{loop,  {loop},          accumulator, llvm::to_vector(load.getIndices()),
                         load,  accumulatorStore, combine};
       continue;
     }
@@ -158,18 +161,58 @@ std::optional<Reduction> matchReduction(scf::ForOp loop, Block *row) {
   return found;
 }
 
+// `outer` and the scf.for loops perfectly nested in it, as one Reduction over all
+// their iterations (ReduceSum over the last two axes; over all of them), or nothing.
+// The inner loops' bounds and the accumulator's indices must not depend on the
+// nest; the innermost loop's body may store nothing else.
+std::optional<Reduction> matchReductionNest(scf::ForOp outer, Block *row) {
+  SmallVector<scf::ForOp> nest = {outer};
+  auto outside = [&](Value value) { return outer.isDefinedOutsideOfLoop(value); };
+  while (true) {
+    Block *body = nest.back().getBody();
+    auto inner = dyn_cast<scf::ForOp>(body->front());
+    if (!inner || !llvm::hasSingleElement(body->without_terminator()))
+      break;
+    if (inner.getNumResults() != 0 || !outside(inner.getLowerBound()) ||
+        !outside(inner.getUpperBound()) || !outside(inner.getStep()))
+      return std::nullopt;
+    nest.push_back(inner);
+  }
+  std::optional<Reduction> reduction = matchReduction(nest.back(), row);
+  if (!reduction || !outside(reduction->accumulator) ||
+      !llvm::all_of(reduction->indices, outside))
+    return std::nullopt;
+  if (nest.size() > 1)
+    for (Operation &op : nest.back().getBody()->without_terminator())
+      if (isa<memref::StoreOp>(op) && &op != reduction->store.getOperation())
+        return std::nullopt;
+  reduction->nest = nest;
+  return reduction;
+}
+
+// The number of iterations of a reduction's nest, if constant.
+std::optional<int64_t> constantTrips(const Reduction &reduction) {
+  int64_t trips = 1;
+  for (scf::ForOp loop : reduction.nest) {
+    std::optional<int64_t> lb = getConstantIntValue(loop.getLowerBound());
+    std::optional<int64_t> ub = getConstantIntValue(loop.getUpperBound());
+    std::optional<int64_t> step = getConstantIntValue(loop.getStep());
+    if (!lb || !ub || !step || *step <= 0)
+      return std::nullopt;
+    trips *= std::max<int64_t>(0, (*ub - *lb + *step - 1) / *step);
+  }
+  return trips;
+}
+
 // Threads per block: the reductions' trip count rounded up to a power of two,
 // within [kMinThreads, kMaxThreads]; kMaxThreads when one is not a constant.
 int64_t threadsFor(ArrayRef<Reduction> reductions) {
   int64_t longest = 0;
   for (const Reduction &reduction : reductions) {
-    scf::ForOp loop = reduction.loop;
-    std::optional<int64_t> lb = getConstantIntValue(loop.getLowerBound());
-    std::optional<int64_t> ub = getConstantIntValue(loop.getUpperBound());
-    std::optional<int64_t> step = getConstantIntValue(loop.getStep());
-    if (!lb || !ub || !step || *step <= 0)
+    std::optional<int64_t> trips = constantTrips(reduction);
+    if (!trips)
       return kMaxThreads;
-    longest = std::max(longest, (*ub - *lb + *step - 1) / *step);
+    longest = std::max(longest, *trips);
   }
   int64_t threads = kMinThreads;
   while (threads < longest && threads < kMaxThreads)
@@ -183,14 +226,18 @@ std::optional<SmallVector<Reduction>> planRow(Block *row) {
   SmallVector<Reduction> reductions;
   for (Operation &op : row->without_terminator()) {
     if (auto loop = dyn_cast<scf::ForOp>(op)) {
-      std::optional<Reduction> reduction = matchReduction(loop, row);
+      std::optional<Reduction> reduction = matchReductionNest(loop, row);
       if (!reduction)
         return std::nullopt;
       reductions.push_back(*reduction);
       continue;
     }
     if (auto inner = dyn_cast<scf::ParallelOp>(op)) {
-      if (inner.getNumLoops() != 1 || !inner.getInitVals().empty())
+      // Spread over the threads as one loop: a perfect nest, with no parallel
+      // loop below it.
+      Block *body = perfectlyNestedParallels(inner).back().getBody();
+      auto nestedParallel = [](scf::ParallelOp) { return WalkResult::interrupt(); };
+      if (!inner.getInitVals().empty() || body->walk(nestedParallel).wasInterrupted())
         return std::nullopt;
       continue;
     }
@@ -227,24 +274,52 @@ public:
     return scf::ForOp::create(builder, loc, start, ub, stride, carried);
   }
 
+  // A loop over `thread`'s share of the iterations of dims given by their (mapped)
+  // bounds, numbered with the last dim fastest; `ivs`, the dims' induction vars, are
+  // mapped in `inner` to each iteration's values, computed first in the loop's body.
+  scf::ForOp strideOver(Value thread, ArrayRef<Value> lbs, ArrayRef<Value> ubs,
+                        ArrayRef<Value> steps, ValueRange ivs, ValueRange carried,
+                        IRMapping &inner) {
+    if (ivs.size() == 1) {
+      scf::ForOp share = stridedLoop(thread, lbs[0], ubs[0], steps[0], carried);
+      inner.map(ivs[0], share.getInductionVar());
+      return share;
+    }
+    SmallVector<Value> tripCounts;
+    Value total = index(1);
+    for (auto [lb, ub, step] : llvm::zip(lbs, ubs, steps)) {
+      tripCounts.push_back(tripCount(builder, loc, lb, ub, step));
+      total = arith::MulIOp::create(builder, loc, total, tripCounts.back());
+    }
+    scf::ForOp share = stridedLoop(thread, index(0), total, index(1), carried);
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointToStart(share.getBody());
+    mapDelinearized(builder, loc, share.getInductionVar(), tripCounts, lbs, steps, ivs, inner);
+    return share;
+  }
+
   void reduce(Reduction reduction, IRMapping &mapping, Value partials) {
     scf::ForOp loop = reduction.loop;
     Value accumulator = mapping.lookupOrDefault(reduction.accumulator);
     SmallVector<Value> indices = llvm::map_to_vector(
         reduction.indices, [&](Value index) { return mapping.lookupOrDefault(index); });
     TypedAttr identity = identityOf(reduction.combine);
-    Value lb = mapping.lookupOrDefault(loop.getLowerBound());
-    Value ub = mapping.lookupOrDefault(loop.getUpperBound());
-    Value step = mapping.lookupOrDefault(loop.getStep());
+    auto bound = [&](Value value) { return mapping.lookupOrDefault(value); };
+    SmallVector<Value> lbs, ubs, steps, ivs;
+    for (scf::ForOp nested : reduction.nest) {
+      lbs.push_back(bound(nested.getLowerBound()));
+      ubs.push_back(bound(nested.getUpperBound()));
+      steps.push_back(bound(nested.getStep()));
+      ivs.push_back(nested.getInductionVar());
+    }
     // Each thread's partial over its share.
     phase(threads, [&](Value thread) {
       Value start = arith::ConstantOp::create(builder, loc, identity);
-      scf::ForOp share = stridedLoop(thread, lb, ub, step, ValueRange{start});
+      IRMapping inner = mapping;
+      scf::ForOp share = strideOver(thread, lbs, ubs, steps, ivs, ValueRange{start}, inner);
       {
         OpBuilder::InsertionGuard guard(builder);
-        builder.setInsertionPointToStart(share.getBody());
-        IRMapping inner = mapping;
-        inner.map(loop.getInductionVar(), share.getInductionVar());
+        builder.setInsertionPointToEnd(share.getBody());
         inner.map(reduction.load.getResult(), share.getRegionIterArgs()[0]);
         for (Operation &op : loop.getBody()->without_terminator())
           if (&op != reduction.load && &op != reduction.store)
@@ -272,15 +347,19 @@ public:
   }
 
   void spread(scf::ParallelOp inner, IRMapping &mapping) {
+    SmallVector<scf::ParallelOp> nest = perfectlyNestedParallels(inner);
+    NestDims dims = dimsOf(nest);
+    auto bound = [&](Value value) { return mapping.lookupOrDefault(value); };
+    SmallVector<Value> lbs = llvm::map_to_vector(dims.lowerBounds, bound);
+    SmallVector<Value> ubs = llvm::map_to_vector(dims.upperBounds, bound);
+    SmallVector<Value> steps = llvm::map_to_vector(dims.steps, bound);
     phase(threads, [&](Value thread) {
-      scf::ForOp share = stridedLoop(thread, mapping.lookupOrDefault(inner.getLowerBound()[0]),
-                                     mapping.lookupOrDefault(inner.getUpperBound()[0]),
-                                     mapping.lookupOrDefault(inner.getStep()[0]), ValueRange());
+      IRMapping body = mapping;
+      scf::ForOp share =
+          strideOver(thread, lbs, ubs, steps, dims.inductionVars, ValueRange(), body);
       OpBuilder::InsertionGuard guard(builder);
       builder.setInsertionPoint(share.getBody()->getTerminator());
-      IRMapping body = mapping;
-      body.map(inner.getInductionVars()[0], share.getInductionVar());
-      for (Operation &op : inner.getBody()->without_terminator())
+      for (Operation &op : nest.back().getBody()->without_terminator())
         builder.clone(op, body);
     });
   }
@@ -336,15 +415,8 @@ void mapRows(ArrayRef<scf::ParallelOp> nest, ArrayRef<Reduction> reductions) {
         OpBuilder body(inner.getContext());
         body.setInsertionPoint(inner.getInsertionBlock(), inner.getInsertionPoint());
         IRMapping mapping;
-        Value rest = blockIvs.front();
-        for (int64_t i = tripCounts.size() - 1; i >= 0; --i) {
-          Value index = i == 0 ? rest : arith::RemUIOp::create(body, loc, rest, tripCounts[i]);
-          if (i > 0)
-            rest = arith::DivUIOp::create(body, loc, rest, tripCounts[i]);
-          Value scaled = arith::MulIOp::create(body, loc, index, dims.steps[i]);
-          mapping.map(dims.inductionVars[i],
-                      arith::AddIOp::create(body, loc, dims.lowerBounds[i], scaled));
-        }
+        mapDelinearized(body, loc, blockIvs.front(), tripCounts, dims.lowerBounds, dims.steps,
+                        dims.inductionVars, mapping);
         // The buffers first, at the top of the block's body (MapBlockPhasesToGpu):
         // each reduction's partials, and the row's scalars.
         SmallVector<Value> partials;
@@ -378,15 +450,33 @@ void mapRows(ArrayRef<scf::ParallelOp> nest, ArrayRef<Reduction> reductions) {
   root.erase();
 }
 
+// A whole reduction (ReduceMean over every axis): a sequential nest outside any
+// parallel loop, which would run on the host. In a parallel loop of one iteration,
+// it is a row of its own: one block.
+void mapWholeReduction(scf::ForOp outer, Reduction reduction) {
+  OpBuilder builder(outer);
+  Location loc = outer.getLoc();
+  Value zero = arith::ConstantIndexOp::create(builder, loc, 0);
+  Value one = arith::ConstantIndexOp::create(builder, loc, 1);
+  auto wrapper = scf::ParallelOp::create(builder, loc, zero, one, one);
+  outer->moveBefore(wrapper.getBody()->getTerminator());
+  mapRows({wrapper}, {reduction});
+}
+
 struct MapRowsToBlocks : impl::MapRowsToBlocksBase<MapRowsToBlocks> {
   void runOnOperation() override {
     SmallVector<scf::ParallelOp> roots;
+    SmallVector<scf::ForOp> sequentialRoots;
     getOperation().walk<WalkOrder::PreOrder>([&](Operation *op) {
       if (isa<gpu::LaunchOp>(op))
         return WalkResult::skip();
       if (auto loop = dyn_cast<scf::ParallelOp>(op)) {
         if (!loop->hasAttr(gpu::getMappingAttrName()))
           roots.push_back(loop);
+        return WalkResult::skip();
+      }
+      if (auto loop = dyn_cast<scf::ForOp>(op)) {
+        sequentialRoots.push_back(loop);
         return WalkResult::skip();
       }
       return WalkResult::advance();
@@ -399,6 +489,9 @@ struct MapRowsToBlocks : impl::MapRowsToBlocksBase<MapRowsToBlocks> {
       if (reductions)
         mapRows(*nest, *reductions);
     }
+    for (scf::ForOp root : sequentialRoots)
+      if (std::optional<Reduction> reduction = matchReductionNest(root, root->getBlock()))
+        mapWholeReduction(root, *reduction);
   }
 };
 

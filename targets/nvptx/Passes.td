@@ -65,24 +65,27 @@ def MapRowsToBlocks : Pass<"omc-map-rows-to-blocks", "::mlir::func::FuncOp"> {
   let summary = "Map each row of a parallel nest whose rows reduce to one thread block";
   let description = [{
     An outermost scf.parallel nest (perfectly nested) whose innermost body
-    reduces in scf.for loops, each folding every iteration into one element by
-    one associative operation (max, min, or a float sum or product marked
-    reassoc), and otherwise holds only 1-d inner
-    scf.parallel loops, stores, loads, rank-0 allocas and pure ops, becomes phase
-    form (see omc-map-block-phases-to-gpu): one block per row, the rows
+    reduces in scf.for loops (or perfect nests of them), each folding every
+    iteration into one element by one associative operation (max, min, or a
+    float sum or product marked reassoc), and otherwise holds only 1-d inner
+    scf.parallel loops, stores, loads, rank-0 allocas and pure ops, becomes
+    phase form (see omc-map-block-phases-to-gpu): one block per row, the rows
     numbered on grid x (whose limit is 2^31 - 1, where y's and z's is 65535).
     The element is a rank-0 alloca of the body, or any buffer's at indices
-    defined outside the loop; for the latter, every other load in the loop must
-    read along its last dim by the loop's index (so that a block's threads read
-    neighbouring elements). A reduction loop
-    becomes a phase in which each thread folds a strided share into a partial,
-    a tree of phases over the partials in a shared buffer, and a one-thread
-    phase that folds the total into the element; an inner parallel loop becomes a
-    phase of strided shares; a store becomes a one-thread phase. A reduction loop
-    may read other scalars of the row (an earlier reduction's result); its other
-    stores must write, at its index, buffers it does not read. Threads: the
-    reductions' trip count rounded up to a power of two in [32, 256] (256 when
-    not a constant). Other nests are left alone.
+    defined outside the loops; for the latter, every other load in the
+    innermost loop must read along its last dim by that loop's index (so that
+    a block's threads read neighbouring elements). A reduction becomes a phase
+    in which each thread folds a strided share of its iterations (of a nest's,
+    numbered with the last loop fastest) into a partial, a tree of phases over
+    the partials in a shared buffer, and a one-thread phase that folds the
+    total into the element; an inner parallel loop becomes a phase of strided
+    shares; a store becomes a one-thread phase. A reduction loop may read
+    other scalars of the row (an earlier reduction's result); its other stores
+    must write, at its index, buffers it does not read (a nest's may store
+    nothing else). Threads: the reductions' trip count rounded up to a power
+    of two in [32, 256] (256 when not a constant). A sequential nest outside
+    any parallel loop that is such a reduction (ReduceMean over every axis)
+    becomes a row of its own: one block. Other nests are left alone.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

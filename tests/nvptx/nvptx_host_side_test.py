@@ -104,13 +104,25 @@ def run_case(args, folder):
 def check_suite(args):
     cases = sorted(c for c in os.listdir(args.suite)
                    if os.path.isfile(os.path.join(args.suite, c, "model.onnx")))
+    known = set()
+    if args.not_compiling:
+        with open(args.not_compiling) as f:
+            known = {line.split("\t")[0] for line in f if line.strip() and not line.startswith("#")}
     ran = not_compiled = failed = 0
     with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         results = pool.map(lambda case: run_case(args, os.path.join(args.suite, case)), cases)
         for case, problems in zip(cases, results):
             if problems is None:
                 not_compiled += 1
+                if args.not_compiling and case not in known:
+                    failed += 1
+                    print(f"FAIL {case}: does not compile for nvptx, and is not listed in "
+                          f"{os.path.basename(args.not_compiling)}")
                 continue
+            if case in known:
+                failed += 1
+                print(f"FAIL {case}: compiles now: delete its line in "
+                      f"{os.path.basename(args.not_compiling)}")
             ran += 1
             if problems:
                 failed += 1
@@ -126,6 +138,8 @@ def main():
     parser.add_argument("--run", required=True)
     parser.add_argument("--fake-driver", required=True)
     parser.add_argument("--suite", help="an ONNX backend test suite's folder of cases")
+    parser.add_argument("--not-compiling", metavar="FILE",
+                        help="with --suite: the cases expected not to compile (case<TAB>why)")
     args = parser.parse_args()
     if os.path.basename(args.fake_driver) != "libcuda.so.1":
         sys.exit(f"--fake-driver must be named libcuda.so.1, not {args.fake_driver}")

@@ -10,8 +10,8 @@
 // CHECK:             %[[ID:.*]] = arith.addi %[[BASE]], %[[TX]]
 // CHECK:             %[[IN:.*]] = arith.cmpi slt, %[[ID]], %{{.*}}
 // CHECK:             scf.if %[[IN]] {
-// CHECK:               %[[J:.*]] = arith.remsi %[[ID]], %{{.*}}
-// CHECK:               %[[I:.*]] = arith.divsi %[[ID]], %{{.*}}
+// CHECK:               %[[J:.*]] = arith.remui %[[ID]], %{{.*}}
+// CHECK:               %[[I:.*]] = arith.divui %[[ID]], %{{.*}}
 // CHECK:               memref.load %{{.*}}[%{{.*}}, %{{.*}}]
 // CHECK:               memref.store
 // CHECK:             gpu.terminator

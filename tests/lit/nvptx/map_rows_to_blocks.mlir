@@ -195,3 +195,51 @@ func.func @not_into_output(%x: memref<4x8x16xf32>, %y: memref<4x1x16xf32>, %z: m
   }
   return
 }
+
+// ReduceMean over every axis: a sequential nest outside any parallel loop, into a
+// rank-0 buffer, becomes a single block; its threads share the nest's 12000
+// iterations, numbered with the last loop fastest (256 threads, 8 tree steps).
+// A nest that stores at its own index (a running sum) stays on the host.
+// CHECK-LABEL: func.func @whole_reduction
+// CHECK:         scf.parallel (%{{.*}}) = (%{{.*}}) to (%{{.*}}) step
+// CHECK:           scf.parallel (%[[T:.*]]) = (%{{.*}}) to (%c256{{.*}}) step
+// CHECK:             scf.for %[[I:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args
+// CHECK:               arith.remui %[[I]]
+// CHECK:               arith.divui %[[I]]
+// CHECK:               memref.load %arg0
+// CHECK:               arith.addf {{.*}} fastmath<reassoc>
+// CHECK-COUNT-8:   arith.addf {{.*}} fastmath<reassoc>
+// CHECK:             memref.load %[[SUM:.*]][] : memref<f32>
+// CHECK:             memref.store %{{.*}}, %[[SUM]][] : memref<f32>
+// CHECK:         } {mapping = [#gpu.loop_dim_map<processor = block_x
+// CHECK:         scf.for
+// CHECK:           scf.for
+// CHECK-NOT:     mapping
+// CHECK:         return
+func.func @whole_reduction(%x: memref<30x400xf32>, %y: memref<30x400xf32>) -> memref<f32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c30 = arith.constant 30 : index
+  %c400 = arith.constant 400 : index
+  %zero = arith.constant 0.0 : f32
+  %sum = memref.alloc() : memref<f32>
+  memref.store %zero, %sum[] : memref<f32>
+  scf.for %i = %c0 to %c30 step %c1 {
+    scf.for %j = %c0 to %c400 step %c1 {
+      %v = memref.load %x[%i, %j] : memref<30x400xf32>
+      %s = memref.load %sum[] : memref<f32>
+      %t = arith.addf %s, %v fastmath<reassoc> : f32
+      memref.store %t, %sum[] : memref<f32>
+    }
+  }
+  scf.for %i = %c0 to %c30 step %c1 {
+    scf.for %j = %c1 to %c400 step %c1 {
+      %previous = arith.subi %j, %c1 : index
+      %p = memref.load %y[%i, %previous] : memref<30x400xf32>
+      %v = memref.load %x[%i, %j] : memref<30x400xf32>
+      %q = arith.addf %p, %v : f32
+      memref.store %q, %y[%i, %j] : memref<30x400xf32>
+    }
+  }
+  return %sum : memref<f32>
+}

@@ -1,18 +1,18 @@
 // Reductions as ReduceSum and ReduceMax lower them, into their output buffer, after
 // omc-hoist-parallel-loops and omc-map-rows-to-blocks, run sequentially on this
 // CPU (upstream's lowering and mlir-runner) against the same computations written
-// with sequential loops. Over the last axis, each row becomes a block in phase
-// form; over the middle axis, the parallel loop over the last axis moves out of
-// the sequential one. The inputs are small integers, so sums are exact and the two
-// must agree to the last bit: each case prints the largest |difference| over both
-// outputs (0), then the sum of their |values| (not 0).
+// with sequential loops. Over the last axis, or the last two, each row becomes a
+// block in phase form; over the middle axis, the parallel loop over the last axis
+// moves out of the sequential one; over all axes, the nest becomes one block. The inputs are small integers, so sums are exact and the two
+// must agree to the last bit: each case prints the largest |difference| over the
+// four outputs (0), then the sum of their |values| (not 0).
 // RUN: omc-opt %s --pass-pipeline='builtin.module(func.func(omc-hoist-parallel-loops,omc-map-rows-to-blocks))' \
-// RUN:   | /usr/lib/llvm-22/bin/mlir-opt --convert-scf-to-cf --convert-to-llvm --reconcile-unrealized-casts \
+// RUN:   | /usr/lib/llvm-22/bin/mlir-opt --expand-strided-metadata --convert-scf-to-cf --convert-to-llvm --reconcile-unrealized-casts \
 // RUN:   | /usr/lib/llvm-22/bin/mlir-runner -e main -entry-point-result=void \
 // RUN:       -shared-libs=/usr/lib/llvm-22/lib/libmlir_c_runner_utils.so,/usr/lib/llvm-22/lib/libmlir_runner_utils.so \
 // RUN:   | FileCheck %s
 
-// 2x3x5, 3x2x300 (strided shares), 1x1x1000, and 0x3x5 (no rows).
+// 2x3x5, 3x2x300 (strided shares), 1x1x1000, and 0x3x5 (no rows: the total is its start).
 // CHECK:      0
 // CHECK-NEXT: {{[1-9][0-9.e+]*}}
 // CHECK-NEXT: 0
@@ -20,17 +20,20 @@
 // CHECK-NEXT: 0
 // CHECK-NEXT: {{[1-9][0-9.e+]*}}
 // CHECK-NEXT: 0
-// CHECK-NEXT: 0
+// CHECK-NEXT: 0.5
 // CHECK-NOT:  {{.}}
 
 // sums[a, b, 0] = 0.5 + sum over c of x[a, b, c] (the start is not the identity,
 // which the threads' partials start from); maxes[a, 0, c] = max over b, from -100.
-func.func @reduce(%x: memref<?x?x?xf32>, %sums: memref<?x?x1xf32>, %maxes: memref<?x1x?xf32>) {
+// planes[a] = sum over b, c of x[a, b, c]; total[0] = 0.5 + sum of all x.
+func.func @reduce(%x: memref<?x?x?xf32>, %sums: memref<?x?x1xf32>, %maxes: memref<?x1x?xf32>,
+                  %planes: memref<?xf32>, %total: memref<1xf32>) {
   %c0 = arith.constant 0 : index
   %c0_load = arith.constant 0 : index
   %c0_store = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %c2 = arith.constant 2 : index
+  %zero = arith.constant 0.0 : f32
   %start = arith.constant 0.5 : f32
   %low = arith.constant -100.0 : f32
   %n0 = memref.dim %x, %c0 : memref<?x?x?xf32>
@@ -68,14 +71,39 @@ func.func @reduce(%x: memref<?x?x?xf32>, %sums: memref<?x?x1xf32>, %maxes: memre
     }
     scf.reduce
   }
+  scf.parallel (%a) = (%c0) to (%n0) step (%c1) {
+    memref.store %zero, %planes[%a] : memref<?xf32>
+    scf.for %b = %c0 to %n1 step %c1 {
+      scf.for %c = %c0 to %n2 step %c1 {
+        %v = memref.load %x[%a, %b, %c] : memref<?x?x?xf32>
+        %s = memref.load %planes[%a] : memref<?xf32>
+        %t = arith.addf %s, %v fastmath<reassoc> : f32
+        memref.store %t, %planes[%a] : memref<?xf32>
+      }
+    }
+    scf.reduce
+  }
+  memref.store %start, %total[%c0] : memref<1xf32>
+  scf.for %a = %c0 to %n0 step %c1 {
+    scf.for %b = %c0 to %n1 step %c1 {
+      scf.for %c = %c0 to %n2 step %c1 {
+        %v = memref.load %x[%a, %b, %c] : memref<?x?x?xf32>
+        %s = memref.load %total[%c0_load] : memref<1xf32>
+        %t = arith.addf %s, %v fastmath<reassoc> : f32
+        memref.store %t, %total[%c0_store] : memref<1xf32>
+      }
+    }
+  }
   return
 }
 
 // The same with sequential loops only.
-func.func @reference(%x: memref<?x?x?xf32>, %sums: memref<?x?x1xf32>, %maxes: memref<?x1x?xf32>) {
+func.func @reference(%x: memref<?x?x?xf32>, %sums: memref<?x?x1xf32>, %maxes: memref<?x1x?xf32>,
+                     %planes: memref<?xf32>, %total: memref<1xf32>) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %c2 = arith.constant 2 : index
+  %zero = arith.constant 0.0 : f32
   %start = arith.constant 0.5 : f32
   %low = arith.constant -100.0 : f32
   %n0 = memref.dim %x, %c0 : memref<?x?x?xf32>
@@ -83,12 +111,12 @@ func.func @reference(%x: memref<?x?x?xf32>, %sums: memref<?x?x1xf32>, %maxes: me
   %n2 = memref.dim %x, %c2 : memref<?x?x?xf32>
   scf.for %a = %c0 to %n0 step %c1 {
     scf.for %b = %c0 to %n1 step %c1 {
-      %total = scf.for %c = %c0 to %n2 step %c1 iter_args(%s = %start) -> (f32) {
+      %rowsum = scf.for %c = %c0 to %n2 step %c1 iter_args(%s = %start) -> (f32) {
         %v = memref.load %x[%a, %b, %c] : memref<?x?x?xf32>
         %t = arith.addf %s, %v : f32
         scf.yield %t : f32
       }
-      memref.store %total, %sums[%a, %b, %c0] : memref<?x?x1xf32>
+      memref.store %rowsum, %sums[%a, %b, %c0] : memref<?x?x1xf32>
     }
     scf.for %c = %c0 to %n2 step %c1 {
       %largest = scf.for %b = %c0 to %n1 step %c1 iter_args(%m = %low) -> (f32) {
@@ -99,6 +127,20 @@ func.func @reference(%x: memref<?x?x?xf32>, %sums: memref<?x?x1xf32>, %maxes: me
       memref.store %largest, %maxes[%a, %c0, %c] : memref<?x1x?xf32>
     }
   }
+  %all = scf.for %a = %c0 to %n0 step %c1 iter_args(%sa = %start) -> (f32) {
+    %plane = scf.for %b = %c0 to %n1 step %c1 iter_args(%sb = %zero) -> (f32) {
+      %row = scf.for %c = %c0 to %n2 step %c1 iter_args(%sc = %sb) -> (f32) {
+        %v = memref.load %x[%a, %b, %c] : memref<?x?x?xf32>
+        %t = arith.addf %sc, %v : f32
+        scf.yield %t : f32
+      }
+      scf.yield %row : f32
+    }
+    memref.store %plane, %planes[%a] : memref<?xf32>
+    %next = arith.addf %sa, %plane : f32
+    scf.yield %next : f32
+  }
+  memref.store %all, %total[%c0] : memref<1xf32>
   return
 }
 
@@ -165,22 +207,40 @@ func.func @check(%n0: index, %n1: index, %n2: index) {
   %maxes = memref.alloc(%n0, %n2) : memref<?x1x?xf32>
   %sums2 = memref.alloc(%n0, %n1) : memref<?x?x1xf32>
   %maxes2 = memref.alloc(%n0, %n2) : memref<?x1x?xf32>
+  %planes = memref.alloc(%n0) : memref<?xf32>
+  %planes2 = memref.alloc(%n0) : memref<?xf32>
+  %total = memref.alloc() : memref<1xf32>
+  %total2 = memref.alloc() : memref<1xf32>
   func.call @fill(%x) : (memref<?x?x?xf32>) -> ()
-  func.call @reduce(%x, %sums, %maxes) : (memref<?x?x?xf32>, memref<?x?x1xf32>, memref<?x1x?xf32>) -> ()
-  func.call @reference(%x, %sums2, %maxes2) : (memref<?x?x?xf32>, memref<?x?x1xf32>, memref<?x1x?xf32>) -> ()
+  func.call @reduce(%x, %sums, %maxes, %planes, %total) : (memref<?x?x?xf32>, memref<?x?x1xf32>, memref<?x1x?xf32>, memref<?xf32>, memref<1xf32>) -> ()
+  func.call @reference(%x, %sums2, %maxes2, %planes2, %total2) : (memref<?x?x?xf32>, memref<?x?x1xf32>, memref<?x1x?xf32>, memref<?xf32>, memref<1xf32>) -> ()
   %fs = memref.cast %sums : memref<?x?x1xf32> to memref<?x?x?xf32>
   %fs2 = memref.cast %sums2 : memref<?x?x1xf32> to memref<?x?x?xf32>
   %fm = memref.cast %maxes : memref<?x1x?xf32> to memref<?x?x?xf32>
   %fm2 = memref.cast %maxes2 : memref<?x1x?xf32> to memref<?x?x?xf32>
   %p:2 = func.call @compare(%fs, %fs2, %zero, %zero) : (memref<?x?x?xf32>, memref<?x?x?xf32>, f32, f32) -> (f32, f32)
   %q:2 = func.call @compare(%fm, %fm2, %p#0, %p#1) : (memref<?x?x?xf32>, memref<?x?x?xf32>, f32, f32) -> (f32, f32)
-  vector.print %q#0 : f32
-  vector.print %q#1 : f32
+  %fp = memref.expand_shape %planes [[0, 1, 2]] output_shape [%n0, 1, 1] : memref<?xf32> into memref<?x1x1xf32>
+  %fp2 = memref.expand_shape %planes2 [[0, 1, 2]] output_shape [%n0, 1, 1] : memref<?xf32> into memref<?x1x1xf32>
+  %cp = memref.cast %fp : memref<?x1x1xf32> to memref<?x?x?xf32>
+  %cp2 = memref.cast %fp2 : memref<?x1x1xf32> to memref<?x?x?xf32>
+  %r:2 = func.call @compare(%cp, %cp2, %q#0, %q#1) : (memref<?x?x?xf32>, memref<?x?x?xf32>, f32, f32) -> (f32, f32)
+  %ft = memref.expand_shape %total [[0, 1, 2]] output_shape [1, 1, 1] : memref<1xf32> into memref<1x1x1xf32>
+  %ft2 = memref.expand_shape %total2 [[0, 1, 2]] output_shape [1, 1, 1] : memref<1xf32> into memref<1x1x1xf32>
+  %ct = memref.cast %ft : memref<1x1x1xf32> to memref<?x?x?xf32>
+  %ct2 = memref.cast %ft2 : memref<1x1x1xf32> to memref<?x?x?xf32>
+  %t:2 = func.call @compare(%ct, %ct2, %r#0, %r#1) : (memref<?x?x?xf32>, memref<?x?x?xf32>, f32, f32) -> (f32, f32)
+  vector.print %t#0 : f32
+  vector.print %t#1 : f32
   memref.dealloc %x : memref<?x?x?xf32>
   memref.dealloc %sums : memref<?x?x1xf32>
   memref.dealloc %maxes : memref<?x1x?xf32>
   memref.dealloc %sums2 : memref<?x?x1xf32>
   memref.dealloc %maxes2 : memref<?x1x?xf32>
+  memref.dealloc %planes : memref<?xf32>
+  memref.dealloc %planes2 : memref<?xf32>
+  memref.dealloc %total : memref<1xf32>
+  memref.dealloc %total2 : memref<1xf32>
   return
 }
 
