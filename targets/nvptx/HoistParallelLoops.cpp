@@ -1,4 +1,4 @@
-//===- HoistParallelLoops.cpp - scf.for { scf.parallel } -> scf.parallel { scf.for } ==//
+//===- HoistParallelLoops.cpp - a parallel loop out of a sequential one ------===//
 //
 // A ReduceMax over a middle axis lowers to a parallel loop over the outer axis
 // holding a sequential loop over the reduced one, which holds a parallel loop over

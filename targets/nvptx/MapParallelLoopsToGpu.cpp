@@ -2,8 +2,9 @@
 //
 // One thread per iteration of the flattened nest keeps the mapping independent of
 // the loop shapes: any number of dims, any trip counts, at most one partial block.
-// Matmuls come here already tiled (omc-tile-matmuls-for-gpu); block reductions
-// are a later refinement.
+// Matmuls and rows that reduce come here already mapped to blocks
+// (omc-tile-matmuls-for-gpu, omc-map-rows-to-blocks); what is left gets a thread
+// per iteration.
 //
 //===----------------------------------------------------------------------===//
 

@@ -134,8 +134,8 @@ std::optional<Reduction> matchReduction(scf::ForOp loop, Block *row) {
           *combine->getUsers().begin() != accumulatorStore.getOperation() ||
           accumulatorStore.getValueToStore() != combine->getResult(0))
         return std::nullopt;
-      found = Reduction{loop,  {loop},          accumulator, llvm::to_vector(load.getIndices()),
-                        load,  accumulatorStore, combine};
+      found = Reduction{loop, {loop}, accumulator, llvm::to_vector(load.getIndices()),
+                        load, accumulatorStore, combine};
       continue;
     }
     if (auto store = dyn_cast<memref::StoreOp>(op)) {
