@@ -7,7 +7,7 @@ machine with the GPU needs neither the compiler nor the test data's tools:
      copies each data set's inputs, exports and compiles GPT-2 with a token input, and puts
      tools/run with the non-system libraries it needs in B/bin. Cases that do not compile
      are listed in B/compile_failures.txt.
-  2. on the GPU:     sh B/run_all.sh OUT
+  2. on the GPU:     sh B/run_all.sh OUT [JOBS]
      runs every library on its inputs, writing OUT/outputs/... and OUT/run_log.tsv, and the
      GPU's name in OUT/gpu.txt (needs only sh, the driver and libstdc++).
   3. here again:     gpu_bundle.py compare --bundle B --outputs OUT --data-root D
@@ -93,42 +93,49 @@ def prepare(args):
                 f.write(numpy_helper.from_array(tokens, name="input_ids").SerializeToString())
     with open(os.path.join(bundle, "compile_failures.txt"), "w") as f:
         f.write("".join(line + "\n" for line in failures))
-    with open(os.path.join(bundle, "run_all.sh"), "w") as f:
-        f.write(RUN_ALL)
+    for name, text in (("run_all.sh", RUN_ALL), ("run_one.sh", RUN_ONE)):
+        with open(os.path.join(bundle, name), "w") as f:
+            f.write(text)
     print(f"prepared {compiled} libraries in {bundle}; {len(failures)} did not compile")
 
 
 # Step 2, on the GPU machine: plain sh, so that it needs nothing installed.
 RUN_ALL = r"""#!/bin/sh
-# Runs every case of this bundle (see tests/nvptx/gpu_bundle.py): sh run_all.sh OUT
+# Runs every case of this bundle (see tests/nvptx/gpu_bundle.py), JOBS at a time (default:
+# the machine's cores; each process loads the driver and its PTX): sh run_all.sh OUT [JOBS]
 set -u
 bundle=$(cd "$(dirname "$0")" && pwd)
-out=${1:?usage: run_all.sh OUT}
+out=$(mkdir -p "${1:?usage: run_all.sh OUT [JOBS]}" && cd "$1" && pwd)
+jobs=${2:-$(nproc 2>/dev/null || echo 4)}
 mkdir -p "$out/outputs"
 export LD_LIBRARY_PATH="$bundle/bin${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader > "$out/gpu.txt" 2>&1
 printf 'case\tdata_set\texit\tseconds\terror\n' > "$out/run_log.tsv"
 cd "$bundle/cases"
-for library in */*/model.so; do
-  case_dir=$(dirname "$library")
-  for data in "$case_dir"/test_data_set_*; do
-    [ -d "$data" ] || continue
-    set --
-    for input in $(ls "$data" | grep '^input_' | sort -t_ -k2 -n); do
-      set -- "$@" --input "$data/$input"
-    done
-    target="$out/outputs/$data"
-    mkdir -p "$target"
-    start=$(date +%s.%N)
-    timeout 120 "$bundle/bin/run" "$library" "$@" --output-dir "$target" 2> "$target/stderr.txt"
-    status=$?
-    end=$(date +%s.%N)
-    printf '%s\t%s\t%s\t%s\t%s\n' "$case_dir" "$(basename "$data")" "$status" \
-      "$(echo "$end - $start" | awk '{print $1 - $3}')" "$(head -c 300 "$target/stderr.txt" | tr '\t\n' '  ')" \
-      >> "$out/run_log.tsv"
-  done
-done
+ls -d */*/test_data_set_* | xargs -P "$jobs" -n 1 sh "$bundle/run_one.sh" "$out"
 echo "ran $(($(wc -l < "$out/run_log.tsv") - 1)) data sets; log in $out/run_log.tsv"
+"""
+
+# One data set of one case (run from cases/): sh run_one.sh OUT SUITE/CASE/test_data_set_N.
+# Its log line is one short append, which concurrent runs do not interleave.
+RUN_ONE = r"""#!/bin/sh
+set -u
+bundle=$(cd "$(dirname "$0")" && pwd)
+out=$1 data=$2
+case_dir=$(dirname "$data")
+set --
+for input in $(ls "$data" | grep '^input_' | sort -t_ -k2 -n); do
+  set -- "$@" --input "$data/$input"
+done
+target="$out/outputs/$data"
+mkdir -p "$target"
+start=$(date +%s.%N)
+timeout 120 "$bundle/bin/run" "$case_dir/model.so" "$@" --output-dir "$target" 2> "$target/stderr.txt"
+status=$?
+end=$(date +%s.%N)
+printf '%s\t%s\t%s\t%s\t%s\n' "$case_dir" "$(basename "$data")" "$status" \
+  "$(echo "$end - $start" | awk '{print $1 - $3}')" "$(head -c 300 "$target/stderr.txt" | tr '\t\n' '  ')" \
+  >> "$out/run_log.tsv"
 """
 
 
