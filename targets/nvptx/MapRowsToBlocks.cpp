@@ -38,6 +38,9 @@ namespace omc::nvptx {
 namespace {
 
 constexpr int64_t kMaxThreads = 256, kMinThreads = 32;
+// Fewer rows than this (a constant count) map to blocks even when a block's threads
+// would read elements far apart: an H200 runs over 250000 threads at once.
+constexpr int64_t kFewRows = 1024;
 
 // A loop that folds each iteration's value into one element:
 // %a = load %acc[%i...]; %b = combine %a, %x; store %b, %acc[%i...], where the
@@ -93,8 +96,9 @@ bool isAccumulatorStore(memref::StoreOp store, scf::ForOp loop, Block *row) {
 // any other store writes, at the loop's index, a buffer the loop does not read.
 // Into a buffer other than a scalar of the row only when every other load reads
 // along its last dim by the loop's index, so that a block's threads read
-// neighbouring elements (else one thread per row, which keeps that, is better).
-std::optional<Reduction> matchReduction(scf::ForOp loop, Block *row) {
+// neighbouring elements (else one thread per row, which keeps that, is better),
+// or when `fewRows`: then a thread per row would leave the GPU idle.
+std::optional<Reduction> matchReduction(scf::ForOp loop, Block *row, bool fewRows) {
   if (loop.getNumResults() != 0)
     return std::nullopt;
   // The accumulator: the one element that the loop writes where it does not move.
@@ -121,7 +125,8 @@ std::optional<Reduction> matchReduction(scf::ForOp loop, Block *row) {
     if (auto load = dyn_cast<memref::LoadOp>(op)) {
       if (load.getMemref() != accumulator ||
           !sameIndices(load.getIndices(), accumulatorStore.getIndices())) {
-        if (!inRow && (load.getIndices().empty() || load.getIndices().back() != iv))
+        if (!inRow && !fewRows &&
+            (load.getIndices().empty() || load.getIndices().back() != iv))
           return std::nullopt;
         readRoots.push_back(bufferRoot(load.getMemref()));
         continue;
@@ -165,7 +170,7 @@ std::optional<Reduction> matchReduction(scf::ForOp loop, Block *row) {
 // their iterations (ReduceSum over the last two axes; over all of them), or nothing.
 // The inner loops' bounds and the accumulator's indices must not depend on the
 // nest; the innermost loop's body may store nothing else.
-std::optional<Reduction> matchReductionNest(scf::ForOp outer, Block *row) {
+std::optional<Reduction> matchReductionNest(scf::ForOp outer, Block *row, bool fewRows) {
   SmallVector<scf::ForOp> nest = {outer};
   auto outside = [&](Value value) { return outer.isDefinedOutsideOfLoop(value); };
   while (true) {
@@ -178,7 +183,7 @@ std::optional<Reduction> matchReductionNest(scf::ForOp outer, Block *row) {
       return std::nullopt;
     nest.push_back(inner);
   }
-  std::optional<Reduction> reduction = matchReduction(nest.back(), row);
+  std::optional<Reduction> reduction = matchReduction(nest.back(), row, fewRows);
   if (!reduction || !outside(reduction->accumulator) ||
       !llvm::all_of(reduction->indices, outside))
     return std::nullopt;
@@ -222,11 +227,11 @@ int64_t threadsFor(ArrayRef<Reduction> reductions) {
 
 // The ops of a row, checked: reductions found, and nothing that this mapping
 // cannot place.
-std::optional<SmallVector<Reduction>> planRow(Block *row) {
+std::optional<SmallVector<Reduction>> planRow(Block *row, bool fewRows) {
   SmallVector<Reduction> reductions;
   for (Operation &op : row->without_terminator()) {
     if (auto loop = dyn_cast<scf::ForOp>(op)) {
-      std::optional<Reduction> reduction = matchReductionNest(loop, row);
+      std::optional<Reduction> reduction = matchReductionNest(loop, row, fewRows);
       if (!reduction)
         return std::nullopt;
       reductions.push_back(*reduction);
@@ -450,6 +455,21 @@ void mapRows(ArrayRef<scf::ParallelOp> nest, ArrayRef<Reduction> reductions) {
   root.erase();
 }
 
+// Whether a nest has a constant number of rows below kFewRows, too few to keep a
+// GPU busy with a thread each.
+bool hasFewRows(ArrayRef<scf::ParallelOp> nest) {
+  NestDims dims = dimsOf(nest);
+  int64_t rows = 1;
+  for (auto [lb, ub, step] : llvm::zip(dims.lowerBounds, dims.upperBounds, dims.steps)) {
+    std::optional<int64_t> l = getConstantIntValue(lb), u = getConstantIntValue(ub),
+                           s = getConstantIntValue(step);
+    if (!l || !u || !s || *s <= 0)
+      return false;
+    rows *= std::max<int64_t>(0, (*u - *l + *s - 1) / *s);
+  }
+  return rows < kFewRows;
+}
+
 // A whole reduction (ReduceMean over every axis): a sequential nest outside any
 // parallel loop, which would run on the host. In a parallel loop of one iteration,
 // it is a row of its own: one block.
@@ -485,12 +505,14 @@ struct MapRowsToBlocks : impl::MapRowsToBlocksBase<MapRowsToBlocks> {
       std::optional<SmallVector<scf::ParallelOp>> nest = rowNest(root);
       if (!nest)
         continue;
-      std::optional<SmallVector<Reduction>> reductions = planRow(nest->back().getBody());
+      std::optional<SmallVector<Reduction>> reductions =
+          planRow(nest->back().getBody(), hasFewRows(*nest));
       if (reductions)
         mapRows(*nest, *reductions);
     }
     for (scf::ForOp root : sequentialRoots)
-      if (std::optional<Reduction> reduction = matchReductionNest(root, root->getBlock()))
+      if (std::optional<Reduction> reduction =
+              matchReductionNest(root, root->getBlock(), /*fewRows=*/true))
         mapWholeReduction(root, *reduction);
   }
 };

@@ -74,7 +74,9 @@ def MapRowsToBlocks : Pass<"omc-map-rows-to-blocks", "::mlir::func::FuncOp"> {
     The element is a rank-0 alloca of the body, or any buffer's at indices
     defined outside the loops; for the latter, every other load in the
     innermost loop must read along its last dim by that loop's index (so that
-    a block's threads read neighbouring elements). A reduction becomes a phase
+    a block's threads read neighbouring elements), unless the nest has a
+    constant count of rows under 1024 (too few for a thread each to keep a GPU
+    busy). A reduction becomes a phase
     in which each thread folds a strided share of its iterations (of a nest's,
     numbered with the last loop fastest) into a partial, a tree of phases over
     the partials in a shared buffer, and a one-thread phase that folds the

@@ -163,32 +163,49 @@ func.func @sum_into_output(%x: memref<?x?x40xf32>, %y: memref<?x?x1xf32>) {
   return
 }
 
-// Left alone, into the output: a reduction whose loads stride across rows (over a
-// middle axis: one thread per output element reads neighbouring elements, a block
-// would not), and one into an element that the loop also reads elsewhere.
-// CHECK-LABEL: func.func @not_into_output
+// Into the output, a reduction whose loads stride across rows (over a middle
+// axis): a block per row when the rows are few (4 x 16, a constant count under
+// 1024), as a thread each would leave the GPU idle; left alone when they are many
+// (4 x 512: a thread per row, neighbouring threads reading neighbouring elements).
+// Left alone too: a reduction into an element that the loop also reads elsewhere.
+// CHECK-LABEL: func.func @strided_into_output
+// CHECK:         scf.parallel
+// CHECK:           arith.maximumf
+// CHECK:         } {mapping = [#gpu.loop_dim_map<processor = block_x
 // CHECK-NOT:     mapping
 // CHECK:         return
-func.func @not_into_output(%x: memref<4x8x16xf32>, %y: memref<4x1x16xf32>, %z: memref<4x8xf32>) {
+func.func @strided_into_output(%x: memref<4x8x16xf32>, %y: memref<4x1x16xf32>,
+                               %u: memref<4x8x512xf32>, %v: memref<4x1x512xf32>,
+                               %z: memref<4x8xf32>) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %c4 = arith.constant 4 : index
   %c8 = arith.constant 8 : index
   %c16 = arith.constant 16 : index
+  %c512 = arith.constant 512 : index
   scf.parallel (%a, %c) = (%c0, %c0) to (%c4, %c16) step (%c1, %c1) {
     scf.for %b = %c0 to %c8 step %c1 {
-      %v = memref.load %x[%a, %b, %c] : memref<4x8x16xf32>
+      %e = memref.load %x[%a, %b, %c] : memref<4x8x16xf32>
       %m = memref.load %y[%a, %c0, %c] : memref<4x1x16xf32>
-      %n = arith.maximumf %m, %v : f32
+      %n = arith.maximumf %m, %e : f32
       memref.store %n, %y[%a, %c0, %c] : memref<4x1x16xf32>
+    }
+    scf.reduce
+  }
+  scf.parallel (%a, %c) = (%c0, %c0) to (%c4, %c512) step (%c1, %c1) {
+    scf.for %b = %c0 to %c8 step %c1 {
+      %e = memref.load %u[%a, %b, %c] : memref<4x8x512xf32>
+      %m = memref.load %v[%a, %c0, %c] : memref<4x1x512xf32>
+      %n = arith.maximumf %m, %e : f32
+      memref.store %n, %v[%a, %c0, %c] : memref<4x1x512xf32>
     }
     scf.reduce
   }
   scf.parallel (%a) = (%c0) to (%c4) step (%c1) {
     scf.for %b = %c1 to %c8 step %c1 {
-      %v = memref.load %z[%a, %b] : memref<4x8xf32>
+      %w = memref.load %z[%a, %b] : memref<4x8xf32>
       %s = memref.load %z[%a, %c0] : memref<4x8xf32>
-      %t = arith.addf %s, %v fastmath<reassoc> : f32
+      %t = arith.addf %s, %w fastmath<reassoc> : f32
       memref.store %t, %z[%a, %c0] : memref<4x8xf32>
     }
     scf.reduce
