@@ -21,11 +21,31 @@ mkdir -p "$work/bin" "$out"
 status=0
 step() { echo "== $* ($(date -u +%H:%M:%S))"; }
 
+# tar with xz, or Python's tarfile where the xz tool is missing.
+untar_xz() {
+  if command -v xz >/dev/null; then
+    xz -dc "$1" | tar -C "$2" -xf -
+  else
+    python3 -c 'import sys, tarfile; tarfile.open(sys.argv[1], "r:xz").extractall(sys.argv[2])' "$1" "$2"
+  fi
+}
+tar_xz() {
+  if command -v xz >/dev/null; then
+    tar -C "$1" -cf - . | xz -T0 -6 > "$2"
+  else
+    python3 -c 'import sys, tarfile; tarfile.open(sys.argv[2], "w:xz").add(sys.argv[1], ".")' "$1" "$2"
+  fi
+}
+# The compiler's libraries come from this machine's Debian, so only the compiler (and
+# the ld.lld it runs) sees them: Python and the drivers keep their own.
+omc_compile() {
+  LD_LIBRARY_PATH="$work/bin${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" PATH="$work/bin:$PATH" \
+    "$work/bin/compile" "$@"
+}
+
 step unpacking
-xz -dc "$pack/omc.tar.xz" | tar -C "$work/bin" -xf - || exit 1
-xz -dc "$pack/conformance.tar.xz" | tar -C "$work" -xf - || exit 1
-export LD_LIBRARY_PATH=$work/bin${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
-export PATH=$work/bin:$PATH   # ld.lld
+untar_xz "$pack/omc.tar.xz" "$work/bin" || exit 1
+untar_xz "$pack/conformance.tar.xz" "$work" || exit 1
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | tee "$out/gpu.txt"
 
 # The models compile (in the background, on the machine's other cores) while the
@@ -35,7 +55,7 @@ for model in gpt2-124M resnet50; do
   python3 tools/models/skeleton.py fill "$pack/$model.skeleton.onnx" \
     "$work/models/$model/model.onnx" || exit 1
   ( start=$SECONDS
-    "$work/bin/compile" --target=nvptx --cpu="$cpu" -v -o "$work/models/$model/model.so" \
+    omc_compile --target=nvptx --cpu="$cpu" -v -o "$work/models/$model/model.so" \
       "$work/models/$model/model.onnx" > "$work/$model.compile.log" 2>&1
     code=$?
     echo "$model: compile exited $code after $((SECONDS - start)) s" ) &
@@ -45,7 +65,7 @@ step conformance
 sh "$work/conformance/run_all.sh" "$work/conformance-out" || status=1
 awk -F'\t' 'NR > 1 {n++; if ($3 != 0) bad++} END {print n " data sets ran, " bad + 0 " exited non-zero"}' \
   "$work/conformance-out/run_log.tsv"
-tar -C "$work/conformance-out" -cf - . | xz -T0 -6 > "$out/conformance.tar.xz"
+tar_xz "$work/conformance-out" "$out/conformance.tar.xz"
 
 step "waiting for the compiles"
 wait
