@@ -37,6 +37,17 @@ NestDims dimsOf(ArrayRef<scf::ParallelOp> nest) {
   return dims;
 }
 
+NestDims dimsOf(ArrayRef<scf::ForOp> nest) {
+  NestDims dims;
+  for (scf::ForOp loop : nest) {
+    dims.lowerBounds.push_back(loop.getLowerBound());
+    dims.upperBounds.push_back(loop.getUpperBound());
+    dims.steps.push_back(loop.getStep());
+    dims.inductionVars.push_back(loop.getInductionVar());
+  }
+  return dims;
+}
+
 bool sameIndices(ValueRange a, ValueRange b) {
   return a.size() == b.size() && llvm::all_of(llvm::zip(a, b), [](auto pair) {
            auto [x, y] = pair;
@@ -60,6 +71,28 @@ Value tripCount(OpBuilder &builder, Location loc, Value lb, Value ub, Value step
   Value span = arith::MaxSIOp::create(builder, loc,
                                       arith::SubIOp::create(builder, loc, ub, lb), zero);
   return ceilDivIndex(builder, loc, span, step);
+}
+
+Value iterationCount(OpBuilder &builder, Location loc, ValueRange lbs, ValueRange ubs,
+                     ValueRange steps, SmallVectorImpl<Value> &tripCounts) {
+  Value total = arith::ConstantIndexOp::create(builder, loc, 1);
+  for (auto [lb, ub, step] : llvm::zip(lbs, ubs, steps)) {
+    tripCounts.push_back(tripCount(builder, loc, lb, ub, step));
+    total = arith::MulIOp::create(builder, loc, total, tripCounts.back());
+  }
+  return total;
+}
+
+std::optional<int64_t> constantIterationCount(ValueRange lbs, ValueRange ubs, ValueRange steps) {
+  int64_t total = 1;
+  for (auto [lb, ub, step] : llvm::zip(lbs, ubs, steps)) {
+    std::optional<int64_t> l = getConstantIntValue(lb), u = getConstantIntValue(ub),
+                           s = getConstantIntValue(step);
+    if (!l || !u || !s || *s <= 0)
+      return std::nullopt;
+    total *= std::max<int64_t>(0, (*u - *l + *s - 1) / *s);
+  }
+  return total;
 }
 
 void mapDelinearized(OpBuilder &builder, Location loc, Value linear, ArrayRef<Value> tripCounts,

@@ -17,6 +17,7 @@ struct NestDims {
   llvm::SmallVector<mlir::Value> lowerBounds, upperBounds, steps, inductionVars;
 };
 NestDims dimsOf(llvm::ArrayRef<mlir::scf::ParallelOp> nest);
+NestDims dimsOf(llvm::ArrayRef<mlir::scf::ForOp> nest);
 
 // Whether two index lists name the same element of one memref: the same values, or
 // equal constants (lowering makes a constant per use).
@@ -29,6 +30,16 @@ mlir::Value ceilDivIndex(mlir::OpBuilder &builder, mlir::Location loc, mlir::Val
 // A loop dim's trip count: ceil((ub - lb) / step), 0 for an empty range.
 mlir::Value tripCount(mlir::OpBuilder &builder, mlir::Location loc, mlir::Value lb,
                       mlir::Value ub, mlir::Value step);
+
+// The number of iterations of a nest of dims: each dim's trip count, appended to
+// `tripCounts`, multiplied together.
+mlir::Value iterationCount(mlir::OpBuilder &builder, mlir::Location loc, mlir::ValueRange lbs,
+                           mlir::ValueRange ubs, mlir::ValueRange steps,
+                           llvm::SmallVectorImpl<mlir::Value> &tripCounts);
+
+// The same as a number, when every bound is a constant.
+std::optional<int64_t> constantIterationCount(mlir::ValueRange lbs, mlir::ValueRange ubs,
+                                              mlir::ValueRange steps);
 
 // Maps each of a nest's induction vars (outermost first) to its value at iteration
 // `linear` of the nest, numbered with the last dim fastest: the var's lower bound

@@ -231,15 +231,12 @@ void mapBlockLoop(scf::ParallelOp blocks, BlockPlan &plan, StringRef kernelName)
 
   // The grid: each block dim's trip count.
   SmallVector<gpu::Processor> processors = processorsOf(blocks);
+  SmallVector<Value> tripCounts;
+  Value total = iterationCount(builder, loc, blocks.getLowerBound(), blocks.getUpperBound(),
+                               blocks.getStep(), tripCounts);
   Value grid[3] = {one, one, one};
-  Value total = one;
-  for (auto [lb, ub, step, processor] : llvm::zip(blocks.getLowerBound(),
-                                                  blocks.getUpperBound(), blocks.getStep(),
-                                                  processors)) {
-    Value trips = tripCount(builder, loc, lb, ub, step);
+  for (auto [trips, processor] : llvm::zip(tripCounts, processors))
     grid[static_cast<int>(processor) - static_cast<int>(gpu::Processor::BlockX)] = trips;
-    total = arith::MulIOp::create(builder, loc, total, trips);
-  }
   enterIfAnyIteration(builder, loc, total);
 
   SmallVector<Type> sharedTypes, perThreadTypes;

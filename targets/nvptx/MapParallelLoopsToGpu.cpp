@@ -31,11 +31,8 @@ void mapToLaunch(scf::ParallelOp root, int64_t blockSize, StringRef kernelName) 
   Value one = arith::ConstantIndexOp::create(builder, loc, 1);
 
   SmallVector<Value> tripCounts;
-  Value total = one;
-  for (auto [lb, ub, step] : llvm::zip(dims.lowerBounds, dims.upperBounds, dims.steps)) {
-    tripCounts.push_back(tripCount(builder, loc, lb, ub, step));
-    total = arith::MulIOp::create(builder, loc, total, tripCounts.back());
-  }
+  Value total =
+      iterationCount(builder, loc, dims.lowerBounds, dims.upperBounds, dims.steps, tripCounts);
   Value threads = arith::ConstantIndexOp::create(builder, loc, blockSize);
   Value blocks = ceilDivIndex(builder, loc, total, threads);
 

@@ -195,26 +195,14 @@ std::optional<Reduction> matchReductionNest(scf::ForOp outer, Block *row, bool f
   return reduction;
 }
 
-// The number of iterations of a reduction's nest, if constant.
-std::optional<int64_t> constantTrips(const Reduction &reduction) {
-  int64_t trips = 1;
-  for (scf::ForOp loop : reduction.nest) {
-    std::optional<int64_t> lb = getConstantIntValue(loop.getLowerBound());
-    std::optional<int64_t> ub = getConstantIntValue(loop.getUpperBound());
-    std::optional<int64_t> step = getConstantIntValue(loop.getStep());
-    if (!lb || !ub || !step || *step <= 0)
-      return std::nullopt;
-    trips *= std::max<int64_t>(0, (*ub - *lb + *step - 1) / *step);
-  }
-  return trips;
-}
-
 // Threads per block: the reductions' trip count rounded up to a power of two,
 // within [kMinThreads, kMaxThreads]; kMaxThreads when one is not a constant.
 int64_t threadsFor(ArrayRef<Reduction> reductions) {
   int64_t longest = 0;
   for (const Reduction &reduction : reductions) {
-    std::optional<int64_t> trips = constantTrips(reduction);
+    NestDims dims = dimsOf(reduction.nest);
+    std::optional<int64_t> trips =
+        constantIterationCount(dims.lowerBounds, dims.upperBounds, dims.steps);
     if (!trips)
       return kMaxThreads;
     longest = std::max(longest, *trips);
@@ -291,11 +279,7 @@ public:
       return share;
     }
     SmallVector<Value> tripCounts;
-    Value total = index(1);
-    for (auto [lb, ub, step] : llvm::zip(lbs, ubs, steps)) {
-      tripCounts.push_back(tripCount(builder, loc, lb, ub, step));
-      total = arith::MulIOp::create(builder, loc, total, tripCounts.back());
-    }
+    Value total = iterationCount(builder, loc, lbs, ubs, steps, tripCounts);
     scf::ForOp share = stridedLoop(thread, index(0), total, index(1), carried);
     OpBuilder::InsertionGuard guard(builder);
     builder.setInsertionPointToStart(share.getBody());
@@ -309,19 +293,17 @@ public:
     SmallVector<Value> indices = llvm::map_to_vector(
         reduction.indices, [&](Value index) { return mapping.lookupOrDefault(index); });
     TypedAttr identity = identityOf(reduction.combine);
+    NestDims dims = dimsOf(reduction.nest);
     auto bound = [&](Value value) { return mapping.lookupOrDefault(value); };
-    SmallVector<Value> lbs, ubs, steps, ivs;
-    for (scf::ForOp nested : reduction.nest) {
-      lbs.push_back(bound(nested.getLowerBound()));
-      ubs.push_back(bound(nested.getUpperBound()));
-      steps.push_back(bound(nested.getStep()));
-      ivs.push_back(nested.getInductionVar());
-    }
+    SmallVector<Value> lbs = llvm::map_to_vector(dims.lowerBounds, bound);
+    SmallVector<Value> ubs = llvm::map_to_vector(dims.upperBounds, bound);
+    SmallVector<Value> steps = llvm::map_to_vector(dims.steps, bound);
     // Each thread's partial over its share.
     phase(threads, [&](Value thread) {
       Value start = arith::ConstantOp::create(builder, loc, identity);
       IRMapping inner = mapping;
-      scf::ForOp share = strideOver(thread, lbs, ubs, steps, ivs, ValueRange{start}, inner);
+      scf::ForOp share =
+          strideOver(thread, lbs, ubs, steps, dims.inductionVars, ValueRange{start}, inner);
       {
         OpBuilder::InsertionGuard guard(builder);
         builder.setInsertionPointToEnd(share.getBody());
@@ -407,11 +389,8 @@ void mapRows(ArrayRef<scf::ParallelOp> nest, ArrayRef<Reduction> reductions) {
   // The rows, numbered with the last dim fastest, on grid x alone: its limit is
   // 2^31 - 1 blocks where y and z stop at 65535.
   SmallVector<Value> tripCounts;
-  Value rows = arith::ConstantIndexOp::create(builder, loc, 1);
-  for (auto [lb, ub, step] : llvm::zip(dims.lowerBounds, dims.upperBounds, dims.steps)) {
-    tripCounts.push_back(tripCount(builder, loc, lb, ub, step));
-    rows = arith::MulIOp::create(builder, loc, rows, tripCounts.back());
-  }
+  Value rows =
+      iterationCount(builder, loc, dims.lowerBounds, dims.upperBounds, dims.steps, tripCounts);
   Value zero = arith::ConstantIndexOp::create(builder, loc, 0);
   Value one = arith::ConstantIndexOp::create(builder, loc, 1);
 
@@ -459,15 +438,9 @@ void mapRows(ArrayRef<scf::ParallelOp> nest, ArrayRef<Reduction> reductions) {
 // GPU busy with a thread each.
 bool hasFewRows(ArrayRef<scf::ParallelOp> nest) {
   NestDims dims = dimsOf(nest);
-  int64_t rows = 1;
-  for (auto [lb, ub, step] : llvm::zip(dims.lowerBounds, dims.upperBounds, dims.steps)) {
-    std::optional<int64_t> l = getConstantIntValue(lb), u = getConstantIntValue(ub),
-                           s = getConstantIntValue(step);
-    if (!l || !u || !s || *s <= 0)
-      return false;
-    rows *= std::max<int64_t>(0, (*u - *l + *s - 1) / *s);
-  }
-  return rows < kFewRows;
+  std::optional<int64_t> rows =
+      constantIterationCount(dims.lowerBounds, dims.upperBounds, dims.steps);
+  return rows && *rows < kFewRows;
 }
 
 // A whole reduction (ReduceMean over every axis): a sequential nest outside any
